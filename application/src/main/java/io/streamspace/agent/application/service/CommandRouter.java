@@ -1,0 +1,72 @@
+package io.streamspace.agent.application.service;
+
+import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
+import io.streamspace.agent.domain.controlplane.InboundMessage;
+import io.streamspace.agent.domain.controlplane.OutboundMessage;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+
+/**
+ * Acknowledges every command on receipt, before any work and also for unknown actions, then runs its handler
+ * off the socket's reader thread and reports {@code complete} or {@code failed}.
+ */
+public final class CommandRouter implements HandleControlPlaneCommand {
+
+    private static final System.Logger LOG = System.getLogger("DockerAgent");
+
+    private final Map<String, CommandHandler> handlers;
+    private final ControlPlaneMessages messages;
+    private final Executor executor;
+
+    @Inject
+    public CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages, Executor executor) {
+        this.handlers = Map.copyOf(handlers);
+        this.messages = Objects.requireNonNull(messages);
+        this.executor = Objects.requireNonNull(executor);
+    }
+
+    @Override
+    public void handle(InboundMessage.Command command) {
+        String commandId = command.commandId();
+        if (commandId == null || commandId.isBlank() || commandId.length() > 255) {
+            // Without a usable id there is nothing the control plane could match an answer to.
+            LOG.log(Level.WARNING, "Ignoring command without a valid commandId (action: {0})", command.action());
+            return;
+        }
+        messages.send(new OutboundMessage.Ack(commandId));
+        CommandHandler handler = command.action() == null ? null : handlers.get(command.action());
+        if (handler == null) {
+            String reason = "unknown action '" + command.action() + "'; this agent supports "
+                    + String.join(", ", new TreeSet<>(handlers.keySet()));
+            LOG.log(Level.WARNING, "Command {0} failed: {1}", commandId, reason);
+            messages.send(new OutboundMessage.Failed(commandId, reason));
+            return;
+        }
+        LOG.log(Level.INFO, "Received command {0}: {1}", commandId, command.action());
+        executor.execute(() -> run(handler, command));
+    }
+
+    private void run(CommandHandler handler, InboundMessage.Command command) {
+        try {
+            Map<String, Object> result = handler.handle(command, messages);
+            messages.send(new OutboundMessage.Complete(command.commandId(), result == null ? Map.of() : result));
+            LOG.log(Level.INFO, "Command {0} ({1}) completed", command.commandId(), command.action());
+        } catch (CommandFailedException e) {
+            LOG.log(Level.WARNING, "Command {0} ({1}) failed: {2}", command.commandId(), command.action(),
+                    e.getMessage());
+            messages.send(new OutboundMessage.Failed(command.commandId(), e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            messages.send(new OutboundMessage.Failed(command.commandId(),
+                    command.action() + " was interrupted because the agent is shutting down"));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Command " + command.commandId() + " (" + command.action() + ") crashed", e);
+            messages.send(new OutboundMessage.Failed(command.commandId(),
+                    command.action() + " failed unexpectedly: " + e));
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.streamspace.agent.application.service;
+
+import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
+import io.streamspace.agent.application.port.in.ServeControlPlane;
+import io.streamspace.agent.application.port.out.ConnectFailedException;
+import io.streamspace.agent.application.port.out.ControlPlaneConnection;
+import io.streamspace.agent.application.port.out.ControlPlaneGateway;
+import io.streamspace.agent.application.port.out.RegistrationOutcome;
+import io.streamspace.agent.domain.controlplane.InboundMessage;
+import io.streamspace.agent.domain.controlplane.OutboundMessage;
+import jakarta.inject.Provider;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Keeps the agent registered and connected: register, connect, heartbeat at once and then every interval,
+ * dispatch what arrives, and on any loss re-register and reconnect forever with exponential backoff and full
+ * jitter. Results produced while the link is down are queued and sent, in order, after the next connect.
+ */
+public final class ControlPlaneLinkService implements ServeControlPlane, ControlPlaneMessages {
+
+    private static final System.Logger LOG = System.getLogger("DockerAgent");
+    private static final System.Logger HEARTBEAT_LOG = System.getLogger("Heartbeat");
+
+    private final ControlPlaneGateway gateway;
+    private final LinkSettings settings;
+    private final Provider<HandleControlPlaneCommand> commands;
+    private final ActiveSessions activeSessions;
+    private final List<LinkListener> linkListeners;
+    private final DoubleSupplier random;
+
+    private final Object sendLock = new Object();
+    private final Deque<OutboundMessage> pending = new ArrayDeque<>();
+    private final CountDownLatch stopLatch = new CountDownLatch(1);
+    private volatile StopReason stopReason;
+    private volatile Connection current;
+    private volatile Map<String, Object> heartbeatDetails = Map.of();
+
+    public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
+                                   Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
+                                   List<LinkListener> linkListeners, DoubleSupplier random) {
+        this.gateway = gateway;
+        this.settings = settings;
+        this.commands = commands;
+        this.activeSessions = activeSessions;
+        this.linkListeners = List.copyOf(linkListeners);
+        this.random = random;
+    }
+
+    /** Extra facts for the heartbeat's {@code details} (version, docker version, leader instance). */
+    public void heartbeatDetails(Map<String, Object> details) {
+        this.heartbeatDetails = Map.copyOf(details);
+    }
+
+    @Override
+    public StopReason serve() throws InterruptedException {
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("heartbeat").factory());
+        int failures = 0;
+        try {
+            while (!stopped()) {
+                RegistrationOutcome outcome = gateway.register(settings.registration());
+                switch (outcome) {
+                    case RegistrationOutcome.Registered r ->
+                            LOG.log(Level.INFO, "Registered successfully (ID: {0}, Status: {1})", r.id(), r.status());
+                    case RegistrationOutcome.PendingApproval p -> {
+                        LOG.log(Level.INFO, "Registration is pending approval by an operator ({0}); asking again in {1} s",
+                                p.message(), settings.approvalRetry().toSeconds());
+                        pause(settings.approvalRetry());
+                        continue;
+                    }
+                    case RegistrationOutcome.Rejected r -> {
+                        LOG.log(Level.ERROR, "The control plane rejected this agent''s registration: {0}", r.message());
+                        stopReason = StopReason.REJECTED_BY_CONTROL_PLANE;
+                        return stopReason;
+                    }
+                    case RegistrationOutcome.Refused r -> {
+                        Duration delay = backoff(failures++);
+                        LOG.log(Level.ERROR, "The control plane refused registration (HTTP {0}: {1}); check the agent id"
+                                        + " and API key; retrying in {2} ms", r.httpStatus(), r.error(), delay.toMillis());
+                        pause(delay);
+                        continue;
+                    }
+                    case RegistrationOutcome.RateLimited r -> {
+                        Duration delay = max(r.retryAfter(), backoff(failures++));
+                        LOG.log(Level.WARNING, "Registration rate-limited by the control plane; retrying in {0} ms",
+                                delay.toMillis());
+                        pause(delay);
+                        continue;
+                    }
+                    case RegistrationOutcome.Unavailable u -> {
+                        Duration delay = backoff(failures++);
+                        LOG.log(Level.WARNING, "Cannot register with the control plane ({0}); retrying in {1} ms",
+                                u.reason(), delay.toMillis());
+                        pause(delay);
+                        continue;
+                    }
+                }
+                if (stopped()) {
+                    break;
+                }
+                LOG.log(Level.INFO, "Connecting to Control Plane...");
+                Connection connection = new Connection();
+                try {
+                    connection.socket = gateway.connect(connection);
+                } catch (ConnectFailedException e) {
+                    Duration delay = e.httpStatus() == 429 ? max(Duration.ofSeconds(60), backoff(failures++))
+                            : backoff(failures++);
+                    LOG.log(Level.WARNING, "WebSocket connection failed: {0}; retrying in {1} ms", e.getMessage(),
+                            delay.toMillis());
+                    pause(delay);
+                    continue;
+                }
+                long connectedAt = System.nanoTime();
+                current = connection;
+                LOG.log(Level.INFO, "WebSocket connected");
+                LOG.log(Level.INFO, "Connected to Control Plane: {0}", gateway.describe());
+                sendHeartbeat();
+                flushPending();
+                linkListeners.forEach(LinkListener::onConnected);
+                long intervalMs = settings.heartbeatInterval().toMillis();
+                ScheduledFuture<?> ticker = heartbeats.scheduleAtFixedRate(this::sendHeartbeat, intervalMs,
+                        intervalMs, TimeUnit.MILLISECONDS);
+                connection.closed.await();
+                ticker.cancel(false);
+                current = null;
+                if (stopped()) {
+                    connection.socket.close("agent stopping");
+                    break;
+                }
+                long connectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connectedAt);
+                if (connectedMs >= settings.stableConnection().toMillis()) {
+                    failures = 0;
+                }
+                Duration delay = backoff(failures++);
+                LOG.log(Level.WARNING, "Disconnected from Control Plane ({0}); reconnecting in {1} ms",
+                        connection.closeReason, delay.toMillis());
+                pause(delay);
+            }
+        } finally {
+            heartbeats.shutdownNow();
+            Connection last = current;
+            current = null;
+            if (last != null && last.socket != null) {
+                last.socket.close("agent stopping");
+            }
+        }
+        return stopReason == null ? StopReason.STOPPED : stopReason;
+    }
+
+    @Override
+    public void stop() {
+        stop(StopReason.STOPPED);
+    }
+
+    private void stop(StopReason reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
+        stopLatch.countDown();
+        Connection connection = current;
+        if (connection != null) {
+            connection.closed.countDown();
+        }
+    }
+
+    /** Whether a socket is open right now. */
+    public boolean isConnected() {
+        Connection connection = current;
+        return connection != null && connection.socket != null && connection.socket.isOpen();
+    }
+
+    @Override
+    public void send(OutboundMessage message) {
+        synchronized (sendLock) {
+            Connection connection = current;
+            if (connection != null && pending.isEmpty() && connection.socket.isOpen()) {
+                try {
+                    connection.socket.send(message);
+                    return;
+                } catch (ControlPlaneConnection.SendFailedException e) {
+                    LOG.log(Level.WARNING, "Could not send {0}: {1}", message.type(), e.getMessage());
+                }
+            }
+            if (!message.mustDeliver()) {
+                LOG.log(Level.DEBUG, "Dropped {0} while the control plane is unreachable", message.type());
+                return;
+            }
+            if (pending.size() >= settings.pendingLimit()) {
+                OutboundMessage lost = pending.pollFirst();
+                LOG.log(Level.ERROR, "Undelivered-results queue is full ({0}); dropped the oldest {1}",
+                        settings.pendingLimit(), lost == null ? "message" : lost.type());
+            }
+            pending.addLast(message);
+        }
+    }
+
+    /** How many results wait for the link to come back. */
+    public int pendingCount() {
+        synchronized (sendLock) {
+            return pending.size();
+        }
+    }
+
+    private void flushPending() {
+        synchronized (sendLock) {
+            Connection connection = current;
+            int sent = 0;
+            while (connection != null && !pending.isEmpty()) {
+                try {
+                    connection.socket.send(pending.peekFirst());
+                    pending.pollFirst();
+                    sent++;
+                } catch (ControlPlaneConnection.SendFailedException e) {
+                    LOG.log(Level.WARNING, "Could not deliver queued results: {0}", e.getMessage());
+                    break;
+                }
+            }
+            if (sent > 0) {
+                LOG.log(Level.INFO, "Delivered {0} results queued while disconnected", sent);
+            }
+        }
+    }
+
+    private void sendHeartbeat() {
+        Connection connection = current;
+        if (connection == null) {
+            return;
+        }
+        int active = activeSessions.count();
+        send(new OutboundMessage.Heartbeat("online", active, settings.registration().capacity(), heartbeatDetails));
+        HEARTBEAT_LOG.log(Level.INFO, "Sent heartbeat (activeSessions: {0})", active);
+    }
+
+    private void dispatch(InboundMessage message) {
+        switch (message) {
+            case InboundMessage.Command c -> commands.get().handle(c);
+            case InboundMessage.Ping p -> send(new OutboundMessage.Pong());
+            case InboundMessage.Shutdown s -> {
+                LOG.log(Level.INFO, "The control plane asked this agent to shut down");
+                stop(StopReason.SHUTDOWN_REQUESTED);
+            }
+            case InboundMessage.VncData v ->
+                    LOG.log(Level.DEBUG, "vnc_data for {0} ignored: no tunnel is open", v.sessionId());
+            case InboundMessage.VncClose v ->
+                    LOG.log(Level.DEBUG, "vnc_close for {0} ignored: no tunnel is open", v.sessionId());
+            case InboundMessage.Unknown u -> LOG.log(Level.DEBUG, "Ignoring message of unknown type {0}", u.type());
+        }
+    }
+
+    private boolean stopped() {
+        return stopLatch.getCount() == 0;
+    }
+
+    private void pause(Duration delay) throws InterruptedException {
+        stopLatch.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Duration backoff(int failures) {
+        return settings.backoff().delay(failures, random.getAsDouble());
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** One socket's listener and its end. */
+    private final class Connection implements ControlPlaneConnection.Listener {
+        final CountDownLatch closed = new CountDownLatch(1);
+        volatile ControlPlaneConnection socket;
+        volatile String closeReason = "closed";
+
+        @Override
+        public void onMessage(InboundMessage message) {
+            try {
+                dispatch(message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Handling a " + message.getClass().getSimpleName() + " message failed", e);
+            }
+        }
+
+        @Override
+        public void onMalformed(String excerpt, String reason) {
+            LOG.log(Level.WARNING, "Ignoring malformed message from the control plane ({0}): {1}", reason, excerpt);
+        }
+
+        @Override
+        public void onClosed(String reason) {
+            closeReason = reason;
+            closed.countDown();
+        }
+    }
+}

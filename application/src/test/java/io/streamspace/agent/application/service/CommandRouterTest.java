@@ -1,0 +1,60 @@
+package io.streamspace.agent.application.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamspace.agent.domain.controlplane.InboundMessage;
+import io.streamspace.agent.domain.controlplane.OutboundMessage;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class CommandRouterTest {
+
+    private final List<OutboundMessage> sent = new CopyOnWriteArrayList<>();
+    private final ControlPlaneMessages messages = sent::add;
+
+    @Test
+    void acknowledgesBeforeRunningAndCompletesWithTheResult() {
+        CommandHandler handler = (command, out) -> {
+            assertThat(sent).containsExactly(new OutboundMessage.Ack("cmd-1"));
+            return Map.of("sessionId", "s1");
+        };
+        new CommandRouter(Map.of("start_session", handler), messages, Runnable::run)
+                .handle(new InboundMessage.Command("cmd-1", "start_session", Map.of()));
+        assertThat(sent).containsExactly(new OutboundMessage.Ack("cmd-1"),
+                new OutboundMessage.Complete("cmd-1", Map.of("sessionId", "s1")));
+    }
+
+    @Test
+    void unknownActionIsAcknowledgedThenFailedNamingTheAction() {
+        new CommandRouter(Map.of("stop_session", (c, o) -> Map.of()), messages, Runnable::run)
+                .handle(new InboundMessage.Command("cmd-2", "format_disk", Map.of()));
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).isEqualTo(new OutboundMessage.Ack("cmd-2"));
+        assertThat(((OutboundMessage.Failed) sent.get(1)).error())
+                .contains("unknown action 'format_disk'").contains("stop_session");
+    }
+
+    @Test
+    void handlerFailureAndCrashBecomeFailedReplies() {
+        CommandHandler refusing = (c, o) -> {
+            throw new CommandFailedException("image x not found");
+        };
+        CommandHandler crashing = (c, o) -> {
+            throw new IllegalStateException("boom");
+        };
+        var router = new CommandRouter(Map.of("a", refusing, "b", crashing), messages, Runnable::run);
+        router.handle(new InboundMessage.Command("cmd-a", "a", Map.of()));
+        router.handle(new InboundMessage.Command("cmd-b", "b", Map.of()));
+        assertThat(sent).contains(new OutboundMessage.Failed("cmd-a", "image x not found"));
+        assertThat(sent).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(OutboundMessage.Failed.class,
+                f -> assertThat(f.error()).startsWith("b failed unexpectedly").contains("boom")));
+    }
+
+    @Test
+    void commandWithoutIdIsIgnored() {
+        new CommandRouter(Map.of(), messages, Runnable::run).handle(new InboundMessage.Command("", "x", Map.of()));
+        assertThat(sent).isEmpty();
+    }
+}

@@ -1,0 +1,148 @@
+package io.streamspace.agent.bootstrap;
+
+import io.streamspace.agent.bootstrap.cli.CommandLineSpec;
+import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.bootstrap.config.ConfigurationException;
+import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.bootstrap.wiring.SessionAgentComponent;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Entry point of {@code docker-agent.jar}. Exit codes: 0 done, 1 failed at run time, 2 invalid command line or
+ * configuration, 3 a role this build does not provide.
+ */
+public final class DockerAgentMain {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_CONFIGURATION = 2;
+    public static final int EXIT_NOT_AVAILABLE = 3;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public DockerAgentMain(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new DockerAgentMain(System.getenv(), System.out, System.err).execute(args));
+    }
+
+    public int execute(String[] args) {
+        CommandLine commandLine = CommandLineSpec.build();
+        ParseResult parsed;
+        try {
+            parsed = commandLine.parseArgs(withDefaultSubcommand(args));
+        } catch (CommandLine.ParameterException e) {
+            err.println("error: " + e.getMessage());
+            err.println("Run 'docker-agent --help' for usage.");
+            return EXIT_CONFIGURATION;
+        }
+        if (parsed.isUsageHelpRequested()) {
+            commandLine.usage(out);
+            return EXIT_OK;
+        }
+        if (parsed.isVersionHelpRequested()) {
+            out.println("docker-agent " + AgentVersion.current());
+            return EXIT_OK;
+        }
+        ParseResult sub = parsed.subcommand();
+        if (sub.isUsageHelpRequested()) {
+            sub.commandSpec().commandLine().usage(out);
+            return EXIT_OK;
+        }
+        if (sub.isVersionHelpRequested()) {
+            out.println("docker-agent " + AgentVersion.current());
+            return EXIT_OK;
+        }
+        return switch (sub.commandSpec().name()) {
+            case CommandLineSpec.VERSION -> {
+                out.println("docker-agent " + AgentVersion.current() + " (Java " + Runtime.version() + ")");
+                yield EXIT_OK;
+            }
+            case CommandLineSpec.COMPOSE_AGENT -> {
+                err.println("error: the compose-agent role is not available in docker-agent "
+                        + AgentVersion.current() + "; run the session agent with 'docker-agent run'");
+                yield EXIT_NOT_AVAILABLE;
+            }
+            case CommandLineSpec.DEV -> new DevMode(env, out, err).run(flags(sub), option(sub, CommandLineSpec.DEV_PORT_FLAG));
+            default -> runAgent(sub);
+        };
+    }
+
+    private int runAgent(ParseResult run) {
+        AgentConfiguration config;
+        try {
+            config = ConfigurationResolver.resolve(flags(run), env, configFile(run));
+        } catch (ConfigurationException e) {
+            for (String problem : e.problems()) {
+                err.println("configuration error: " + problem);
+            }
+            err.println("Run 'docker-agent run --help' for every setting.");
+            return EXIT_CONFIGURATION;
+        }
+        LoggingSetup.configure(config.logLevel(), config.logFormat());
+        return runUntilStopped(SessionAgentComponent.create(config).sessionAgent(), err);
+    }
+
+    /** Runs the agent, stopping it gracefully on SIGTERM/SIGINT. */
+    static int runUntilStopped(SessionAgent agent, PrintStream err) {
+        Thread hook = new Thread(agent::stop, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return agent.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILED;
+        } catch (RuntimeException e) {
+            err.println("error: the agent failed: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    Path configFile(ParseResult parsed) {
+        String file = option(parsed, CommandLineSpec.CONFIG_FLAG);
+        if (file == null) {
+            file = env.get(CommandLineSpec.CONFIG_ENV);
+        }
+        return file == null || file.isBlank() ? null : Path.of(file);
+    }
+
+    static Map<Setting, String> flags(ParseResult parsed) {
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String value = option(parsed, setting.flag());
+            if (value != null) {
+                flags.put(setting, value);
+            }
+        }
+        return flags;
+    }
+
+    static String option(ParseResult parsed, String name) {
+        return parsed.hasMatchedOption(name) ? parsed.matchedOptionValue(name, (String) null) : null;
+    }
+
+    private static String[] withDefaultSubcommand(String[] args) {
+        if (args.length > 0 && (CommandLineSpec.SUBCOMMANDS.contains(args[0]) || List.of("-h", "--help", "-V",
+                "--version").contains(args[0]))) {
+            return args;
+        }
+        List<String> withRun = new ArrayList<>();
+        withRun.add(CommandLineSpec.RUN);
+        withRun.addAll(List.of(args));
+        return withRun.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,101 @@
+package io.streamspace.agent.bootstrap.cli;
+
+import io.streamspace.agent.bootstrap.AgentVersion;
+import io.streamspace.agent.bootstrap.config.Setting;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The command line, built from the {@link Setting} table so flags, environment variables and defaults are
+ * declared once. Help shows each setting's environment variables and default, never a secret's value.
+ */
+public final class CommandLineSpec {
+
+    public static final String RUN = "run";
+    public static final String COMPOSE_AGENT = "compose-agent";
+    public static final String DEV = "dev";
+    public static final String VERSION = "version";
+    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION);
+
+    public static final String CONFIG_FLAG = "--config";
+    public static final String CONFIG_ENV = "CONFIG_FILE";
+    public static final String DEV_PORT_FLAG = "--port";
+
+    private CommandLineSpec() {
+    }
+
+    public static CommandLine build() {
+        CommandSpec root = CommandSpec.create().name("docker-agent").mixinStandardHelpOptions(true)
+                .version("docker-agent " + AgentVersion.current());
+        root.usageMessage().description(
+                "StreamSpace Docker host agent: runs desktop sessions as containers on this Docker host for a"
+                        + " StreamSpace control plane.",
+                "Without a subcommand, 'run' is assumed.");
+        CommandLine commandLine = new CommandLine(root);
+
+        CommandSpec run = CommandSpec.create().name(RUN).mixinStandardHelpOptions(true);
+        run.usageMessage().description("Run the session agent (default). Precedence: flag, environment,"
+                + " config file, default. Invalid configuration exits with code 2.");
+        addSettings(run, false);
+        commandLine.addSubcommand(RUN, new CommandLine(run));
+
+        CommandSpec compose = CommandSpec.create().name(COMPOSE_AGENT).mixinStandardHelpOptions(true);
+        compose.usageMessage().description("Run the compose-agent sidecar (not available in this version).");
+        compose.addUnmatchedArgsBinding(CommandLine.Model.UnmatchedArgsBinding.forStringArrayConsumer(
+                new CommandLine.Model.ISetter() {
+                    @Override
+                    public <T> T set(T value) {
+                        return null;
+                    }
+                }));
+        commandLine.addSubcommand(COMPOSE_AGENT, new CommandLine(compose));
+
+        CommandSpec dev = CommandSpec.create().name(DEV).mixinStandardHelpOptions(true);
+        dev.usageMessage().description("Start an embedded control-plane simulator on 127.0.0.1 and the agent"
+                + " connected to it, against the local Docker engine. For trying the agent out, not for production.");
+        dev.addOption(OptionSpec.builder(DEV_PORT_FLAG).paramLabel("PORT").type(String.class)
+                .description("Port of the embedded control plane on 127.0.0.1 (default 8470; 0 picks a free one).")
+                .build());
+        addSettings(dev, true);
+        commandLine.addSubcommand(DEV, new CommandLine(dev));
+
+        CommandSpec version = CommandSpec.create().name(VERSION);
+        version.usageMessage().description("Print the version and exit.");
+        commandLine.addSubcommand(VERSION, new CommandLine(version));
+        return commandLine;
+    }
+
+    private static void addSettings(CommandSpec spec, boolean devMode) {
+        for (Setting setting : Setting.values()) {
+            if (devMode && (setting == Setting.CONTROL_PLANE_URL || setting == Setting.API_KEY)) {
+                continue; // dev mode makes its own control plane and key
+            }
+            OptionSpec.Builder option = OptionSpec.builder(setting.flag())
+                    .paramLabel(setting.label())
+                    .type(String.class)
+                    .description(describe(setting));
+            if (setting == Setting.ENABLE_HA) {
+                option.arity("0..1").fallbackValue("true");
+            }
+            spec.addOption(option.build());
+        }
+        spec.addOption(OptionSpec.builder(CONFIG_FLAG).paramLabel("FILE").type(String.class)
+                .description("YAML or JSON file with settings keyed by flag name (e.g. agent-id: x). Env: "
+                        + CONFIG_ENV + ".")
+                .build());
+    }
+
+    private static String[] describe(Setting setting) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder text = new StringBuilder(setting.description());
+        text.append(" Env: ").append(String.join(", ", setting.environment())).append('.');
+        if (setting.defaultValue() != null && !setting.secret()) {
+            text.append(" Default: ").append(setting.defaultValue()).append('.');
+        }
+        lines.add(text.toString());
+        return lines.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,53 @@
+package io.streamspace.agent.bootstrap.config;
+
+import io.streamspace.agent.domain.controlplane.AgentCapacity;
+import io.streamspace.agent.domain.identity.AgentId;
+import io.streamspace.agent.domain.identity.ApiKey;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The session agent's validated configuration. {@link #toString()} hides every secret. */
+public record AgentConfiguration(
+        AgentId agentId,
+        URI controlPlaneUrl,
+        ApiKey apiKey,
+        String platform,
+        String region,
+        String dockerHost,
+        String network,
+        String volumeDriver,
+        int maxCpu,
+        int maxMemoryGb,
+        int maxSessions,
+        Duration heartbeatInterval,
+        boolean enableHa,
+        String leaderElectionBackend,
+        String redisUrl,
+        Path lockFilePath,
+        String logLevel,
+        String logFormat) {
+
+    public AgentCapacity capacity() {
+        return AgentCapacity.of(maxSessions, maxCpu, maxMemoryGb);
+    }
+
+    /** The Redis URL without its password, for logs. */
+    public String redisUrlForLogs() {
+        if (redisUrl == null) {
+            return null;
+        }
+        return redisUrl.replaceAll("(?<=://)([^:@/]*):[^@/]*@", "$1:****@");
+    }
+
+    @Override
+    public String toString() {
+        return "AgentConfiguration[agentId=" + agentId + ", controlPlaneUrl=" + controlPlaneUrl
+                + ", apiKey=****, platform=" + platform + ", region=" + region + ", dockerHost=" + dockerHost
+                + ", network=" + network + ", volumeDriver=" + volumeDriver + ", maxCpu=" + maxCpu
+                + ", maxMemoryGb=" + maxMemoryGb + ", maxSessions=" + maxSessions + ", heartbeatInterval="
+                + heartbeatInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
+                + ", redisUrl=" + redisUrlForLogs() + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
+                + ", logFormat=" + logFormat + "]";
+    }
+}

@@ -1,0 +1,284 @@
+package io.streamspace.agent.bootstrap.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamspace.agent.domain.identity.AgentId;
+import io.streamspace.agent.domain.identity.ApiKey;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Resolves every {@link Setting} with the precedence flag, then environment, then config file, then default,
+ * and validates the result. All problems are collected, so an operator fixes them in one round.
+ */
+public final class ConfigurationResolver {
+
+    /** Keys a config file may hold that belong to roles not configured here (the compose-agent sidecar). */
+    private static final Set<String> OTHER_ROLE_KEYS = Set.of("composeagentenabled", "controlplane");
+    private static final Set<String> PLATFORMS = Set.of("kubernetes", "docker", "vm", "cloud");
+    private static final Set<String> BACKENDS = Set.of("file", "redis", "swarm");
+    private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
+    private static final int LIVENESS_LIMIT_SECONDS = 45;
+
+    private record Value(String text, String source) {}
+
+    private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigurationResolver() {
+    }
+
+    /**
+     * @param flags      values given on the command line (absent settings are not in the map)
+     * @param env        the process environment
+     * @param configFile a YAML or JSON file, or null
+     */
+    public static AgentConfiguration resolve(Map<Setting, String> flags, Map<String, String> env, Path configFile)
+            throws ConfigurationException {
+        ConfigurationResolver resolver = new ConfigurationResolver();
+        Map<String, String> file = resolver.readFile(configFile);
+        for (Setting setting : Setting.values()) {
+            resolver.values.put(setting, resolver.pick(setting, flags, env, file, configFile));
+        }
+        AgentConfiguration configuration = resolver.validate();
+        if (!resolver.problems.isEmpty()) {
+            throw new ConfigurationException(resolver.problems);
+        }
+        return configuration;
+    }
+
+    private Value pick(Setting setting, Map<Setting, String> flags, Map<String, String> env,
+                       Map<String, String> file, Path configFile) {
+        String flag = flags.get(setting);
+        if (flag != null) {
+            return new Value(flag, setting.flag());
+        }
+        for (String name : setting.environment()) {
+            String fromEnv = env.get(name);
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                return new Value(fromEnv, "environment variable " + name);
+            }
+        }
+        String fromFile = file.get(Setting.normalizeKey(setting.fileKey()));
+        if (fromFile != null) {
+            return new Value(fromFile, "'" + setting.fileKey() + "' in " + configFile);
+        }
+        return new Value(setting.defaultValue(), "default");
+    }
+
+    private Map<String, String> readFile(Path configFile) {
+        Map<String, String> entries = new java.util.HashMap<>();
+        if (configFile == null) {
+            return entries;
+        }
+        if (!Files.isRegularFile(configFile)) {
+            problems.add("config file " + configFile + " does not exist or is not a file");
+            return entries;
+        }
+        String name = configFile.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        try {
+            root = mapper.readTree(configFile.toFile());
+        } catch (IOException e) {
+            problems.add("config file " + configFile + " cannot be parsed: " + firstLine(e.getMessage()));
+            return entries;
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return entries;
+        }
+        if (!root.isObject()) {
+            problems.add("config file " + configFile + " must hold a mapping of settings, got " + root.getNodeType());
+            return entries;
+        }
+        Set<String> known = new java.util.HashSet<>(OTHER_ROLE_KEYS);
+        for (Setting setting : Setting.values()) {
+            known.add(Setting.normalizeKey(setting.fileKey()));
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = Setting.normalizeKey(entry.getKey());
+            if (!known.contains(key)) {
+                problems.add("config file " + configFile + ": unknown setting '" + entry.getKey() + "'");
+            } else if (!entry.getValue().isValueNode()) {
+                problems.add("config file " + configFile + ": '" + entry.getKey() + "' must be a single value");
+            } else if (!entry.getValue().isNull()) {
+                entries.put(key, entry.getValue().asText());
+            }
+        }
+        return entries;
+    }
+
+    private AgentConfiguration validate() {
+        AgentId agentId = agentId();
+        URI url = controlPlaneUrl();
+        ApiKey apiKey = apiKey();
+        String platform = oneOf(Setting.PLATFORM, PLATFORMS);
+        String region = text(Setting.REGION);
+        if (region != null && (region.length() < 2 || region.length() > 50)) {
+            problem(Setting.REGION, "must be 2 to 50 characters long (got " + region.length() + ")");
+        }
+        String dockerHost = required(Setting.DOCKER_HOST);
+        if (dockerHost != null && !dockerHost.matches("(unix|tcp|npipe)://.+")) {
+            problem(Setting.DOCKER_HOST, "must look like unix:///var/run/docker.sock or tcp://host:2376, got '"
+                    + dockerHost + "'");
+        }
+        String network = required(Setting.NETWORK);
+        if (network != null && !network.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            problem(Setting.NETWORK, "'" + network + "' is not a valid Docker network name");
+        }
+        String volumeDriver = required(Setting.VOLUME_DRIVER);
+        int maxCpu = positive(Setting.MAX_CPU);
+        int maxMemory = positive(Setting.MAX_MEMORY);
+        int maxSessions = positive(Setting.MAX_SESSIONS);
+        int heartbeat = positive(Setting.HEARTBEAT_INTERVAL);
+        if (heartbeat >= LIVENESS_LIMIT_SECONDS) {
+            problem(Setting.HEARTBEAT_INTERVAL, "is " + heartbeat + " s, but the control plane declares an agent dead"
+                    + " after " + LIVENESS_LIMIT_SECONDS + " s without a heartbeat; use less than "
+                    + LIVENESS_LIMIT_SECONDS);
+        }
+        boolean enableHa = bool(Setting.ENABLE_HA);
+        String backend = oneOf(Setting.LEADER_ELECTION_BACKEND, BACKENDS);
+        String redisUrl = text(Setting.REDIS_URL);
+        if ("redis".equals(backend) && redisUrl == null) {
+            problem(Setting.LEADER_ELECTION_BACKEND, "is 'redis' but no Redis URL is set (--redis-url or REDIS_URL)");
+        }
+        if (redisUrl != null && !redisUrl.matches("rediss?://.+")) {
+            // never echo the URL: it may carry a password
+            problem(Setting.REDIS_URL, "must start with redis:// or rediss://");
+        }
+        String lockFile = required(Setting.LOCK_FILE_PATH);
+        String logLevel = oneOf(Setting.LOG_LEVEL, LOG_LEVELS);
+        String logFormat = oneOf(Setting.LOG_FORMAT, Set.of("text", "json"));
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
+                maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), enableHa, backend, redisUrl,
+                Path.of(lockFile), logLevel, logFormat);
+    }
+
+    private AgentId agentId() {
+        String value = text(Setting.AGENT_ID);
+        if (value == null) {
+            problems.add("agent id is required: set --agent-id or AGENT_ID");
+            return null;
+        }
+        List<String> reasons = AgentId.problems(value);
+        reasons.forEach(reason -> problems.add(reason + " (from " + values.get(Setting.AGENT_ID).source() + ")"));
+        return reasons.isEmpty() ? new AgentId(value) : null;
+    }
+
+    private URI controlPlaneUrl() {
+        String value = text(Setting.CONTROL_PLANE_URL);
+        if (value == null) {
+            problems.add("control plane URL is required: set --control-plane-url or CONTROL_PLANE_URL"
+                    + " (e.g. wss://control.example.com)");
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss")) {
+                problem(Setting.CONTROL_PLANE_URL, "must start with ws:// or wss://, got '" + value + "'");
+                return null;
+            }
+            if (uri.getHost() == null) {
+                problem(Setting.CONTROL_PLANE_URL, "has no host: '" + value + "'");
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            problem(Setting.CONTROL_PLANE_URL, "is not a valid URL: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private ApiKey apiKey() {
+        String value = text(Setting.API_KEY);
+        var problem = ApiKey.problem(value);
+        if (problem.isPresent()) {
+            String source = value == null ? "" : " (from " + values.get(Setting.API_KEY).source() + ")";
+            problems.add(problem.get() + source);
+            return null;
+        }
+        return ApiKey.of(value);
+    }
+
+    private String text(Setting setting) {
+        Value value = values.get(setting);
+        return value.text() == null || value.text().isBlank() ? null : value.text().strip();
+    }
+
+    private String required(Setting setting) {
+        String value = text(setting);
+        if (value == null) {
+            problem(setting, "must not be empty");
+        }
+        return value;
+    }
+
+    private String oneOf(Setting setting, Set<String> allowed) {
+        String value = text(setting);
+        String lower = value == null ? null : value.toLowerCase(Locale.ROOT);
+        if (lower == null || !allowed.contains(lower)) {
+            problem(setting, "must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)) + ", got '"
+                    + (value == null ? "" : value) + "'");
+            return null;
+        }
+        return lower;
+    }
+
+    private int positive(Setting setting) {
+        String value = text(setting);
+        try {
+            int number = Integer.parseInt(value == null ? "" : value);
+            if (number <= 0) {
+                problem(setting, "must be a positive integer, got " + number);
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            problem(setting, "must be a positive integer, got '" + (value == null ? "" : value) + "'");
+            return 0;
+        }
+    }
+
+    private boolean bool(Setting setting) {
+        String value = text(setting);
+        String lower = value == null ? "" : value.toLowerCase(Locale.ROOT);
+        return switch (lower) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> {
+                problem(setting, "must be true or false, got '" + value + "'");
+                yield false;
+            }
+        };
+    }
+
+    private void problem(Setting setting, String message) {
+        Value value = values.get(setting);
+        String source = value == null || value.source().equals("default") ? "" : " (from " + value.source() + ")";
+        problems.add(setting.displayName() + " " + message + source);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unknown error";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

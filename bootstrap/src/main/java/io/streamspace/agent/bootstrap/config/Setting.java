@@ -1,0 +1,95 @@
+package io.streamspace.agent.bootstrap.config;
+
+import java.util.List;
+
+/**
+ * Every setting of the session agent: its flag, its environment variables, its config-file key and its default.
+ * The first columns are the seed's tables and are a contract with operators: do not rename.
+ */
+public enum Setting {
+    AGENT_ID("--agent-id", List.of("AGENT_ID"), null, "ID",
+            "Unique agent identifier (e.g. docker-prod-us-east-1). Required."),
+    CONTROL_PLANE_URL("--control-plane-url", List.of("CONTROL_PLANE_URL"), null, "URL",
+            "Control plane WebSocket URL, ws:// or wss:// (e.g. wss://control.example.com). Required."),
+    API_KEY("--api-key", List.of("API_KEY", "AGENT_API_KEY"), null, "KEY",
+            "Agent API key, 64 hexadecimal characters. Required. Prefer the environment variable to the flag.", true),
+    PLATFORM("--platform", List.of("PLATFORM"), "docker", "NAME", "Platform type reported to the control plane."),
+    REGION("--region", List.of("REGION"), null, "REGION", "Deployment region (2-50 characters)."),
+    DOCKER_HOST("--docker-host", List.of("DOCKER_HOST"), "unix:///var/run/docker.sock", "URI", "Docker daemon socket."),
+    NETWORK("--network", List.of("NETWORK_NAME"), "streamspace", "NAME", "Docker network for session containers."),
+    VOLUME_DRIVER("--volume-driver", List.of("VOLUME_DRIVER"), "local", "DRIVER", "Docker volume driver."),
+    MAX_CPU("--max-cpu", List.of("MAX_CPU"), "100", "CORES", "Maximum CPU cores available to sessions."),
+    MAX_MEMORY("--max-memory", List.of("MAX_MEMORY"), "128", "GB", "Maximum memory available to sessions, in GB."),
+    MAX_SESSIONS("--max-sessions", List.of("MAX_SESSIONS"), "100", "N", "Maximum concurrent sessions."),
+    HEARTBEAT_INTERVAL("--heartbeat-interval", List.of("HEALTH_CHECK_INTERVAL"), "30", "SECONDS",
+            "Heartbeat interval in seconds (below the control plane's 45 s liveness limit)."),
+    ENABLE_HA("--enable-ha", List.of("ENABLE_HA"), "false", "BOOL", "Enable HA mode with leader election."),
+    LEADER_ELECTION_BACKEND("--leader-election-backend", List.of("LEADER_ELECTION_BACKEND"), "file", "BACKEND",
+            "Leader election backend: file, redis or swarm."),
+    REDIS_URL("--redis-url", List.of("REDIS_URL"), null, "URL",
+            "Redis URL for the redis backend, redis://[user:password@]host:port/db or rediss:// for TLS.", true),
+    LOCK_FILE_PATH("--lock-file-path", List.of("LOCK_FILE_PATH"), "/var/run/streamspace/agent.lock", "PATH",
+            "Lock file for the file backend (single host only)."),
+    LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
+    LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json.");
+
+    private final String flag;
+    private final List<String> environment;
+    private final String defaultValue;
+    private final String label;
+    private final String description;
+    private final boolean secret;
+
+    Setting(String flag, List<String> environment, String defaultValue, String label, String description) {
+        this(flag, environment, defaultValue, label, description, false);
+    }
+
+    Setting(String flag, List<String> environment, String defaultValue, String label, String description,
+            boolean secret) {
+        this.flag = flag;
+        this.environment = environment;
+        this.defaultValue = defaultValue;
+        this.label = label;
+        this.description = description;
+        this.secret = secret;
+    }
+
+    public String flag() {
+        return flag;
+    }
+
+    public List<String> environment() {
+        return environment;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Secret values are never printed: not in help, logs or error messages. */
+    public boolean secret() {
+        return secret;
+    }
+
+    /** The config-file key: the flag without dashes; files may write it kebab, snake or camel case. */
+    public String fileKey() {
+        return flag.substring(2);
+    }
+
+    static String normalizeKey(String key) {
+        return key.replace("-", "").replace("_", "").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** How operators refer to this setting in messages: {@code --api-key (API_KEY)}. */
+    public String displayName() {
+        return flag + " (" + String.join(" / ", environment) + ")";
+    }
+}

@@ -1,0 +1,114 @@
+package io.streamspace.agent.bootstrap.wiring;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.Multibinds;
+import io.streamspace.agent.adapter.websocket.ControlPlaneEndpoints;
+import io.streamspace.agent.adapter.websocket.ProtocolCodec;
+import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
+import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
+import io.streamspace.agent.application.port.in.ServeControlPlane;
+import io.streamspace.agent.application.port.out.ControlPlaneGateway;
+import io.streamspace.agent.application.port.out.RegistrationRequest;
+import io.streamspace.agent.application.service.ActiveSessions;
+import io.streamspace.agent.application.service.CommandHandler;
+import io.streamspace.agent.application.service.CommandRouter;
+import io.streamspace.agent.application.service.ControlPlaneLinkService;
+import io.streamspace.agent.application.service.ControlPlaneMessages;
+import io.streamspace.agent.application.service.LinkListener;
+import io.streamspace.agent.application.service.LinkSettings;
+import io.streamspace.agent.bootstrap.AgentVersion;
+import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.domain.link.ReconnectBackoff;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The control-plane link: the StreamSpace adapter, the reconnecting link service and the command router. */
+@Module
+public abstract class ControlPlaneModule {
+
+    private ControlPlaneModule() {
+    }
+
+    @Binds
+    abstract ControlPlaneGateway gateway(StreamSpaceGateway gateway);
+
+    @Binds
+    abstract ControlPlaneMessages messages(ControlPlaneLinkService link);
+
+    @Binds
+    abstract ServeControlPlane serve(ControlPlaneLinkService link);
+
+    @Binds
+    abstract HandleControlPlaneCommand commands(CommandRouter router);
+
+    @Multibinds
+    abstract Set<LinkListener> linkListeners();
+
+    @Multibinds
+    abstract Map<String, CommandHandler> commandHandlers();
+
+    @Provides
+    @Singleton
+    static ObjectMapper objectMapper() {
+        return new ObjectMapper();
+    }
+
+    @Provides
+    @Singleton
+    static ProtocolCodec codec(ObjectMapper json, Clock clock) {
+        return new ProtocolCodec(json, clock);
+    }
+
+    @Provides
+    @Singleton
+    static StreamSpaceGateway streamSpaceGateway(AgentConfiguration config, ObjectMapper json, ProtocolCodec codec) {
+        return new StreamSpaceGateway(new ControlPlaneEndpoints(config.controlPlaneUrl()), config.agentId(),
+                config.apiKey(), json, codec, StreamSpaceGateway.Timeouts.DEFAULT);
+    }
+
+    @Provides
+    @Singleton
+    static LinkSettings linkSettings(AgentConfiguration config, ReconnectBackoff backoff) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("dockerHost", config.dockerHost());
+        metadata.put("networkName", config.network());
+        metadata.put("version", AgentVersion.current());
+        RegistrationRequest registration = new RegistrationRequest(config.agentId().value(), config.platform(),
+                config.region(), config.capacity(), metadata);
+        return new LinkSettings(registration, config.heartbeatInterval(), backoff, Duration.ofSeconds(30),
+                Duration.ofSeconds(30), 10_000);
+    }
+
+    @Provides
+    static ReconnectBackoff reconnectBackoff() {
+        return ReconnectBackoff.DEFAULT;
+    }
+
+    @Provides
+    @Singleton
+    static ControlPlaneLinkService link(ControlPlaneGateway gateway, LinkSettings settings,
+                                       Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
+                                       Set<LinkListener> listeners) {
+        return new ControlPlaneLinkService(gateway, settings, commands::get, activeSessions,
+                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** Commands block on Docker: one virtual thread each. */
+    @Provides
+    @Singleton
+    static Executor commandExecutor() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+}

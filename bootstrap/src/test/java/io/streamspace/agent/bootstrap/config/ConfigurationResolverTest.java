@@ -1,0 +1,154 @@
+package io.streamspace.agent.bootstrap.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigurationResolverTest {
+
+    static final String KEY = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private static final Map<String, String> MINIMAL_ENV = Map.of("AGENT_ID", "docker-env-1",
+            "CONTROL_PLANE_URL", "wss://control.example.com", "API_KEY", KEY);
+
+    @TempDir
+    Path dir;
+
+    private static Map<Setting, String> flags(Object... pairs) {
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        for (int i = 0; i < pairs.length; i += 2) {
+            flags.put((Setting) pairs[i], (String) pairs[i + 1]);
+        }
+        return flags;
+    }
+
+    private static List<String> problems(Map<Setting, String> flags, Map<String, String> env, Path file) {
+        try {
+            ConfigurationResolver.resolve(flags, env, file);
+            return List.of();
+        } catch (ConfigurationException e) {
+            return e.problems();
+        }
+    }
+
+    @Test
+    void defaultsAreTheSeedTable() throws Exception {
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(), MINIMAL_ENV, null);
+        assertThat(config.platform()).isEqualTo("docker");
+        assertThat(config.region()).isNull();
+        assertThat(config.dockerHost()).isEqualTo("unix:///var/run/docker.sock");
+        assertThat(config.network()).isEqualTo("streamspace");
+        assertThat(config.volumeDriver()).isEqualTo("local");
+        assertThat(config.maxCpu()).isEqualTo(100);
+        assertThat(config.maxMemoryGb()).isEqualTo(128);
+        assertThat(config.maxSessions()).isEqualTo(100);
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.enableHa()).isFalse();
+        assertThat(config.leaderElectionBackend()).isEqualTo("file");
+        assertThat(config.lockFilePath()).isEqualTo(Path.of("/var/run/streamspace/agent.lock"));
+        assertThat(config.logLevel()).isEqualTo("info");
+    }
+
+    @Test
+    void precedenceIsFlagThenEnvironmentThenFileThenDefault() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.yaml"), """
+                max-sessions: 7
+                max_cpu: 9
+                maxMemory: 11
+                network: from-file
+                """);
+        Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+        env.put("MAX_CPU", "5");
+        env.put("NETWORK_NAME", "from-env");
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(Setting.NETWORK, "from-flag"), env, file);
+        assertThat(config.network()).isEqualTo("from-flag");
+        assertThat(config.maxCpu()).isEqualTo(5);
+        assertThat(config.maxSessions()).isEqualTo(7);
+        assertThat(config.maxMemoryGb()).isEqualTo(11);
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void readsJsonFilesAndTheAgentApiKeyAlias() throws Exception {
+        Path file = Files.writeString(dir.resolve("agent.json"), """
+                {"agent_id": "docker-json-1", "control_plane_url": "ws://127.0.0.1:9", "region": "eu-west-1",
+                 "heartbeat_interval": 10, "enable_ha": true, "compose_agent_enabled": false}
+                """);
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(), Map.of("AGENT_API_KEY", KEY), file);
+        assertThat(config.agentId().value()).isEqualTo("docker-json-1");
+        assertThat(config.region()).isEqualTo("eu-west-1");
+        assertThat(config.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.enableHa()).isTrue();
+        assertThat(config.apiKey().reveal()).isEqualTo(KEY);
+    }
+
+    @Test
+    void missingRequiredSettingsAreEachOneLine() {
+        assertThat(problems(flags(), Map.of(), null)).containsExactly(
+                "agent id is required: set --agent-id or AGENT_ID",
+                "control plane URL is required: set --control-plane-url or CONTROL_PLANE_URL (e.g. wss://control.example.com)",
+                "API key is required (--api-key, API_KEY or AGENT_API_KEY)");
+    }
+
+    @Test
+    void everyInvalidValueIsReportedPreciselyAndTogether() {
+        List<String> problems = problems(flags(
+                Setting.AGENT_ID, "bad;id",
+                Setting.CONTROL_PLANE_URL, "https://control.example.com",
+                Setting.API_KEY, "1234",
+                Setting.MAX_CPU, "0",
+                Setting.MAX_MEMORY, "-3",
+                Setting.MAX_SESSIONS, "many",
+                Setting.HEARTBEAT_INTERVAL, "60",
+                Setting.LEADER_ELECTION_BACKEND, "redis",
+                Setting.LOG_LEVEL, "loud"), Map.of(), null);
+        assertThat(problems).hasSize(9);
+        assertThat(problems.get(0)).contains("agent id 'bad;id'").contains("(from --agent-id)");
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("--control-plane-url").contains("ws:// or wss://"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("64 hexadecimal characters (got 4 characters)"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("--max-cpu (MAX_CPU) must be a positive integer, got 0"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("--max-memory (MAX_MEMORY) must be a positive integer, got -3"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("--max-sessions").contains("'many'"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("--heartbeat-interval").contains("45 s"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("'redis' but no Redis URL"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("--log-level").contains("'loud'"));
+    }
+
+    @Test
+    void secretsNeverAppearInProblemsOrToString() throws Exception {
+        String badKey = "secretsecretsecret";
+        List<String> problems = problems(flags(Setting.API_KEY, badKey, Setting.REDIS_URL,
+                "http://user:hunter2@redis:6379"), MINIMAL_ENV, null);
+        assertThat(String.join("\n", problems)).doesNotContain(badKey).doesNotContain("hunter2");
+        AgentConfiguration config = ConfigurationResolver.resolve(
+                flags(Setting.REDIS_URL, "redis://agent:hunter2@redis:6379/0"), MINIMAL_ENV, null);
+        assertThat(config.toString()).doesNotContain(KEY).doesNotContain("hunter2").contains("agent:****@redis");
+    }
+
+    @Test
+    void badConfigFilesAreNamed() throws Exception {
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "max-sesions: 3\n");
+        assertThat(problems(flags(), MINIMAL_ENV, typo))
+                .containsExactly("config file " + typo + ": unknown setting 'max-sesions'");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"agent_id\": ");
+        assertThat(problems(flags(), MINIMAL_ENV, broken)).singleElement().asString()
+                .startsWith("config file " + broken + " cannot be parsed");
+        assertThat(problems(flags(), MINIMAL_ENV, dir.resolve("absent.yaml"))).singleElement().asString()
+                .contains("does not exist");
+    }
+
+    @Test
+    void invalidPlatformRegionAndBackendAreRefused() throws Exception {
+        List<String> problems = problems(flags(Setting.PLATFORM, "mainframe", Setting.REGION, "x",
+                Setting.LEADER_ELECTION_BACKEND, "zookeeper", Setting.ENABLE_HA, "maybe"), MINIMAL_ENV, null);
+        assertThat(problems).hasSize(4);
+        assertThat(ConfigurationResolver.resolve(flags(Setting.REDIS_URL, "redis://h:6379/0",
+                Setting.LEADER_ELECTION_BACKEND, "REDIS"), MINIMAL_ENV, null).leaderElectionBackend()).isEqualTo("redis");
+    }
+}
