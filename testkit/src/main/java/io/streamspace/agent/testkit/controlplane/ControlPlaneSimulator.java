@@ -156,7 +156,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
         upgrade.setHandler(new RootHandler());
         s.setHandler(upgrade);
-        s.setStopTimeout(1000);
+        s.setStopTimeout(0);
         try {
             s.start();
         } catch (Exception e) {
@@ -740,7 +740,7 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
             writeJson(response, callback, status, body);
             return;
         }
-        boolean upgraded = wsContainer.upgrade((req, resp, cb) -> new AgentConnection(agentId),
+        boolean upgraded = wsContainer.upgrade((req, resp, cb) -> new AgentConnection(this, agentId),
                 request, response, callback);
         if (!upgraded) {
             writeJson(response, callback, 400, error("Bad Request", "WebSocket upgrade required"));
@@ -1031,8 +1031,11 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
         LOG.info("agent {} socket #{} closed ({})", conn.agentId, conn.number, why);
     }
 
-    /** One accepted agent socket. */
-    private final class AgentConnection implements Session.Listener.AutoDemanding {
+    /**
+     * One accepted agent socket (Jetty endpoint). Public only because Jetty invokes it reflectively; not API.
+     */
+    public static final class AgentConnection implements Session.Listener.AutoDemanding {
+        private final ControlPlaneSimulator sim;
         final String agentId;
         final Instant connectedAt = Instant.now();
         final Object sendLock = new Object();
@@ -1042,19 +1045,20 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
         volatile ScheduledFuture<?> pinger;
         private volatile boolean closed;
 
-        AgentConnection(String agentId) {
+        AgentConnection(ControlPlaneSimulator sim, String agentId) {
+            this.sim = sim;
             this.agentId = agentId;
         }
 
         @Override
         public void onWebSocketOpen(Session s) {
             this.session = s;
-            onOpen(this);
+            sim.onOpen(this);
         }
 
         @Override
         public void onWebSocketText(String message) {
-            onText(this, message);
+            sim.onText(this, message);
         }
 
         @Override
@@ -1075,7 +1079,7 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
         private void closeOnce(String why) {
             if (!closed) {
                 closed = true;
-                onClosed(this, why);
+                sim.onClosed(this, why);
             }
         }
 
