@@ -190,7 +190,7 @@ context_hash() {
 
 # Builds testkit-images/<name> as streamspace-test/<name>:latest unless an image with the same context hash exists.
 build_test_images() {
-  local images_dir="$REPO_ROOT/testkit-images" busybox dir name tag hash current ctx
+  local images_dir="$REPO_ROOT/testkit-images" busybox dir name tag hash current ctx old_id
   [[ -d "$images_dir" ]] || { log "no $images_dir; no test images to build"; return 0; }
   busybox="$(static_busybox)"
   for dir in "$images_dir"/*/; do
@@ -205,14 +205,21 @@ build_test_images() {
       continue
     fi
     log "building test image $tag ($hash)"
+    old_id="$(docker image inspect -f '{{.Id}}' "$tag" 2>/dev/null || true)"
     ctx="$(mktemp -d "${TMPDIR:-/tmp}/streamspace-image-$name.XXXXXX")"
     cp -a "$dir/." "$ctx/"
     cp "$busybox" "$ctx/busybox"
-    if ! DOCKER_BUILDKIT=0 docker build -q --label "$TEST_IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" >&2; then
-      rm -rf "$ctx"
-      die "building $tag from $dir failed"
+    if ! DOCKER_BUILDKIT=0 docker build --label "$TEST_IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" \
+        >"$ctx.log" 2>&1; then
+      tail -n 30 "$ctx.log" >&2
+      rm -rf "$ctx" "$ctx.log"
+      die "building $tag from $dir failed (output above)"
     fi
-    rm -rf "$ctx"
+    rm -rf "$ctx" "$ctx.log"
+    # Drop the image this build replaced (only succeeds when no container uses it and no other tag names it).
+    if [[ -n "$old_id" && "$old_id" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]]; then
+      docker image rm "$old_id" >/dev/null 2>&1 || true
+    fi
   done
 }
 
