@@ -1,7 +1,6 @@
 package io.streamspace.agent.adapter.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateNetworkResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -9,10 +8,12 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Version;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,21 +26,34 @@ import org.slf4j.LoggerFactory;
  * instead.
  *
  * <p>Names are matched exactly: the engine's own name lookup also accepts ID prefixes and its name filter
- * matches substrings, so lookups list by name and compare in Java.
+ * matches substrings, so lookups list by name and compare in Java. Docker 20.10 (API 1.41) lets concurrent
+ * creates make several networks of one name; {@link #ensureNetwork} serialises per name in this process and
+ * converges on the oldest owned one when another process raced it.
  */
 public final class DockerSessionRuntime implements SessionRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
     static final String NETWORK_DRIVER = "bridge";
+    private static final Comparator<Network> OLDEST_FIRST = Comparator
+            .comparing((Network n) -> n.getCreated() == null ? new Date(Long.MAX_VALUE) : n.getCreated())
+            .thenComparing(Network::getId);
 
     private final DockerClients clients;
     private final DockerClient docker;
     private final RuntimeInfo connectedTo;
+    /**
+     * Serialises ensure/remove per network name within this process (striped; ReentrantLock rather than
+     * synchronized so virtual threads do not pin).
+     */
+    private final ReentrantLock[] nameLocks = new ReentrantLock[64];
 
     private DockerSessionRuntime(DockerClients clients, RuntimeInfo connectedTo) {
         this.clients = clients;
         this.docker = clients.requests();
         this.connectedTo = connectedTo;
+        for (int i = 0; i < nameLocks.length; i++) {
+            nameLocks[i] = new ReentrantLock();
+        }
     }
 
     /**
@@ -75,26 +89,64 @@ public final class DockerSessionRuntime implements SessionRuntime {
     public NetworkRef ensureNetwork(String name, Map<String, String> ownerLabels) {
         requireName(name);
         requireOwnerLabels(ownerLabels);
-        Optional<Network> existing = findByExactName(name);
-        if (existing.isPresent()) {
-            return adoptOnlyIfOwned(existing.get(), ownerLabels);
-        }
+        ReentrantLock lock = lockFor(name);
+        lock.lock();
         try {
-            CreateNetworkResponse created = call("create network " + name, () -> docker.createNetworkCmd()
-                    .withName(name)
-                    .withDriver(NETWORK_DRIVER)
-                    .withLabels(ownerLabels)
-                    .withCheckDuplicate(true)
-                    .exec());
-            return new NetworkRef(created.getId(), name, Map.copyOf(ownerLabels));
-        } catch (RuntimeOperationException e) {
-            if (e.getCause() instanceof ConflictException) {
-                // Someone created it between our lookup and our create: judge that one by its labels.
-                Network raced = findByExactName(name).orElseThrow(() -> e);
-                return adoptOnlyIfOwned(raced, ownerLabels);
+            List<Network> existing = listByExactName(name);
+            if (!existing.isEmpty()) {
+                return converge(name, existing, ownerLabels);
             }
-            throw e;
+            try {
+                call("create network " + name, () -> docker.createNetworkCmd()
+                        .withName(name)
+                        .withDriver(NETWORK_DRIVER)
+                        .withLabels(ownerLabels)
+                        .withCheckDuplicate(true)
+                        .exec());
+            } catch (RuntimeOperationException e) {
+                if (!(e.getCause() instanceof ConflictException)) {
+                    throw e;
+                }
+                // Created by someone else between our lookup and our create: judged below like any other.
+            }
+            // Look again: Docker before API 1.44 does not make CheckDuplicate atomic, so concurrent creators
+            // (another process, another agent) can each get a network of the same name.
+            return converge(name, listByExactName(name), ownerLabels);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /**
+     * Picks the one network of this name to use. Any same-named network without the owner labels makes the call
+     * fail (it is never touched). Among owned duplicates left by a creation race, the oldest wins (ties by id, so
+     * every racer picks the same one) and the others are removed when nothing uses them.
+     */
+    private NetworkRef converge(String name, List<Network> sameName, Map<String, String> ownerLabels) {
+        for (Network network : sameName) {
+            if (!carries(network, ownerLabels)) {
+                throw notOurs(network, ownerLabels);
+            }
+        }
+        if (sameName.isEmpty()) {
+            throw new RuntimeOperationException("Network '" + name + "' disappeared from the Docker engine at "
+                    + clients.dockerHost() + " right after it was created; something else removes it");
+        }
+        List<Network> oldestFirst = sameName.stream().sorted(OLDEST_FIRST).toList();
+        Network keep = oldestFirst.get(0);
+        for (Network duplicate : oldestFirst.subList(1, oldestFirst.size())) {
+            try {
+                call("remove duplicate network " + name, () -> docker.removeNetworkCmd(duplicate.getId()).exec());
+                LOG.info("Removed duplicate network '{}' ({}); keeping {}", name, shortId(duplicate.getId()),
+                        shortId(keep.getId()));
+            } catch (RuntimeOperationException e) {
+                if (!(e.getCause() instanceof NotFoundException)) {
+                    LOG.warn("Duplicate network '{}' ({}) stays: {}", name, shortId(duplicate.getId()),
+                            e.getMessage());
+                }
+            }
+        }
+        return toRef(keep);
     }
 
     @Override
@@ -114,45 +166,42 @@ public final class DockerSessionRuntime implements SessionRuntime {
     public boolean removeNetwork(String name, Map<String, String> ownerLabels) {
         requireName(name);
         requireOwnerLabels(ownerLabels);
-        Optional<Network> existing = findByExactName(name);
-        if (existing.isEmpty()) {
-            return false;
-        }
-        Network network = existing.get();
-        if (!carries(network, ownerLabels)) {
-            throw notOurs(network, ownerLabels);
-        }
+        ReentrantLock lock = lockFor(name);
+        lock.lock();
         try {
-            call("remove network " + name, () -> docker.removeNetworkCmd(network.getId()).exec());
-            return true;
-        } catch (RuntimeOperationException e) {
-            if (e.getCause() instanceof NotFoundException) {
-                return false; // removed concurrently
+            List<Network> sameName = listByExactName(name);
+            for (Network network : sameName) {
+                if (!carries(network, ownerLabels)) {
+                    throw notOurs(network, ownerLabels);
+                }
             }
-            throw e;
+            boolean removed = false;
+            for (Network network : sameName) {
+                try {
+                    call("remove network " + name, () -> docker.removeNetworkCmd(network.getId()).exec());
+                    removed = true;
+                } catch (RuntimeOperationException e) {
+                    if (!(e.getCause() instanceof NotFoundException)) {
+                        throw e; // e.g. "network ... has active endpoints": the engine's message says which
+                    }
+                }
+            }
+            return removed;
+        } finally {
+            lock.unlock();
         }
     }
 
-    private NetworkRef adoptOnlyIfOwned(Network network, Map<String, String> ownerLabels) {
-        if (!carries(network, ownerLabels)) {
-            throw notOurs(network, ownerLabels);
-        }
-        return toRef(network);
-    }
-
-    private Optional<Network> findByExactName(String name) {
-        List<Network> matches = call("look up network " + name,
-                        () -> docker.listNetworksCmd().withNameFilter(name).exec())
+    /** Networks named exactly {@code name} (the engine's name filter matches substrings). */
+    private List<Network> listByExactName(String name) {
+        return call("look up network " + name, () -> docker.listNetworksCmd().withNameFilter(name).exec())
                 .stream()
                 .filter(n -> name.equals(n.getName()))
                 .toList();
-        if (matches.size() > 1) {
-            throw new RuntimeOperationException("Docker engine at " + clients.dockerHost() + " has "
-                    + matches.size() + " networks named '" + name + "' (ids "
-                    + matches.stream().map(Network::getId).map(DockerSessionRuntime::shortId).toList()
-                    + "); refusing to guess which one is meant");
-        }
-        return matches.stream().findFirst();
+    }
+
+    private ReentrantLock lockFor(String name) {
+        return nameLocks[Math.floorMod(name.hashCode(), nameLocks.length)];
     }
 
     private RuntimeOperationException notOurs(Network network, Map<String, String> ownerLabels) {

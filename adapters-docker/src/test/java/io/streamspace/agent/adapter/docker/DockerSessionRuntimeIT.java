@@ -2,13 +2,21 @@ package io.streamspace.agent.adapter.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Network;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime.NetworkRef;
 import io.streamspace.agent.application.port.out.SessionRuntime.RuntimeInfo;
+import com.github.dockerjava.api.model.HostConfig;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -139,11 +147,87 @@ class DockerSessionRuntimeIT {
     }
 
     @Test
+    void concurrentEnsureNetworkCallsShareOneNetwork() throws Exception {
+        String name = track(DockerTestSupport.uniqueName("race"));
+        int callers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<NetworkRef>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < callers; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return runtime.ensureNetwork(name, owner);
+                }));
+            }
+            go.countDown();
+        }
+
+        Set<String> ids = new HashSet<>();
+        for (Future<NetworkRef> result : results) {
+            ids.add(result.get().id());
+        }
+        assertThat(ids).hasSize(1);
+        assertThat(exactlyNamed(name)).extracting(Network::getId).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void convergesOnTheOldestOwnedNetworkWhenAnotherCreatorRacedUs() {
+        String name = track(DockerTestSupport.uniqueName("dup"));
+        String oldest = raw.createNetworkCmd().withName(name).withDriver("bridge").withLabels(owner)
+                .withCheckDuplicate(false).exec().getId();
+        boolean duplicateAllowed;
+        try {
+            raw.createNetworkCmd().withName(name).withDriver("bridge").withLabels(owner)
+                    .withCheckDuplicate(false).exec();
+            duplicateAllowed = true;
+        } catch (com.github.dockerjava.api.exception.ConflictException e) {
+            duplicateAllowed = false;
+        }
+        assumeTrue(duplicateAllowed, "this engine refuses duplicate network names (API >= 1.44): no race to repair");
+        assertThat(exactlyNamed(name)).hasSize(2);
+
+        NetworkRef chosen = runtime.ensureNetwork(name, owner);
+
+        assertThat(chosen.id()).isEqualTo(oldest);
+        assertThat(exactlyNamed(name)).extracting(Network::getId).containsExactly(oldest);
+    }
+
+    @Test
+    void removeNetworkRefusesWhileContainersUseItAndSaysWhy() {
+        String name = track(DockerTestSupport.uniqueName("busy"));
+        DockerTestSupport.requireImage(clients, DockerTestSupport.BUSYBOX_IMAGE);
+        runtime.ensureNetwork(name, owner);
+        String container = raw.createContainerCmd(DockerTestSupport.BUSYBOX_IMAGE)
+                .withCmd("sleep", "300")
+                .withLabels(Map.of(DockerTestSupport.TEST_LABEL, "true"))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode(name))
+                .exec().getId();
+        try {
+            raw.startContainerCmd(container).exec();
+
+            assertThatThrownBy(() -> runtime.removeNetwork(name, owner))
+                    .isInstanceOf(RuntimeOperationException.class)
+                    .hasMessageContaining("refused to remove network " + name)
+                    .hasMessageContaining("active endpoints");
+            assertThat(exactlyNamed(name)).hasSize(1);
+        } finally {
+            raw.removeContainerCmd(container).withForce(true).exec();
+        }
+        assertThat(runtime.removeNetwork(name, owner)).isTrue();
+    }
+
+    @Test
     void rejectsEmptyOwnerLabels() {
         assertThatThrownBy(() -> runtime.ensureNetwork(DockerTestSupport.uniqueName("net"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> runtime.removeNetwork("bridge", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private List<Network> exactlyNamed(String name) {
+        return raw.listNetworksCmd().withNameFilter(name).exec().stream()
+                .filter(n -> name.equals(n.getName()))
+                .toList();
     }
 
     private String track(String name) {
