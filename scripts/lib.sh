@@ -102,7 +102,7 @@ ensure_packages() {
     log "installing missing packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 || die "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    apt-get install -y -qq "${missing[@]}" >&2 \
       || die "apt-get install ${missing[*]} failed"
     return 0
   fi

@@ -13,5 +13,5 @@ if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/nu
 fi
 
 cd "$REPO_ROOT"
-log "running: ./mvnw -B verify $*"
+log "running: ./mvnw -B verify${*:+ $*}"
 exec ./mvnw -B verify "$@"
