@@ -1,0 +1,128 @@
+package io.streamspace.agent.adapter.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The two docker-java clients the agent needs, both on the Apache httpclient5 transport:
+ * <ul>
+ *   <li>{@link #requests()}: connect and response timeouts, for request/response calls;</li>
+ *   <li>{@link #streams()}: connect timeout only, for event streams, log follows and image pulls, which may
+ *       legitimately stay silent for a long time.</li>
+ * </ul>
+ * No API version is fixed: requests go to the unversioned API paths, so the engine answers with its own
+ * version (Docker 20.10 speaks 1.41, Docker 29 needs at least 1.44). {@link DockerSessionRuntime} reads the
+ * version the engine speaks when it connects.
+ */
+public final class DockerClients implements AutoCloseable {
+
+    public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
+
+    /** How the clients are built. */
+    public record Settings(String dockerHost, Duration connectTimeout, Duration responseTimeout, int maxConnections) {
+        public Settings {
+            Objects.requireNonNull(dockerHost, "dockerHost");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(responseTimeout, "responseTimeout");
+            if (!dockerHost.startsWith("unix://") && !dockerHost.startsWith("tcp://")) {
+                throw new IllegalArgumentException(
+                        "Docker host must be unix:///path/to/socket or tcp://host:port, got: " + dockerHost);
+            }
+            if (connectTimeout.isNegative() || connectTimeout.isZero()
+                    || responseTimeout.isNegative() || responseTimeout.isZero()) {
+                throw new IllegalArgumentException("Docker client timeouts must be positive");
+            }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+            }
+        }
+
+        /** Defaults: 5 s to connect, 2 min for a response (a container stop may wait for its grace period). */
+        public static Settings forHost(String dockerHost) {
+            return new Settings(dockerHost, Duration.ofSeconds(5), Duration.ofMinutes(2), 64);
+        }
+    }
+
+    private final String dockerHost;
+    private final DockerClient requests;
+    private final DockerClient streams;
+
+    private DockerClients(String dockerHost, DockerClient requests, DockerClient streams) {
+        this.dockerHost = dockerHost;
+        this.requests = requests;
+        this.streams = streams;
+    }
+
+    /** Clients for a docker host string with default timeouts. Nothing is contacted yet. */
+    public static DockerClients create(String dockerHost) {
+        return create(Settings.forHost(dockerHost));
+    }
+
+    /** Clients for these settings. Nothing is contacted yet. */
+    public static DockerClients create(Settings settings) {
+        // The default builder also reads DOCKER_* env vars and ~/.docker; the explicit host wins. TLS for
+        // tcp:// comes from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH when set, as with the docker CLI.
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(settings.dockerHost())
+                .build();
+        URI host = config.getDockerHost();
+        ApacheDockerHttpClient requestTransport = new ApacheDockerHttpClient.Builder()
+                .dockerHost(host)
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(settings.maxConnections())
+                .connectionTimeout(settings.connectTimeout())
+                .responseTimeout(settings.responseTimeout())
+                .build();
+        ApacheDockerHttpClient streamTransport = new ApacheDockerHttpClient.Builder()
+                .dockerHost(host)
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(settings.maxConnections())
+                .connectionTimeout(settings.connectTimeout())
+                .build();
+        return new DockerClients(settings.dockerHost(),
+                DockerClientImpl.getInstance(config, requestTransport),
+                DockerClientImpl.getInstance(config, streamTransport));
+    }
+
+    /** The docker host string these clients talk to, as configured. */
+    public String dockerHost() {
+        return dockerHost;
+    }
+
+    /** For request/response calls (bounded by the response timeout). */
+    public DockerClient requests() {
+        return requests;
+    }
+
+    /** For event streams, log follows and pulls (no response timeout). */
+    public DockerClient streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        IOException failure = null;
+        for (DockerClient client : new DockerClient[] {requests, streams}) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw new UncheckedIOException("Closing the Docker clients for " + dockerHost + " failed", failure);
+        }
+    }
+}
