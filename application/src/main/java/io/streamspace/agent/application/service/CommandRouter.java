@@ -40,7 +40,7 @@ public final class CommandRouter implements HandleControlPlaneCommand {
         messages.send(new OutboundMessage.Ack(commandId));
         CommandHandler handler = command.action() == null ? null : handlers.get(command.action());
         if (handler == null) {
-            String reason = "unknown action '" + command.action() + "'; this agent supports "
+            String reason = "unknown action '" + command.action() + "'; this agent supports " + (handlers.isEmpty() ? "no actions yet" : "")
                     + String.join(", ", new TreeSet<>(handlers.keySet()));
             LOG.log(Level.WARNING, "Command {0} failed: {1}", commandId, reason);
             messages.send(new OutboundMessage.Failed(commandId, reason));
