@@ -149,11 +149,23 @@ final class TestAgent {
         }
 
         void send(String text) {
-            ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+            try {
+                ws.sendText(text, true).orTimeout(10, TimeUnit.SECONDS).join();
+            } catch (RuntimeException e) {
+                closed.complete("send failed: " + e);
+                throw e;
+            }
         }
 
-        void ping() {
-            ws.sendPing(ByteBuffer.allocate(0)).orTimeout(10, TimeUnit.SECONDS).join();
+        /** Sends a ping control frame; returns false (and marks the socket closed) if that failed. */
+        boolean ping() {
+            try {
+                ws.sendPing(ByteBuffer.allocate(0)).orTimeout(10, TimeUnit.SECONDS).join();
+                return true;
+            } catch (RuntimeException e) {
+                closed.complete("ping failed: " + e);
+                return false;
+            }
         }
 
         boolean isClosed() {
