@@ -75,7 +75,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                             LOG.log(Level.INFO, "Registered successfully (ID: {0}, Status: {1})", r.id(), r.status());
                     case RegistrationOutcome.PendingApproval p -> {
                         LOG.log(Level.INFO, "Registration is pending approval by an operator ({0}); asking again in {1} s",
-                                p.message(), settings.approvalRetry().toSeconds());
+                                p.message(), String.valueOf(settings.approvalRetry().toSeconds()));
                         pause(settings.approvalRetry());
                         continue;
                     }
@@ -87,21 +87,21 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                     case RegistrationOutcome.Refused r -> {
                         Duration delay = backoff(failures++);
                         LOG.log(Level.ERROR, "The control plane refused registration (HTTP {0}: {1}); check the agent id"
-                                        + " and API key; retrying in {2} ms", r.httpStatus(), r.error(), delay.toMillis());
+                                        + " and API key; retrying in {2} ms", String.valueOf(r.httpStatus()), r.error(), String.valueOf(delay.toMillis()));
                         pause(delay);
                         continue;
                     }
                     case RegistrationOutcome.RateLimited r -> {
                         Duration delay = max(r.retryAfter(), backoff(failures++));
                         LOG.log(Level.WARNING, "Registration rate-limited by the control plane; retrying in {0} ms",
-                                delay.toMillis());
+                                String.valueOf(delay.toMillis()));
                         pause(delay);
                         continue;
                     }
                     case RegistrationOutcome.Unavailable u -> {
                         Duration delay = backoff(failures++);
                         LOG.log(Level.WARNING, "Cannot register with the control plane ({0}); retrying in {1} ms",
-                                u.reason(), delay.toMillis());
+                                u.reason(), String.valueOf(delay.toMillis()));
                         pause(delay);
                         continue;
                     }
@@ -117,7 +117,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                     Duration delay = e.httpStatus() == 429 ? max(Duration.ofSeconds(60), backoff(failures++))
                             : backoff(failures++);
                     LOG.log(Level.WARNING, "WebSocket connection failed: {0}; retrying in {1} ms", e.getMessage(),
-                            delay.toMillis());
+                            String.valueOf(delay.toMillis()));
                     pause(delay);
                     continue;
                 }
@@ -144,7 +144,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 }
                 Duration delay = backoff(failures++);
                 LOG.log(Level.WARNING, "Disconnected from Control Plane ({0}); reconnecting in {1} ms",
-                        connection.closeReason, delay.toMillis());
+                        connection.closeReason, String.valueOf(delay.toMillis()));
                 pause(delay);
             }
         } finally {
@@ -182,26 +182,38 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
 
     @Override
     public void send(OutboundMessage message) {
+        deliver(message);
+    }
+
+    /**
+     * Sends now when connected, else keeps what must be delivered. Results wait behind older queued results so
+     * their order is kept; heartbeats and tunnel bytes never wait (they are worthless later).
+     *
+     * @return whether the message went out on the socket now
+     */
+    private boolean deliver(OutboundMessage message) {
         synchronized (sendLock) {
             Connection connection = current;
-            if (connection != null && pending.isEmpty() && connection.socket.isOpen()) {
+            boolean mayGoNow = !message.mustDeliver() || pending.isEmpty();
+            if (connection != null && mayGoNow && connection.socket.isOpen()) {
                 try {
                     connection.socket.send(message);
-                    return;
+                    return true;
                 } catch (ControlPlaneConnection.SendFailedException e) {
                     LOG.log(Level.WARNING, "Could not send {0}: {1}", message.type(), e.getMessage());
                 }
             }
             if (!message.mustDeliver()) {
                 LOG.log(Level.DEBUG, "Dropped {0} while the control plane is unreachable", message.type());
-                return;
+                return false;
             }
             if (pending.size() >= settings.pendingLimit()) {
                 OutboundMessage lost = pending.pollFirst();
                 LOG.log(Level.ERROR, "Undelivered-results queue is full ({0}); dropped the oldest {1}",
-                        settings.pendingLimit(), lost == null ? "message" : lost.type());
+                        String.valueOf(settings.pendingLimit()), lost == null ? "message" : lost.type());
             }
             pending.addLast(message);
+            return false;
         }
     }
 
@@ -227,7 +239,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 }
             }
             if (sent > 0) {
-                LOG.log(Level.INFO, "Delivered {0} results queued while disconnected", sent);
+                LOG.log(Level.INFO, "Delivered {0} results queued while disconnected", String.valueOf(sent));
             }
         }
     }
@@ -238,8 +250,10 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
             return;
         }
         int active = activeSessions.count();
-        send(new OutboundMessage.Heartbeat("online", active, settings.registration().capacity(), heartbeatDetails));
-        HEARTBEAT_LOG.log(Level.INFO, "Sent heartbeat (activeSessions: {0})", active);
+        if (deliver(new OutboundMessage.Heartbeat("online", active, settings.registration().capacity(),
+                heartbeatDetails))) {
+            HEARTBEAT_LOG.log(Level.INFO, "Sent heartbeat (activeSessions: {0})", String.valueOf(active));
+        }
     }
 
     private void dispatch(InboundMessage message) {

@@ -1,0 +1,190 @@
+package io.streamspace.agent.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The shaded jar, run as an operator runs it: a separate JVM, flags, environment and exit codes. */
+class DockerAgentJarIT {
+
+    private static final String KEY = "d".repeat(32) + "e".repeat(32);
+    private static final Path JAR = Path.of(System.getProperty("agent.jar", "target/docker-agent.jar"));
+
+    /** A running docker-agent process with its output collected line by line. */
+    private static final class AgentProcess implements AutoCloseable {
+        final Process process;
+        final List<String> out = new CopyOnWriteArrayList<>();
+        final List<String> err = new CopyOnWriteArrayList<>();
+
+        AgentProcess(Map<String, String> env, String... args) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.add("-jar");
+            command.add(JAR.toString());
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_") || k.equals("API_KEY")
+                    || k.equals("CONTROL_PLANE_URL") || k.equals("LOG_LEVEL"));
+            builder.environment().putAll(env);
+            process = builder.start();
+            pump(process.getInputStream(), out);
+            pump(process.getErrorStream(), err);
+        }
+
+        private static void pump(java.io.InputStream stream, List<String> lines) {
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    for (String line; (line = reader.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+        }
+
+        int exitCode() throws InterruptedException {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process ended").isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> true);
+            return process.exitValue();
+        }
+
+        String awaitOut(Pattern pattern) {
+            return Awaitility.await("output line matching " + pattern + ", output so far:\n" + all())
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> out.stream().filter(l -> pattern.matcher(l).find()).findFirst().orElse(null),
+                            line -> line != null);
+        }
+
+        String all() {
+            return String.join("\n", out) + "\n" + String.join("\n", err);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    private static AgentProcess finished(Map<String, String> env, String... args) throws Exception {
+        AgentProcess agent = new AgentProcess(env, args);
+        agent.process.waitFor(60, TimeUnit.SECONDS);
+        // let the pumps drain the closed pipes
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.process.isAlive());
+        return agent;
+    }
+
+    @Test
+    void helpListsEveryRoleAndEverySeedSettingWithoutSecrets() throws Exception {
+        try (AgentProcess top = finished(Map.of("API_KEY", KEY), "--help");
+             AgentProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help")) {
+            assertThat(top.exitCode()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> top.all().contains("version"));
+            assertThat(top.all()).contains("run", "compose-agent", "dev", "version");
+            assertThat(run.exitCode()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> run.all().contains("--volume-driver"));
+            for (Setting setting : Setting.values()) {
+                assertThat(run.all()).contains(setting.flag());
+                setting.environment().forEach(env -> assertThat(run.all()).contains(env));
+            }
+            assertThat(run.all()).doesNotContain(KEY).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() throws Exception {
+        try (AgentProcess version = finished(Map.of(), "version")) {
+            assertThat(version.exitCode()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !version.out.isEmpty());
+            assertThat(version.out.get(0)).startsWith("docker-agent ").doesNotContain("unknown");
+        }
+    }
+
+    @Test
+    void invalidConfigurationExitsWithCodeTwoAndOneLinePerProblem() throws Exception {
+        try (AgentProcess agent = finished(Map.of("API_KEY", "not-a-key", "CONTROL_PLANE_URL", "https://cp.example.com"),
+                "--agent-id", "bad;id", "--max-sessions", "0", "--leader-election-backend", "redis")) {
+            assertThat(agent.exitCode()).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err.size() >= 5);
+            List<String> problems = agent.err.stream().filter(l -> l.startsWith("configuration error: ")).toList();
+            assertThat(problems).hasSize(5);
+            assertThat(String.join("\n", problems)).contains("agent id 'bad;id'", "ws:// or wss://",
+                    "64 hexadecimal characters", "--max-sessions", "no Redis URL").doesNotContain("not-a-key");
+        }
+    }
+
+    @Test
+    void theComposeAgentRoleSaysItIsNotAvailable() throws Exception {
+        try (AgentProcess agent = finished(Map.of(), "compose-agent")) {
+            assertThat(agent.exitCode()).isEqualTo(3);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.err.isEmpty());
+            assertThat(agent.err.get(0)).contains("compose-agent role is not available");
+        }
+    }
+
+    @Test
+    void runRegistersHeartbeatsAndStopsGracefullyOnSigterm() throws Exception {
+        try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent("docker-jar-1", KEY).start();
+             AgentProcess agent = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1"),
+                     "--agent-id=docker-jar-1", "--control-plane-url=" + controlPlane.webSocketBaseUrl())) {
+            assertThat(agent.awaitOut(Pattern.compile("\\[DockerAgent] Registered successfully \\(ID: [0-9a-f-]{36}, Status: online\\)")))
+                    .isNotNull();
+            agent.awaitOut(Pattern.compile("\\[DockerAgent] WebSocket connected"));
+            agent.awaitOut(Pattern.compile("\\[Heartbeat] Sent heartbeat \\(activeSessions: 0\\)"));
+            controlPlane.awaitMessages("docker-jar-1", m -> "heartbeat".equals(m.type()) && m.accepted(), 2,
+                    Duration.ofSeconds(10));
+            agent.process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its pipes): the JVM exits with 128+15 after the graceful stop below
+            assertThat(agent.exitCode()).isEqualTo(143);
+            agent.awaitOut(Pattern.compile("\\[DockerAgent] Agent stopped \\(stopped\\)"));
+            controlPlane.awaitDisconnected("docker-jar-1", Duration.ofSeconds(10));
+            assertThat(agent.all()).doesNotContain(KEY);
+        }
+    }
+
+    @Test
+    void devModeStartsAControlPlaneAndTheAgentAndAcceptsCommands() throws Exception {
+        Path home = Files.createTempDirectory("dev-mode");
+        try (AgentProcess dev = new AgentProcess(Map.of(), "dev", "--port", "0")) {
+            String banner = dev.awaitOut(Pattern.compile("control plane \\(simulator\\): (http://127\\.0\\.0\\.1:\\d+)"));
+            Matcher url = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(banner);
+            assertThat(url.find()).isTrue();
+            dev.awaitOut(Pattern.compile("\\[Heartbeat] Sent heartbeat"));
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "/dev/commands"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"agentId\":\"dev-agent\",\"action\":\"no_such_action\",\"payload\":{}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(sent.statusCode()).isEqualTo(200);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> http.send(HttpRequest.newBuilder(
+                            URI.create(url.group(1) + "/dev/messages?agentId=dev-agent")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("unknown action 'no_such_action'"));
+            dev.process.toHandle().destroy();
+            assertThat(dev.exitCode()).isEqualTo(143);
+            dev.awaitOut(Pattern.compile("\\[DockerAgent] Agent stopped"));
+        } finally {
+            Files.deleteIfExists(home);
+        }
+    }
+}

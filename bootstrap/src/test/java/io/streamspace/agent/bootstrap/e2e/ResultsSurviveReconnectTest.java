@@ -1,0 +1,93 @@
+package io.streamspace.agent.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamspace.agent.adapter.websocket.ControlPlaneEndpoints;
+import io.streamspace.agent.adapter.websocket.ProtocolCodec;
+import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
+import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
+import io.streamspace.agent.application.port.out.RegistrationRequest;
+import io.streamspace.agent.application.service.CommandHandler;
+import io.streamspace.agent.application.service.CommandRouter;
+import io.streamspace.agent.application.service.ControlPlaneLinkService;
+import io.streamspace.agent.application.service.LinkSettings;
+import io.streamspace.agent.domain.controlplane.AgentCapacity;
+import io.streamspace.agent.domain.identity.AgentId;
+import io.streamspace.agent.domain.identity.ApiKey;
+import io.streamspace.agent.domain.link.ReconnectBackoff;
+import io.streamspace.agent.testkit.controlplane.CommandState;
+import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** A command that finishes while the socket is down is reported, in order, on the next socket. */
+class ResultsSurviveReconnectTest {
+
+    private static final String KEY = "c".repeat(64);
+    private static final String AGENT = "docker-e2e-outage";
+
+    @Test
+    void resultProducedDuringAnOutageIsDeliveredAfterReconnect() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CommandHandler slow = (command, messages) -> {
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+            return Map.of("done", true);
+        };
+        try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent(AGENT, KEY).start()) {
+            ObjectMapper json = new ObjectMapper();
+            StreamSpaceGateway gateway = new StreamSpaceGateway(new ControlPlaneEndpoints(controlPlane.webSocketBaseUrl()),
+                    new AgentId(AGENT), ApiKey.of(KEY), json, new ProtocolCodec(json, Clock.systemUTC()),
+                    StreamSpaceGateway.Timeouts.DEFAULT);
+            LinkSettings settings = new LinkSettings(new RegistrationRequest(AGENT, "docker", null,
+                    AgentCapacity.of(10, 4, 8), Map.of()), Duration.ofSeconds(1),
+                    new ReconnectBackoff(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofSeconds(2)),
+                    Duration.ofSeconds(30), Duration.ofSeconds(30), 100);
+            AtomicReference<HandleControlPlaneCommand> router = new AtomicReference<>();
+            ControlPlaneLinkService link = new ControlPlaneLinkService(gateway, settings, router::get, () -> 0,
+                    List.of(), Math::random);
+            router.set(new CommandRouter(Map.of("slow_action", slow), link, Executors.newVirtualThreadPerTaskExecutor()));
+            Thread serving = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    link.serve();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                controlPlane.awaitConnected(AGENT, Duration.ofSeconds(10));
+                String commandId = controlPlane.sendCommand(AGENT, "slow_action", Map.of());
+                controlPlane.awaitCommandStatus(commandId, CommandState.Status.ACKED, Duration.ofSeconds(10));
+                controlPlane.stop();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !link.isConnected());
+                release.countDown();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> link.pendingCount() == 1);
+                controlPlane.restart();
+                ReceivedMessage complete = controlPlane.awaitMessage(AGENT,
+                        m -> "complete".equals(m.type()) && commandId.equals(m.payloadText("commandId")),
+                        Duration.ofSeconds(20));
+                assertThat(complete.connectionNumber()).isEqualTo(2);
+                assertThat(complete.payload().get("result").get("done").asBoolean()).isTrue();
+                List<String> secondSocket = controlPlane.received(AGENT).stream()
+                        .filter(m -> m.connectionNumber() == 2).map(ReceivedMessage::type).toList();
+                assertThat(secondSocket).as(controlPlane.received(AGENT).toString()).startsWith("heartbeat", "complete");
+                assertThat(link.pendingCount()).isZero();
+            } finally {
+                link.stop();
+                serving.join(10_000);
+                gateway.close();
+            }
+        }
+    }
+}
