@@ -26,7 +26,8 @@ class ArchitectureTest {
                 .anyMatch(p -> p.startsWith("io.streamspace.agent.testkit"))
                 .noneMatch(p -> p.startsWith("io.streamspace.agent.architecture"));
         assertThat(agent.contain(ArchitectureTest.class)).isFalse();
-        assertThat(agent.stream().map(JavaClass::getSimpleName)).noneMatch(name -> name.endsWith("Test"));
+        assertThat(agent.stream().flatMap(c -> c.getSource().stream()).map(source -> source.getUri().toString()))
+                .noneMatch(uri -> uri.contains("/test-classes/") || uri.contains("-tests.jar"));
     }
 
     @Test
