@@ -1067,8 +1067,10 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
         }
 
         @Override
-        public void onWebSocketClose(int statusCode, String reason) {
+        public void onWebSocketClose(int statusCode, String reason,
+                                     org.eclipse.jetty.websocket.api.Callback callback) {
             closeOnce("code " + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
+            callback.succeed();
         }
 
         @Override

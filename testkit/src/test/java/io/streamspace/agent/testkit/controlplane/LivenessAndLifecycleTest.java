@@ -123,4 +123,40 @@ class LivenessAndLifecycleTest {
             }
         })).isNotNull();
     }
+
+    @Test
+    void pongsAnsweringServerPingsKeepTheReadDeadlineFresh() {
+        String key = TestAgent.newKey();
+        try (ControlPlaneSimulator sim = ControlPlaneSimulator.builder()
+                .agent("pinged", key)
+                .pingInterval(Duration.ofMillis(200))
+                .readDeadline(Duration.ofSeconds(1))
+                .livenessCheckInterval(Duration.ofMillis(100))
+                .start()) {
+            register(sim, key, registrationBody("pinged"));
+            TestAgent.Socket s = TestAgent.connect(sim, "pinged", key);
+            // The JDK client answers pings automatically; without pongs the 1 s read deadline would drop it.
+            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4))
+                    .until(() -> sim.isConnected("pinged") && !s.isClosed());
+            assertThat(sim.connectionCount("pinged")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutPongsTheReadDeadlineDropsTheSocketEvenWithHeartbeats() {
+        String key = TestAgent.newKey();
+        try (ControlPlaneSimulator sim = ControlPlaneSimulator.builder()
+                .agent("unpinged", key)
+                .pingInterval(Duration.ZERO) // no server pings, hence no pongs
+                .readDeadline(Duration.ofSeconds(1))
+                .livenessCheckInterval(Duration.ofMillis(100))
+                .start()) {
+            register(sim, key, registrationBody("unpinged"));
+            TestAgent.Socket s = TestAgent.connect(sim, "unpinged", key);
+            s.send(heartbeat());
+            sim.awaitMessage("unpinged", m -> m.isAccepted("heartbeat"), T);
+            sim.awaitDisconnected("unpinged", T);
+            assertThat(sim.received("unpinged")).hasSize(1);
+        }
+    }
 }
