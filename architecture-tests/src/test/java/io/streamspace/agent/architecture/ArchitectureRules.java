@@ -74,13 +74,8 @@ public final class ArchitectureRules {
 
     // 4. No cycles.
     public static final ArchRule TOP_LEVEL_PACKAGES_ARE_FREE_OF_CYCLES = topLevelPackagesAreFreeOfCycles(ROOT);
-    /**
-     * Bootstrap is checked as one slice for now: it has known cycles bootstrap <-> bootstrap.cli
-     * ({@code DockerAgentMain} -> {@code CommandLineSpec} -> {@code AgentVersion}) and bootstrap <-> bootstrap.wiring
-     * ({@code DockerAgentMain}/{@code DevMode} -> {@code SessionAgentComponent} -> {@code SessionAgent},
-     * {@code AgentVersion}). Drop the exemption once they are untangled; every other package is checked one by one.
-     */
-    public static final ArchRule PACKAGES_ARE_FREE_OF_CYCLES = packagesAreFreeOfCycles(ROOT, "bootstrap");
+    /** Every package at every depth, bootstrap included. */
+    public static final ArchRule PACKAGES_ARE_FREE_OF_CYCLES = packagesAreFreeOfCycles(ROOT);
     public static final ArchRule INBOUND_AND_OUTBOUND_PORTS_ARE_INDEPENDENT = inboundAndOutboundPortsAreIndependent(ROOT);
 
     // 5. Dagger is the composition root's business.

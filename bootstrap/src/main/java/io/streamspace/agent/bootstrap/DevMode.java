@@ -1,6 +1,7 @@
 package io.streamspace.agent.bootstrap;
 
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.ConfigurationException;
 import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
 import io.streamspace.agent.bootstrap.config.Setting;

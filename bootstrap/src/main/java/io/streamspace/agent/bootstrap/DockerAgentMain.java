@@ -1,10 +1,12 @@
 package io.streamspace.agent.bootstrap;
 
 import io.streamspace.agent.bootstrap.cli.CommandLineSpec;
+import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.ConfigurationException;
 import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
 import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.bootstrap.wiring.SessionAgent;
 import io.streamspace.agent.bootstrap.wiring.SessionAgentComponent;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.streamspace.agent.bootstrap.cli;
 
-import io.streamspace.agent.bootstrap.AgentVersion;
+import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.Setting;
 import java.util.ArrayList;
 import java.util.List;

@@ -19,7 +19,7 @@ import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.ControlPlaneMessages;
 import io.streamspace.agent.application.service.LinkListener;
 import io.streamspace.agent.application.service.LinkSettings;
-import io.streamspace.agent.bootstrap.AgentVersion;
+import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.domain.link.ReconnectBackoff;
 import jakarta.inject.Provider;

@@ -4,7 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
-import io.streamspace.agent.bootstrap.SessionAgent;
+import io.streamspace.agent.bootstrap.wiring.SessionAgent;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import jakarta.inject.Singleton;
 import java.time.Clock;

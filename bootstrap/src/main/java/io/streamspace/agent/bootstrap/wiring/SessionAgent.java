@@ -1,4 +1,4 @@
-package io.streamspace.agent.bootstrap;
+package io.streamspace.agent.bootstrap.wiring;
 
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
 import io.streamspace.agent.application.port.in.ServeControlPlane;

@@ -1,4 +1,4 @@
-package io.streamspace.agent.bootstrap;
+package io.streamspace.agent.bootstrap.config;
 
 import java.io.IOException;
 import java.io.InputStream;
