@@ -127,6 +127,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 LOG.log(Level.INFO, "Connected to Control Plane: {0}", gateway.describe());
                 sendHeartbeat();
                 flushPending();
+                connection.ready();
                 linkListeners.forEach(LinkListener::onConnected);
                 long intervalMs = settings.heartbeatInterval().toMillis();
                 ScheduledFuture<?> ticker = heartbeats.scheduleAtFixedRate(this::sendHeartbeat, intervalMs,
@@ -288,14 +289,35 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    /** One socket's listener and its end. */
+    /**
+     * One socket's listener and its end. Messages that arrive before the socket is ready (the first heartbeat
+     * sent and queued results flushed) wait, so replies such as a pong are not lost in that instant.
+     */
     private final class Connection implements ControlPlaneConnection.Listener {
         final CountDownLatch closed = new CountDownLatch(1);
         volatile ControlPlaneConnection socket;
         volatile String closeReason = "closed";
+        private final List<InboundMessage> early = new java.util.ArrayList<>();
+        private boolean ready;
+
+        synchronized void ready() {
+            ready = true;
+            early.forEach(this::handle);
+            early.clear();
+        }
 
         @Override
         public void onMessage(InboundMessage message) {
+            synchronized (this) {
+                if (!ready) {
+                    early.add(message);
+                    return;
+                }
+            }
+            handle(message);
+        }
+
+        private void handle(InboundMessage message) {
             try {
                 dispatch(message);
             } catch (RuntimeException e) {
