@@ -427,8 +427,8 @@ public final class FileOutbox implements Outbox, AutoCloseable {
             headOffset += dropped.line().length;
             droppedInBurst++;
             if (droppedInBurst == 1) {
-                LOG.error("Outbox {} is full ({} messages, the control plane has been unreachable): dropping the "
-                        + "oldest, a {} message; further drops are counted until it has room again",
+                LOG.error("Outbox {} is full ({} messages not yet sent to the control plane): dropping the oldest "
+                        + "('{}'); further drops are counted until it has room again",
                         directory, maxMessages, dropped.message().type());
             }
         }

@@ -3,6 +3,10 @@ package io.streamspace.agent.adapter.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.streamspace.agent.domain.controlplane.AgentCapacity;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage.Ack;
@@ -24,6 +28,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class FileOutboxTest {
 
@@ -138,6 +143,33 @@ class FileOutboxTest {
         try (FileOutbox outbox = FileOutbox.open(dir, 2, FileOutbox.DEFAULT_COMPACT_THRESHOLD_BYTES)) {
             assertThat(outbox.peek(100)).isEqualTo(acks(6, 8));
         }
+    }
+
+    @Test
+    void logsOneErrorPerBurstOfDrops() {
+        Logger logger = (Logger) LoggerFactory.getLogger("DockerAgent");
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try (FileOutbox outbox = FileOutbox.open(dir, 5, FileOutbox.DEFAULT_COMPACT_THRESHOLD_BYTES)) {
+            acks(0, 9).forEach(outbox::append);
+            assertThat(errors(logs)).hasSize(1).first().asString().contains("is full");
+            outbox.peek(2);
+            outbox.remove(2);
+            assertThat(logs.list).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(m -> assertThat(m).contains("4 message(s) were dropped"));
+            acks(9, 20).forEach(outbox::append);
+            assertThat(errors(logs)).hasSize(2);
+            assertThat(outbox.peek(100)).isEqualTo(acks(15, 20));
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    private static List<String> errors(ListAppender<ILoggingEvent> logs) {
+        return logs.list.stream().filter(e -> e.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test
