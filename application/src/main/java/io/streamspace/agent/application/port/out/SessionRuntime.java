@@ -25,7 +25,100 @@ public interface SessionRuntime {
      */
     boolean removeNetwork(String name, Map<String, String> ownerLabels);
 
+    // --- images -------------------------------------------------------------------------------------------
+
+    /** Whether the image is present locally (no registry call). */
+    boolean imagePresent(String image);
+
+    /**
+     * Pulls the image, honouring registry credentials from the standard Docker {@code config.json}. Never gives
+     * up on a slow pull because of a timeout; reports progress lines to {@code progress}.
+     *
+     * @throws RuntimeOperationException when the image does not exist or cannot be pulled, with the registry's reason
+     */
+    void pullImage(String image, java.util.function.Consumer<String> progress) throws InterruptedException;
+
+    // --- volumes ------------------------------------------------------------------------------------------
+
+    /** Creates the volume with these labels unless an owned one of that name exists; refuses a foreign one. */
+    VolumeRef ensureVolume(String name, String driver, Map<String, String> ownerLabels);
+
+    List<VolumeRef> findVolumes(Map<String, String> labels);
+
+    /** False when already gone; throws when it exists without the owner labels or is still in use. */
+    boolean removeVolume(String name, Map<String, String> ownerLabels);
+
+    // --- containers ---------------------------------------------------------------------------------------
+
+    /**
+     * Creates and starts a container. Throws when a container of that name exists (owned or not): the caller
+     * decides what an existing one means.
+     */
+    ContainerState createAndStart(ContainerSpec spec);
+
+    /** The container of exactly this name, owned or not (check {@link ContainerState#labels()}). */
+    java.util.Optional<ContainerState> inspect(String name);
+
+    /** Containers (running or not) that carry all of these labels. */
+    List<ContainerState> findContainers(Map<String, String> labels);
+
+    /** Force-removes an owned container. False when already gone; throws when it is not ours. */
+    boolean removeContainer(String name, Map<String, String> ownerLabels);
+
+    /** Stops an owned container (SIGTERM, then SIGKILL after {@code grace}); a stopped one is left alone. */
+    void stopContainer(String name, Map<String, String> ownerLabels, java.time.Duration grace);
+
+    /** Starts an owned, stopped container. */
+    void startContainer(String name, Map<String, String> ownerLabels);
+
+    void pauseContainer(String name, Map<String, String> ownerLabels);
+
+    void unpauseContainer(String name, Map<String, String> ownerLabels);
+
+    /**
+     * Follows the engine's container events for containers carrying these labels, from now on, until the
+     * returned handle is closed. Reconnects by itself if the event stream breaks.
+     */
+    AutoCloseable watchContainers(Map<String, String> labels, java.util.function.Consumer<ContainerEvent> events);
+
     record RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem) {}
+
+    record VolumeRef(String name, String driver, Map<String, String> labels) {}
+
+    /** A port the container listens on; published on {@code hostAddress} with a random host port. */
+    record PortSpec(int containerPort, String protocol) {}
+
+    /** A named volume mounted at {@code path}. */
+    record Mount(String volumeName, String path) {}
+
+    /**
+     * Everything needed to run one session container.
+     *
+     * @param memoryBytes 0 for no limit
+     * @param nanoCpus    0 for no limit (1 core = 1_000_000_000)
+     * @param pidsLimit   0 for no limit
+     */
+    record ContainerSpec(String name, String image, Map<String, String> labels, Map<String, String> environment,
+                         long memoryBytes, long nanoCpus, String network, List<Mount> mounts, List<PortSpec> ports,
+                         String hostAddress, String restartPolicy, boolean noNewPrivileges, long pidsLimit) {}
+
+    /**
+     * A container as the engine reports it.
+     *
+     * @param status         created, running, paused, restarting, exited, dead
+     * @param publishedPorts container port (tcp) to host port
+     * @param error          the engine's {@code State.Error}, empty when none
+     */
+    record ContainerState(String id, String name, String image, Map<String, String> labels, String status,
+                          int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error) {
+
+        public boolean running() {
+            return "running".equals(status);
+        }
+    }
+
+    /** A container event: {@code action} is Docker's (start, die, oom, kill, stop, pause, unpause, destroy). */
+    record ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode) {}
 
     record NetworkRef(String id, String name, Map<String, String> labels) {}
 }
