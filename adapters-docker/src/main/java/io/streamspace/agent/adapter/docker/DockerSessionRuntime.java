@@ -499,6 +499,9 @@ public final class DockerSessionRuntime implements SessionRuntime {
                         .withHostConfig(hostConfig(spec))
                         .exec();
             } catch (NotFoundException e) {
+                if (!DockerErrors.engineMessage(e).contains("No such image")) {
+                    throw DockerErrors.translate("create container " + name, clients.dockerHost(), e);
+                }
                 throw new RuntimeOperationException("Cannot create container '" + name + "': image " + spec.image()
                         + " is not present on the Docker engine at " + clients.dockerHost() + " (pull it first)", e);
             } catch (RuntimeException e) {

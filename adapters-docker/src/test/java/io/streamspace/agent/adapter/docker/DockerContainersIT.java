@@ -107,6 +107,23 @@ class DockerContainersIT {
         assertThat(echoed).isEqualTo(hello);
     }
 
+    @Test
+    void aMissingImageOrNetworkIsNamedAndNothingIsLeftBehind() {
+        ContainerSpec noImage = new ContainerSpec(name, "streamspace-test/never-built:1", owner, Map.of(), 0, 0, "",
+                List.of(), List.of(), "127.0.0.1", "no", true, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.createAndStart(noImage))
+                .hasMessage("Cannot create container '" + name + "': image streamspace-test/never-built:1 is not present"
+                        + " on the Docker engine at " + runtime.dockerHost() + " (pull it first)");
+        assertThat(runtime.inspect(name)).isEmpty();
+
+        ContainerSpec noNetwork = new ContainerSpec(name, SessionRuntimeContract.RUNNING_IMAGE, owner, Map.of(), 0, 0,
+                network, List.of(), List.of(), "127.0.0.1", "no", true, 0); // network never created
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.createAndStart(noNetwork))
+                .hasMessageContaining("container " + name)
+                .hasMessageContaining("network " + network + " not found");
+        assertThat(runtime.inspect(name)).isEmpty();
+    }
+
     private static byte[] echo(int port, byte[] bytes) throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
