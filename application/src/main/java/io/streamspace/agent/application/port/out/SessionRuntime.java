@@ -52,7 +52,10 @@ public interface SessionRuntime {
 
     /**
      * Creates and starts a container. Throws when a container of that name exists (owned or not): the caller
-     * decides what an existing one means.
+     * decides what an existing one means. Every volume in {@link ContainerSpec#mounts()} must exist already
+     * (see {@link #ensureVolume}). When the start fails, the container created for this attempt is removed
+     * again. Returns the state right after the start: a container that exits at once may already be
+     * {@code exited}, so callers wait for {@code running} themselves.
      */
     ContainerState createAndStart(ContainerSpec spec);
 
@@ -65,10 +68,13 @@ public interface SessionRuntime {
     /** Force-removes an owned container. False when already gone; throws when it is not ours. */
     boolean removeContainer(String name, Map<String, String> ownerLabels);
 
-    /** Stops an owned container (SIGTERM, then SIGKILL after {@code grace}); a stopped one is left alone. */
+    /**
+     * Stops an owned container (SIGTERM, then SIGKILL after {@code grace}); a stopped one is left alone. Throws
+     * when there is no container of that name, like start, pause and unpause.
+     */
     void stopContainer(String name, Map<String, String> ownerLabels, java.time.Duration grace);
 
-    /** Starts an owned, stopped container. */
+    /** Starts an owned, stopped container; a running one is left alone. */
     void startContainer(String name, Map<String, String> ownerLabels);
 
     void pauseContainer(String name, Map<String, String> ownerLabels);
@@ -117,7 +123,11 @@ public interface SessionRuntime {
         }
     }
 
-    /** A container event: {@code action} is Docker's (start, die, oom, kill, stop, pause, unpause, destroy). */
+    /**
+     * A container event: {@code action} is Docker's (create, start, die, oom, kill, stop, pause, unpause, destroy,
+     * ...); {@code labels} are the container's labels; {@code exitCode} is the process's exit code on {@code die}
+     * and -1 when the event carries none.
+     */
     record ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode) {}
 
     record NetworkRef(String id, String name, Map<String, String> labels) {}
