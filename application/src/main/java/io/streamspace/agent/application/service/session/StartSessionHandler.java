@@ -202,10 +202,12 @@ public final class StartSessionHandler implements CommandHandler {
         }
     }
 
+    /**
+     * Volumes carry the owner labels and the session id only: the runtime checks an existing volume against
+     * exactly these, so they must be the same for every attempt of the session.
+     */
     private Map<String, String> volumeLabels(StartRequest request) {
-        Map<String, String> labels = new LinkedHashMap<>(settings.sessionSelector(request.sessionId().value()));
-        labels.put(SessionLabels.USER, request.user());
-        return Map.copyOf(labels);
+        return settings.sessionSelector(request.sessionId().value());
     }
 
     private Map<String, String> containerLabels(StartRequest request) {
