@@ -31,11 +31,17 @@ public final class CommandRouter implements HandleControlPlaneCommand {
         this(handlers, messages, schedulerOf(Objects.requireNonNull(executor)));
     }
 
-    public CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
-                         CommandScheduler scheduler) {
+    private CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                          CommandScheduler scheduler) {
         this.handlers = Map.copyOf(handlers);
         this.messages = Objects.requireNonNull(messages);
         this.scheduler = Objects.requireNonNull(scheduler);
+    }
+
+    /** A router that lets {@code scheduler} decide where and when each command's work runs. */
+    public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                                            CommandScheduler scheduler) {
+        return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler));
     }
 
     private static CommandScheduler schedulerOf(Executor executor) {

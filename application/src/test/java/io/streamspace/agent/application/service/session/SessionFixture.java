@@ -127,6 +127,16 @@ final class SessionFixture {
                 messages);
     }
 
+    /** Starts a session directly (not through a router) and forgets the messages it produced. */
+    void startRunningQuietly(String sessionId) {
+        try {
+            startRunning(sessionId);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        sent.clear();
+    }
+
     static Map<String, Object> idPayload(String sessionId) {
         Map<String, Object> payload = new HashMap<>();
         payload.put("sessionId", sessionId);
