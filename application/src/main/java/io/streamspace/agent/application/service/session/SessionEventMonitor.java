@@ -102,7 +102,8 @@ public final class SessionEventMonitor implements AutoCloseable {
                 });
             }
             case "destroy" -> {
-                if (expected == SessionState.TERMINATED || expected == SessionState.TERMINATING) {
+                if (expected == SessionState.TERMINATED || expected == SessionState.TERMINATING
+                        || expected == SessionState.FAILED) {
                     registry.forget(id);
                     return;
                 }
