@@ -44,10 +44,15 @@ public final class SessionEventMonitor implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         AutoCloseable w = watch;
+        watch = null;
         if (w != null) {
-            w.close();
+            try {
+                w.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "Closing the container event stream failed: {0}", e.toString());
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import io.streamspace.agent.domain.capacity.Reservation;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.resource.Quantities;
 import io.streamspace.agent.domain.session.GoDuration;
+import io.streamspace.agent.domain.session.SessionId;
 import io.streamspace.agent.domain.session.SessionState;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -58,14 +59,14 @@ public final class StartSessionHandler implements CommandHandler {
     @Override
     public Map<String, Object> handle(InboundMessage.Command command, ControlPlaneMessages messages)
             throws CommandFailedException, InterruptedException {
-        String rawId = command.payload() == null ? null : String.valueOf(command.payload().get("sessionId"));
+        Object rawId = command.payload() == null ? null : command.payload().get("sessionId");
         StartRequest request;
         try {
             request = StartRequest.from(command.payload());
         } catch (CommandFailedException e) {
             // A bad payload for a valid session id still leaves that session failed in the control plane.
-            if (rawId != null && io.streamspace.agent.domain.session.SessionId.isValid(rawId)) {
-                messages.send(SessionSupport.status(rawId, SessionState.FAILED, e.getMessage()));
+            if (rawId instanceof String id && SessionId.isValid(id)) {
+                messages.send(SessionSupport.status(id, SessionState.FAILED, e.getMessage()));
             }
             throw e;
         }

@@ -140,6 +140,13 @@ class StartSessionHandlerTest {
         assertThat(f.runtime.calls).isEmpty();
     }
 
+    @Test
+    void aMissingSessionIdSendsNoStatus() {
+        assertThatThrownBy(() -> start(with(startPayload("x"), "sessionId", null)))
+                .hasMessage("sessionId is required");
+        assertThat(f.statuses()).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "-x", "a/b", "a b", "../../etc"})
     void invalidSessionIdsAreRefusedWithoutAStatus(String id) {
