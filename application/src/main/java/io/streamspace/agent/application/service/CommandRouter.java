@@ -20,13 +20,32 @@ public final class CommandRouter implements HandleControlPlaneCommand {
 
     private final Map<String, CommandHandler> handlers;
     private final ControlPlaneMessages messages;
-    private final Executor executor;
+    private final CommandScheduler scheduler;
 
+    /**
+     * Runs each command's handler on {@code executor}; when the executor is also a {@link CommandScheduler}
+     * (such as the per-session queue), it is asked to schedule with the command in hand.
+     */
     @Inject
     public CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages, Executor executor) {
+        this(handlers, messages, schedulerOf(Objects.requireNonNull(executor)));
+    }
+
+    private CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                          CommandScheduler scheduler) {
         this.handlers = Map.copyOf(handlers);
         this.messages = Objects.requireNonNull(messages);
-        this.executor = Objects.requireNonNull(executor);
+        this.scheduler = Objects.requireNonNull(scheduler);
+    }
+
+    /** A router that lets {@code scheduler} decide where and when each command's work runs. */
+    public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                                            CommandScheduler scheduler) {
+        return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler));
+    }
+
+    private static CommandScheduler schedulerOf(Executor executor) {
+        return executor instanceof CommandScheduler s ? s : (command, work) -> executor.execute(work);
     }
 
     @Override
@@ -47,7 +66,7 @@ public final class CommandRouter implements HandleControlPlaneCommand {
             return;
         }
         LOG.log(Level.INFO, "Received command {0}: {1}", commandId, command.action());
-        executor.execute(() -> run(handler, command));
+        scheduler.schedule(command, () -> run(handler, command));
     }
 
     private void run(CommandHandler handler, InboundMessage.Command command) {

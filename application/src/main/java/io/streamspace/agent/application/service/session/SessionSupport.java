@@ -1,0 +1,125 @@
+package io.streamspace.agent.application.service.session;
+
+import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
+import io.streamspace.agent.application.service.CommandFailedException;
+import io.streamspace.agent.domain.controlplane.OutboundMessage;
+import io.streamspace.agent.domain.session.SessionState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** What the session handlers, the reconciler and the event monitor share. */
+final class SessionSupport {
+
+    private final SessionRuntime runtime;
+    private final SessionSettings settings;
+
+    SessionSupport(SessionRuntime runtime, SessionSettings settings) {
+        this.runtime = runtime;
+        this.settings = settings;
+    }
+
+    SessionRuntime runtime() {
+        return runtime;
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    boolean owned(ContainerState container) {
+        Map<String, String> labels = container.labels() == null ? Map.of() : container.labels();
+        return settings.ownerLabels().entrySet().stream()
+                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
+    String notOurs(String name) {
+        return "a container named " + name + " exists but is not managed by this agent (it lacks the labels "
+                + SessionLabels.AGENT_ID + "=" + settings.agentId() + ", " + SessionLabels.MANAGED
+                + "=true); refusing to touch it";
+    }
+
+    /**
+     * Polls the container until it runs. Fails fast when it exits, dies, restarts or disappears, and after
+     * {@link SessionSettings#startTimeout()}.
+     */
+    ContainerState awaitRunning(String name, ContainerState first) throws CommandFailedException, InterruptedException {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        ContainerState current = first;
+        while (true) {
+            if (current == null) {
+                throw new CommandFailedException("container " + name + " disappeared while starting");
+            }
+            switch (current.status() == null ? "" : current.status()) {
+                case "running" -> {
+                    return current;
+                }
+                case "exited", "dead" -> throw new CommandFailedException("container " + name + " exited with code "
+                        + current.exitCode() + " while starting" + errorSuffix(current));
+                case "restarting" -> throw new CommandFailedException("container " + name
+                        + " keeps exiting while starting (last exit code " + current.exitCode() + ")"
+                        + errorSuffix(current));
+                default -> {
+                    // created, paused: keep waiting
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new CommandFailedException("container " + name + " did not reach running within "
+                        + settings.startTimeout().toSeconds() + " s (status: " + current.status() + ")");
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, settings.pollInterval().toNanos()));
+            current = runtime.inspect(name).orElse(null);
+        }
+    }
+
+    private static String errorSuffix(ContainerState c) {
+        return c.error() == null || c.error().isBlank() ? "" : ": " + c.error();
+    }
+
+    static Optional<Integer> vncPort(ContainerState container) {
+        String label = container.labels() == null ? null : container.labels().get(SessionLabels.VNC_PORT);
+        try {
+            return label == null ? Optional.empty() : Optional.of(Integer.parseInt(label));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code status running} with the VNC port and {@code platformMetadata} (podName, podIP, published port). */
+    OutboundMessage.SessionStatus running(String sessionId, ContainerState container, String message) {
+        Integer vncPort = vncPort(container).orElse(null);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("podName", container.name());
+        metadata.put("podIP", container.ipAddress() == null ? "" : container.ipAddress());
+        metadata.put("containerId", container.id());
+        metadata.put("hostIP", settings.hostAddress());
+        if (vncPort != null && container.publishedPorts() != null && container.publishedPorts().get(vncPort) != null) {
+            metadata.put("vncHostPort", container.publishedPorts().get(vncPort));
+        }
+        if (container.publishedPorts() != null && !container.publishedPorts().isEmpty()) {
+            Map<String, Object> published = new LinkedHashMap<>();
+            container.publishedPorts().forEach((c, h) -> published.put(String.valueOf(c), h));
+            metadata.put("publishedPorts", published);
+        }
+        return new OutboundMessage.SessionStatus(sessionId, SessionState.RUNNING.wireName(), vncPort != null,
+                vncPort, metadata, message);
+    }
+
+    static OutboundMessage.SessionStatus status(String sessionId, SessionState state, String message) {
+        return new OutboundMessage.SessionStatus(sessionId, state.wireName(), null, null, null, message);
+    }
+
+    static Map<String, Object> result(String sessionId, SessionState state, ContainerState container) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("sessionId", sessionId);
+        result.put("state", state.wireName());
+        if (container != null) {
+            result.put("containerId", container.id());
+            vncPort(container).ifPresent(p -> result.put("vncPort", p));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamspace.agent.domain.session;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as Go's {@code time.ParseDuration} writes them ({@code "30m"}, {@code "1h30m"}, {@code "90s"},
+ * {@code "1.5h"}, {@code "500ms"}), used by the control plane for {@code idleTimeout} and {@code maxSessionDuration}.
+ */
+public final class GoDuration {
+
+    private static final Pattern WHOLE = Pattern.compile("^(?:(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+$");
+    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)");
+
+    private GoDuration() {}
+
+    /**
+     * The duration, or empty for {@code null}, {@code ""} and zero (meaning "no limit").
+     *
+     * @param field the payload field, for the error message
+     * @throws IllegalArgumentException with a human reason when the text is not a non-negative Go duration
+     */
+    public static Optional<Duration> parseLimit(String field, String text) {
+        if (text == null || text.isBlank() || text.strip().equals("0")) {
+            return Optional.empty();
+        }
+        String s = text.strip();
+        if (s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        if (s.startsWith("-")) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" must not be negative");
+        }
+        if (!WHOLE.matcher(s).matches()) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" is not a duration (use e.g. 30m, 1h30m or 90s)");
+        }
+        BigDecimal nanos = BigDecimal.ZERO;
+        Matcher m = PART.matcher(s);
+        while (m.find()) {
+            BigDecimal n = new BigDecimal(m.group(1).startsWith(".") ? "0" + m.group(1) : m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us", "µs", "μs" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                default -> 3_600_000_000_000L;
+            };
+            nanos = nanos.add(n.multiply(BigDecimal.valueOf(unit)));
+        }
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(field + " \"" + text + "\" is too large");
+        }
+        long whole = nanos.setScale(0, RoundingMode.DOWN).longValueExact();
+        return whole == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(whole));
+    }
+
+    /** Go's formatting for logs and labels: 1h30m0s. */
+    public static String format(Duration d) {
+        long seconds = d.getSeconds();
+        int nanos = d.getNano();
+        StringBuilder b = new StringBuilder();
+        if (seconds >= 3600) {
+            b.append(seconds / 3600).append('h');
+        }
+        if (seconds >= 60) {
+            b.append(seconds % 3600 / 60).append('m');
+        }
+        b.append(seconds % 60);
+        if (nanos > 0) {
+            b.append('.').append(String.format("%09d", nanos).replaceAll("0+$", ""));
+        }
+        return b.append('s').toString();
+    }
+}
