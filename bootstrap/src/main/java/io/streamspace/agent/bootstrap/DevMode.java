@@ -46,6 +46,15 @@ final class DevMode {
         Map<Setting, String> flags = new EnumMap<>(givenFlags);
         flags.putIfAbsent(Setting.AGENT_ID, DEFAULT_AGENT_ID);
         flags.putIfAbsent(Setting.HEARTBEAT_INTERVAL, "10");
+        if (!flags.containsKey(Setting.OUTBOX_DIR) && env.get("OUTBOX_DIR") == null) {
+            // a dev run talks to a fresh simulator: results of an earlier run must not be replayed into it
+            try {
+                flags.put(Setting.OUTBOX_DIR, java.nio.file.Files.createTempDirectory("docker-agent-dev-outbox").toString());
+            } catch (java.io.IOException e) {
+                err.println("error: cannot create a temporary outbox directory: " + e.getMessage());
+                return DockerAgentMain.EXIT_FAILED;
+            }
+        }
         String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
         flags.put(Setting.API_KEY, apiKey);
         // Resolve once with a placeholder URL so bad flags are reported before anything starts.

@@ -146,7 +146,8 @@ class DockerAgentJarIT {
     @Test
     void runRegistersHeartbeatsAndStopsGracefullyOnSigterm() throws Exception {
         try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent("docker-jar-1", KEY).start();
-             AgentProcess agent = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1"),
+             AgentProcess agent = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
+                     "OUTBOX_DIR", Files.createTempDirectory("jar-outbox").toString()),
                      "--agent-id=docker-jar-1", "--control-plane-url=" + controlPlane.webSocketBaseUrl())) {
             assertThat(agent.awaitOut(Pattern.compile("\\[DockerAgent] Registered successfully \\(ID: [0-9a-f-]{36}, Status: online\\)")))
                     .isNotNull();

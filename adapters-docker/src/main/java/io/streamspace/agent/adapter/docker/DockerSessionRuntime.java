@@ -106,7 +106,22 @@ public final class DockerSessionRuntime implements SessionRuntime {
         return new DockerSessionRuntime(clients, info, dockerConfigDir);
     }
 
-    /** What the engine reported when this runtime connected. */
+    /**
+     * Like {@link #connect(DockerClients)}, but an unreachable engine is not fatal: the error is logged once and
+     * every later call fails with the same precise reason until the engine answers. The agent keeps its
+     * control-plane link meanwhile, so commands are answered with that reason instead of silence.
+     */
+    public static DockerSessionRuntime open(DockerClients clients) {
+        try {
+            return connect(clients);
+        } catch (RuntimeOperationException e) {
+            LOG.error("{}; session commands will fail until the engine is reachable", e.getMessage());
+            return new DockerSessionRuntime(clients, null,
+                    RegistryCredentials.defaultConfigDir());
+        }
+    }
+
+    /** What the engine reported when this runtime connected, or null when it could not be reached then. */
     public RuntimeInfo connectedTo() {
         return connectedTo;
     }

@@ -5,14 +5,13 @@ import io.streamspace.agent.application.port.in.ServeControlPlane;
 import io.streamspace.agent.application.port.out.ConnectFailedException;
 import io.streamspace.agent.application.port.out.ControlPlaneConnection;
 import io.streamspace.agent.application.port.out.ControlPlaneGateway;
+import io.streamspace.agent.application.port.out.Outbox;
 import io.streamspace.agent.application.port.out.RegistrationOutcome;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import jakarta.inject.Provider;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +24,8 @@ import java.util.function.DoubleSupplier;
 /**
  * Keeps the agent registered and connected: register, connect, heartbeat at once and then every interval,
  * dispatch what arrives, and on any loss re-register and reconnect forever with exponential backoff and full
- * jitter. Results produced while the link is down are queued and sent, in order, after the next connect.
+ * jitter. Outcome messages go through the durable {@link Outbox} first (written ahead, removed once sent), so
+ * what was produced while the link was down, or before a crash, is sent in order after the next connect.
  */
 public final class ControlPlaneLinkService implements ServeControlPlane, ControlPlaneMessages {
 
@@ -38,9 +38,9 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     private final ActiveSessions activeSessions;
     private final List<LinkListener> linkListeners;
     private final DoubleSupplier random;
+    private final Outbox outbox;
 
     private final Object sendLock = new Object();
-    private final Deque<OutboundMessage> pending = new ArrayDeque<>();
     private final CountDownLatch stopLatch = new CountDownLatch(1);
     private volatile StopReason stopReason;
     private volatile Connection current;
@@ -48,13 +48,14 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
 
     public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
                                    Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
-                                   List<LinkListener> linkListeners, DoubleSupplier random) {
+                                   List<LinkListener> linkListeners, DoubleSupplier random, Outbox outbox) {
         this.gateway = gateway;
         this.settings = settings;
         this.commands = commands;
         this.activeSessions = activeSessions;
         this.linkListeners = List.copyOf(linkListeners);
         this.random = random;
+        this.outbox = outbox;
     }
 
     /** Extra facts for the heartbeat's {@code details} (version, docker version, leader instance). */
@@ -187,16 +188,21 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     }
 
     /**
-     * Sends now when connected, else keeps what must be delivered. Results wait behind older queued results so
-     * their order is kept; heartbeats and tunnel bytes never wait (they are worthless later).
+     * Heartbeats and tunnel bytes go out now or never (they are worthless later). Outcome messages are written to
+     * the outbox first and then flushed in order, so a crash or an outage between the work and the send loses
+     * nothing (the control plane accepts a repeated {@code status} or {@code complete}).
      *
      * @return whether the message went out on the socket now
      */
     private boolean deliver(OutboundMessage message) {
         synchronized (sendLock) {
+            if (message.mustDeliver()) {
+                outbox.append(message);
+                flushPending();
+                return outbox.size() == 0;
+            }
             Connection connection = current;
-            boolean mayGoNow = !message.mustDeliver() || pending.isEmpty();
-            if (connection != null && mayGoNow && connection.socket.isOpen()) {
+            if (connection != null && connection.socket.isOpen()) {
                 try {
                     connection.socket.send(message);
                     return true;
@@ -204,43 +210,41 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                     LOG.log(Level.WARNING, "Could not send {0}: {1}", message.type(), e.getMessage());
                 }
             }
-            if (!message.mustDeliver()) {
-                LOG.log(Level.DEBUG, "Dropped {0} while the control plane is unreachable", message.type());
-                return false;
-            }
-            if (pending.size() >= settings.pendingLimit()) {
-                OutboundMessage lost = pending.pollFirst();
-                LOG.log(Level.ERROR, "Undelivered-results queue is full ({0}); dropped the oldest {1}",
-                        String.valueOf(settings.pendingLimit()), lost == null ? "message" : lost.type());
-            }
-            pending.addLast(message);
+            LOG.log(Level.DEBUG, "Dropped {0} while the control plane is unreachable", message.type());
             return false;
         }
     }
 
-    /** How many results wait for the link to come back. */
+    /** How many outcome messages wait for the link. */
     public int pendingCount() {
-        synchronized (sendLock) {
-            return pending.size();
-        }
+        return outbox.size();
     }
 
     private void flushPending() {
         synchronized (sendLock) {
             Connection connection = current;
-            int sent = 0;
-            while (connection != null && !pending.isEmpty()) {
+            if (connection == null || !connection.socket.isOpen()) {
+                return;
+            }
+            while (true) {
+                List<OutboundMessage> batch = outbox.peek(100);
+                if (batch.isEmpty()) {
+                    return;
+                }
+                int sent = 0;
                 try {
-                    connection.socket.send(pending.peekFirst());
-                    pending.pollFirst();
-                    sent++;
+                    for (OutboundMessage message : batch) {
+                        connection.socket.send(message);
+                        sent++;
+                    }
                 } catch (ControlPlaneConnection.SendFailedException e) {
                     LOG.log(Level.WARNING, "Could not deliver queued results: {0}", e.getMessage());
-                    break;
+                    return;
+                } finally {
+                    if (sent > 0) {
+                        outbox.remove(sent);
+                    }
                 }
-            }
-            if (sent > 0) {
-                LOG.log(Level.INFO, "Delivered {0} results queued while disconnected", String.valueOf(sent));
             }
         }
     }

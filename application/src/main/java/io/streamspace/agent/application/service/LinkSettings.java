@@ -12,10 +12,9 @@ import java.time.Duration;
  * @param backoff            reconnect delays
  * @param approvalRetry      how often to ask again while registration is pending approval (30 s)
  * @param stableConnection   a connection that lasted this long resets the backoff
- * @param pendingLimit       how many undelivered results are kept while the link is down
  */
 public record LinkSettings(RegistrationRequest registration, Duration heartbeatInterval, ReconnectBackoff backoff,
-                           Duration approvalRetry, Duration stableConnection, int pendingLimit) {
+                           Duration approvalRetry, Duration stableConnection) {
 
     public LinkSettings {
         if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {

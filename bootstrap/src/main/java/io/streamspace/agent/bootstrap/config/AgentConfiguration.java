@@ -21,6 +21,12 @@ public record AgentConfiguration(
         int maxMemoryGb,
         int maxSessions,
         Duration heartbeatInterval,
+        String hostAddress,
+        String homeMountPath,
+        String hibernateMode,
+        int maxParallelStarts,
+        int pidsLimit,
+        Path outboxDir,
         boolean enableHa,
         String leaderElectionBackend,
         String redisUrl,
@@ -46,7 +52,9 @@ public record AgentConfiguration(
                 + ", apiKey=****, platform=" + platform + ", region=" + region + ", dockerHost=" + dockerHost
                 + ", network=" + network + ", volumeDriver=" + volumeDriver + ", maxCpu=" + maxCpu
                 + ", maxMemoryGb=" + maxMemoryGb + ", maxSessions=" + maxSessions + ", heartbeatInterval="
-                + heartbeatInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
+                + heartbeatInterval + ", hostAddress=" + hostAddress + ", homeMountPath=" + homeMountPath
+                + ", hibernateMode=" + hibernateMode + ", maxParallelStarts=" + maxParallelStarts + ", pidsLimit="
+                + pidsLimit + ", outboxDir=" + outboxDir + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
                 + ", redisUrl=" + redisUrlForLogs() + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + "]";
     }

@@ -149,6 +149,18 @@ public final class ConfigurationResolver {
                     + " after " + LIVENESS_LIMIT_SECONDS + " s without a heartbeat; use less than "
                     + LIVENESS_LIMIT_SECONDS);
         }
+        String hostAddress = required(Setting.HOST_ADDRESS);
+        if (hostAddress != null && !hostAddress.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            problem(Setting.HOST_ADDRESS, "must be an IP address, got '" + hostAddress + "'");
+        }
+        String homeMountPath = required(Setting.HOME_MOUNT_PATH);
+        if (homeMountPath != null && !homeMountPath.startsWith("/")) {
+            problem(Setting.HOME_MOUNT_PATH, "must be an absolute path, got '" + homeMountPath + "'");
+        }
+        String hibernateMode = oneOf(Setting.HIBERNATE_MODE, Set.of("stop", "pause"));
+        int maxParallelStarts = positive(Setting.MAX_PARALLEL_STARTS);
+        int pidsLimit = positive(Setting.PIDS_LIMIT);
+        String outboxDir = required(Setting.OUTBOX_DIR);
         boolean enableHa = bool(Setting.ENABLE_HA);
         String backend = oneOf(Setting.LEADER_ELECTION_BACKEND, BACKENDS);
         String redisUrl = text(Setting.REDIS_URL);
@@ -166,7 +178,8 @@ public final class ConfigurationResolver {
             return null;
         }
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
-                maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), enableHa, backend, redisUrl,
+                maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
+                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), enableHa, backend, redisUrl,
                 Path.of(lockFile), logLevel, logFormat);
     }
 

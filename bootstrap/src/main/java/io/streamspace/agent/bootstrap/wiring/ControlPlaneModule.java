@@ -5,6 +5,7 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.Multibinds;
+import io.streamspace.agent.adapter.host.FileOutbox;
 import io.streamspace.agent.adapter.websocket.ControlPlaneEndpoints;
 import io.streamspace.agent.adapter.websocket.ProtocolCodec;
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
@@ -19,6 +20,7 @@ import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.ControlPlaneMessages;
 import io.streamspace.agent.application.service.LinkListener;
 import io.streamspace.agent.application.service.LinkSettings;
+import io.streamspace.agent.application.service.SessionCommandQueue;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.domain.link.ReconnectBackoff;
@@ -30,8 +32,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The control-plane link: the StreamSpace adapter, the reconnecting link service and the command router. */
@@ -50,14 +50,25 @@ public abstract class ControlPlaneModule {
     @Binds
     abstract ServeControlPlane serve(ControlPlaneLinkService link);
 
-    @Binds
-    abstract HandleControlPlaneCommand commands(CommandRouter router);
-
     @Multibinds
     abstract Set<LinkListener> linkListeners();
 
     @Multibinds
     abstract Map<String, CommandHandler> commandHandlers();
+
+    /** Acks at once; the per-session queue decides when each command's work runs. */
+    @Provides
+    @Singleton
+    static HandleControlPlaneCommand commands(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                                              SessionCommandQueue queue) {
+        return CommandRouter.scheduledBy(handlers, messages, queue);
+    }
+
+    @Provides
+    @Singleton
+    static FileOutbox outbox(AgentConfiguration config) {
+        return FileOutbox.open(config.outboxDir());
+    }
 
     @Provides
     @Singleton
@@ -88,7 +99,7 @@ public abstract class ControlPlaneModule {
         RegistrationRequest registration = new RegistrationRequest(config.agentId().value(), config.platform(),
                 config.region(), config.capacity(), metadata);
         return new LinkSettings(registration, config.heartbeatInterval(), backoff, Duration.ofSeconds(30),
-                Duration.ofSeconds(30), 10_000);
+                Duration.ofSeconds(30));
     }
 
     @Provides
@@ -100,15 +111,8 @@ public abstract class ControlPlaneModule {
     @Singleton
     static ControlPlaneLinkService link(ControlPlaneGateway gateway, LinkSettings settings,
                                        Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
-                                       Set<LinkListener> listeners) {
+                                       Set<LinkListener> listeners, FileOutbox outbox) {
         return new ControlPlaneLinkService(gateway, settings, commands::get, activeSessions,
-                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble());
-    }
-
-    /** Commands block on Docker: one virtual thread each. */
-    @Provides
-    @Singleton
-    static Executor commandExecutor() {
-        return Executors.newVirtualThreadPerTaskExecutor();
+                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble(), outbox);
     }
 }

@@ -2,9 +2,41 @@ package io.streamspace.agent.bootstrap.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoMap;
+import dagger.multibindings.IntoSet;
+import dagger.multibindings.StringKey;
+import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.ActiveSessions;
+import io.streamspace.agent.application.service.CommandHandler;
+import io.streamspace.agent.application.service.ControlPlaneMessages;
+import io.streamspace.agent.application.service.LinkListener;
+import io.streamspace.agent.application.service.SessionCommandQueue;
+import io.streamspace.agent.application.service.session.HibernateMode;
+import io.streamspace.agent.application.service.session.HibernateSessionHandler;
+import io.streamspace.agent.application.service.session.RunningSessionCount;
+import io.streamspace.agent.application.service.session.SessionCapacity;
+import io.streamspace.agent.application.service.session.SessionEventMonitor;
+import io.streamspace.agent.application.service.session.SessionReconciler;
+import io.streamspace.agent.application.service.session.SessionRegistry;
+import io.streamspace.agent.application.service.session.SessionSettings;
+import io.streamspace.agent.application.service.session.SessionTimers;
+import io.streamspace.agent.application.service.session.StartSessionHandler;
+import io.streamspace.agent.application.service.session.StopSessionHandler;
+import io.streamspace.agent.application.service.session.WakeSessionHandler;
+import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.domain.capacity.CapacityAdmission;
+import io.streamspace.agent.domain.capacity.CapacityLimits;
+import jakarta.inject.Named;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
-/** Session handling. Session commands arrive with the session lifecycle; until then the agent runs none. */
+/** Sessions on the Docker engine: the runtime adapter, the four session actions, reconciliation, events, timers. */
 @Module
 public final class SessionsModule {
 
@@ -12,7 +44,151 @@ public final class SessionsModule {
     }
 
     @Provides
-    static ActiveSessions activeSessions() {
-        return () -> 0;
+    @Singleton
+    static DockerClients dockerClients(AgentConfiguration config) {
+        return DockerClients.create(config.dockerHost());
+    }
+
+    @Provides
+    @Singleton
+    static SessionRuntime sessionRuntime(DockerClients clients) {
+        return DockerSessionRuntime.open(clients);
+    }
+
+    @Provides
+    @Singleton
+    static SessionSettings sessionSettings(AgentConfiguration config) {
+        SessionSettings defaults = SessionSettings.defaults(config.agentId().value());
+        return new SessionSettings(config.agentId().value(), config.network(), config.volumeDriver(),
+                config.hostAddress(), config.homeMountPath(),
+                "pause".equals(config.hibernateMode()) ? HibernateMode.PAUSE : HibernateMode.STOP,
+                config.maxParallelStarts(), config.pidsLimit(), defaults.startTimeout(), defaults.stopGrace(),
+                defaults.pollInterval());
+    }
+
+    @Provides
+    @Singleton
+    static SessionRegistry sessionRegistry() {
+        return new SessionRegistry();
+    }
+
+    @Provides
+    @Singleton
+    static SessionCapacity sessionCapacity(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                                           AgentConfiguration config) {
+        return new SessionCapacity(runtime, settings, registry, new CapacityAdmission(
+                CapacityLimits.of(config.maxSessions(), config.maxCpu(), config.maxMemoryGb())));
+    }
+
+    @Provides
+    @Singleton
+    static StartSessionHandler start(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                                     SessionCapacity capacity, Clock clock) {
+        return new StartSessionHandler(runtime, settings, registry, capacity, clock);
+    }
+
+    @Provides
+    @Singleton
+    static StopSessionHandler stop(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry) {
+        return new StopSessionHandler(runtime, settings, registry);
+    }
+
+    @Provides
+    @Singleton
+    static HibernateSessionHandler hibernate(SessionRuntime runtime, SessionSettings settings,
+                                             SessionRegistry registry) {
+        return new HibernateSessionHandler(runtime, settings, registry);
+    }
+
+    @Provides
+    @Singleton
+    static WakeSessionHandler wake(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                                   SessionCapacity capacity, Clock clock) {
+        return new WakeSessionHandler(runtime, settings, registry, capacity, clock);
+    }
+
+    @Provides
+    @IntoMap
+    @StringKey(StartSessionHandler.ACTION)
+    static CommandHandler startAction(StartSessionHandler handler) {
+        return handler;
+    }
+
+    @Provides
+    @IntoMap
+    @StringKey(StopSessionHandler.ACTION)
+    static CommandHandler stopAction(StopSessionHandler handler) {
+        return handler;
+    }
+
+    @Provides
+    @IntoMap
+    @StringKey(HibernateSessionHandler.ACTION)
+    static CommandHandler hibernateAction(HibernateSessionHandler handler) {
+        return handler;
+    }
+
+    @Provides
+    @IntoMap
+    @StringKey(WakeSessionHandler.ACTION)
+    static CommandHandler wakeAction(WakeSessionHandler handler) {
+        return handler;
+    }
+
+    @Provides
+    static ActiveSessions activeSessions(SessionRuntime runtime, SessionSettings settings) {
+        return new RunningSessionCount(runtime, settings)::count;
+    }
+
+    /** Commands for one session run in arrival order; starts are bounded. */
+    @Provides
+    @Singleton
+    static SessionCommandQueue sessionCommandQueue(@Named("workers") Executor workers, SessionSettings settings) {
+        return new SessionCommandQueue(workers, settings.maxParallelStarts());
+    }
+
+    @Provides
+    @Singleton
+    @Named("workers")
+    static Executor workers() {
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    @Provides
+    @Singleton
+    static SessionReconciler reconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                                        Provider<ControlPlaneMessages> messages, Clock clock,
+                                        @Named("workers") Executor workers) {
+        // the link is told about the reconciler when it is built, so it can only be reached lazily here
+        return new SessionReconciler(runtime, settings, registry, message -> messages.get().send(message), clock,
+                workers);
+    }
+
+    @Provides
+    @IntoSet
+    static LinkListener reconcileAfterConnect(SessionReconciler reconciler) {
+        return reconciler;
+    }
+
+    @Provides
+    @Singleton
+    static SessionEventMonitor eventMonitor(SessionRuntime runtime, SessionSettings settings,
+                                            SessionRegistry registry, ControlPlaneMessages messages) {
+        return new SessionEventMonitor(runtime, settings, registry, messages);
+    }
+
+    @Provides
+    @Singleton
+    static SessionTimers timers(Clock clock, SessionRegistry registry, SessionCommandQueue queue,
+                                HibernateSessionHandler hibernate, StopSessionHandler stop,
+                                ControlPlaneMessages messages) {
+        return new SessionTimers(clock, registry, queue, hibernate, stop, messages);
+    }
+
+    /** How often idle and lifetime limits are checked. */
+    @Provides
+    @Named("timerInterval")
+    static Duration timerInterval() {
+        return Duration.ofSeconds(5);
     }
 }

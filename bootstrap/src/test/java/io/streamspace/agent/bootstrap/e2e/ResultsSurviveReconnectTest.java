@@ -19,6 +19,8 @@ import io.streamspace.agent.domain.link.ReconnectBackoff;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
+import io.streamspace.agent.adapter.host.FileOutbox;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +31,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A command that finishes while the socket is down is reported, in order, on the next socket. */
 class ResultsSurviveReconnectTest {
 
     private static final String KEY = "c".repeat(64);
     private static final String AGENT = "docker-e2e-outage";
+
+    @TempDir
+    Path outboxDir;
 
     @Test
     void resultProducedDuringAnOutageIsDeliveredAfterReconnect() throws Exception {
@@ -53,10 +59,11 @@ class ResultsSurviveReconnectTest {
             LinkSettings settings = new LinkSettings(new RegistrationRequest(AGENT, "docker", null,
                     AgentCapacity.of(10, 4, 8), Map.of()), Duration.ofSeconds(1),
                     new ReconnectBackoff(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofSeconds(2)),
-                    Duration.ofSeconds(30), Duration.ofSeconds(30), 100);
+                    Duration.ofSeconds(30), Duration.ofSeconds(30));
             AtomicReference<HandleControlPlaneCommand> router = new AtomicReference<>();
+            FileOutbox outbox = FileOutbox.open(outboxDir);
             ControlPlaneLinkService link = new ControlPlaneLinkService(gateway, settings, router::get, () -> 0,
-                    List.of(), Math::random);
+                    List.of(), Math::random, outbox);
             router.set(new CommandRouter(Map.of("slow_action", slow), link, Executors.newVirtualThreadPerTaskExecutor()));
             Thread serving = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -87,6 +94,7 @@ class ResultsSurviveReconnectTest {
                 link.stop();
                 serving.join(10_000);
                 gateway.close();
+                outbox.close();
             }
         }
     }
