@@ -39,6 +39,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     private final List<LinkListener> linkListeners;
     private final DoubleSupplier random;
     private final Outbox outbox;
+    private final VncTunnelInbound vnc;
 
     private final Object sendLock = new Object();
     private final CountDownLatch stopLatch = new CountDownLatch(1);
@@ -49,6 +50,15 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
                                    Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
                                    List<LinkListener> linkListeners, DoubleSupplier random, Outbox outbox) {
+        this(gateway, settings, commands, activeSessions, linkListeners, random, outbox, VncTunnelInbound.NONE);
+    }
+
+    /** With the VNC tunnel: {@code vnc_data}/{@code vnc_close} go to {@code vnc}, which is told when a socket ends. */
+    public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
+                                   Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
+                                   List<LinkListener> linkListeners, DoubleSupplier random, Outbox outbox,
+                                   VncTunnelInbound vnc) {
+        this.vnc = vnc;
         this.gateway = gateway;
         this.settings = settings;
         this.commands = commands;
@@ -136,6 +146,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 connection.closed.await();
                 ticker.cancel(false);
                 current = null;
+                vnc.linkLost();
                 if (stopped()) {
                     connection.socket.close("agent stopping");
                     break;
@@ -156,6 +167,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
             if (last != null && last.socket != null) {
                 last.socket.close("agent stopping");
             }
+            vnc.linkLost();
         }
         return stopReason == null ? StopReason.STOPPED : stopReason;
     }
@@ -269,10 +281,8 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 LOG.log(Level.INFO, "The control plane asked this agent to shut down");
                 stop(StopReason.SHUTDOWN_REQUESTED);
             }
-            case InboundMessage.VncData v ->
-                    LOG.log(Level.DEBUG, "vnc_data for {0} ignored: no tunnel is open", v.sessionId());
-            case InboundMessage.VncClose v ->
-                    LOG.log(Level.DEBUG, "vnc_close for {0} ignored: no tunnel is open", v.sessionId());
+            case InboundMessage.VncData v -> vnc.onData(v);
+            case InboundMessage.VncClose v -> vnc.onClose(v);
             case InboundMessage.Unknown u -> LOG.log(Level.DEBUG, "Ignoring message of unknown type {0}", u.type());
         }
     }

@@ -28,8 +28,16 @@ public final class HibernateSessionHandler implements CommandHandler {
     private final SessionRuntime runtime;
     private final SessionSettings settings;
     private final SessionRegistry registry;
+    private final SessionVnc vnc;
 
     public HibernateSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry) {
+        this(runtime, settings, registry, SessionVnc.NONE);
+    }
+
+    /** With the VNC tunnel, which is closed before the container is stopped or paused. */
+    public HibernateSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                                   SessionVnc vnc) {
+        this.vnc = vnc;
         this.support = new SessionSupport(runtime, settings);
         this.runtime = runtime;
         this.settings = settings;
@@ -63,6 +71,7 @@ public final class HibernateSessionHandler implements CommandHandler {
             }
             SessionState before = registry.expected(id).orElse(null);
             registry.expect(id, SessionState.HIBERNATING);
+            vnc.sessionEnded(id, "session " + id + " is hibernating" + (why == null ? "" : " (" + why + ")"));
             String status = container.status();
             try {
                 if (settings.hibernateMode() == HibernateMode.PAUSE && "running".equals(status)) {

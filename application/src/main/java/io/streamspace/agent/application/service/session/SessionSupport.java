@@ -79,6 +79,12 @@ final class SessionSupport {
         return c.error() == null || c.error().isBlank() ? "" : ": " + c.error();
     }
 
+    /** The {@code vnc_ready} that follows {@code status running} once the VNC port accepts connections. */
+    static OutboundMessage.VncReady vncReady(String sessionId, ContainerState container) {
+        return new OutboundMessage.VncReady(sessionId, vncPort(container).orElseThrow(), container.name());
+    }
+
+    /** The VNC port the template declared (recorded in the container's labels). */
     static Optional<Integer> vncPort(ContainerState container) {
         String label = container.labels() == null ? null : container.labels().get(SessionLabels.VNC_PORT);
         try {
@@ -90,6 +96,12 @@ final class SessionSupport {
 
     /** {@code status running} with the VNC port and {@code platformMetadata} (podName, podIP, published port). */
     OutboundMessage.SessionStatus running(String sessionId, ContainerState container, String message) {
+        return running(sessionId, container, message, vncPort(container).isPresent());
+    }
+
+    /** {@code status running} whose {@code vncReady} says whether the VNC port was seen accepting connections. */
+    OutboundMessage.SessionStatus running(String sessionId, ContainerState container, String message,
+                                          boolean vncReady) {
         Integer vncPort = vncPort(container).orElse(null);
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("podName", container.name());
@@ -104,8 +116,8 @@ final class SessionSupport {
             container.publishedPorts().forEach((c, h) -> published.put(String.valueOf(c), h));
             metadata.put("publishedPorts", published);
         }
-        return new OutboundMessage.SessionStatus(sessionId, SessionState.RUNNING.wireName(), vncPort != null,
-                vncPort, metadata, message);
+        return new OutboundMessage.SessionStatus(sessionId, SessionState.RUNNING.wireName(),
+                vncPort != null && vncReady, vncPort, metadata, message);
     }
 
     static OutboundMessage.SessionStatus status(String sessionId, SessionState state, String message) {

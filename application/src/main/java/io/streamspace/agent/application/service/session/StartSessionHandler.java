@@ -45,9 +45,17 @@ public final class StartSessionHandler implements CommandHandler {
     private final SessionRegistry registry;
     private final SessionCapacity capacity;
     private final Clock clock;
+    private final SessionVnc vnc;
 
     public StartSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                                SessionCapacity capacity, Clock clock) {
+        this(runtime, settings, registry, capacity, clock, SessionVnc.NONE);
+    }
+
+    /** With the VNC tunnel: {@code status running} waits (bounded) for the VNC port, then {@code vnc_ready}. */
+    public StartSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                               SessionCapacity capacity, Clock clock, SessionVnc vnc) {
+        this.vnc = vnc;
         this.support = new SessionSupport(runtime, settings);
         this.runtime = runtime;
         this.settings = settings;
@@ -95,7 +103,7 @@ public final class StartSessionHandler implements CommandHandler {
                     LOG.log(Level.INFO, "Session {0} is already running in {1}; not starting a second container",
                             sessionId, name);
                     registry.expect(sessionId, SessionState.RUNNING);
-                    messages.send(support.running(sessionId, found, null));
+                    reportRunning(sessionId, found, messages);
                     return SessionSupport.result(sessionId, SessionState.RUNNING, found);
                 }
                 // A leftover of an earlier life of this session (stopped, failed, half-created): start afresh,
@@ -153,7 +161,7 @@ public final class StartSessionHandler implements CommandHandler {
             registry.expect(sessionId, SessionState.RUNNING);
             registry.limits(sessionId, request.idleTimeout(), request.maxDuration(), now, now);
             LOG.log(Level.INFO, "Session {0} is running in {1}", sessionId, name);
-            messages.send(support.running(sessionId, running, null));
+            reportRunning(sessionId, running, messages);
             return SessionSupport.result(sessionId, SessionState.RUNNING, running);
         } catch (CommandFailedException | RuntimeOperationException e) {
             String reason = e.getMessage();
@@ -169,6 +177,19 @@ public final class StartSessionHandler implements CommandHandler {
             registry.expect(sessionId, SessionState.FAILED);
             messages.send(SessionSupport.status(sessionId, SessionState.FAILED, "start failed unexpectedly: " + e));
             throw e;
+        }
+    }
+
+    /**
+     * {@code status running} once the VNC port accepts connections (or the wait gave up: {@code vncReady false}),
+     * then {@code vnc_ready} when it does.
+     */
+    private void reportRunning(String sessionId, ContainerState running, ControlPlaneMessages messages)
+            throws InterruptedException {
+        boolean ready = vnc.awaitReady(sessionId, running);
+        messages.send(support.running(sessionId, running, null, ready));
+        if (ready) {
+            messages.send(SessionSupport.vncReady(sessionId, running));
         }
     }
 

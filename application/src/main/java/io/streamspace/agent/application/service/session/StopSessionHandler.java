@@ -30,8 +30,16 @@ public final class StopSessionHandler implements CommandHandler {
     private final SessionRuntime runtime;
     private final SessionSettings settings;
     private final SessionRegistry registry;
+    private final SessionVnc vnc;
 
     public StopSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry) {
+        this(runtime, settings, registry, SessionVnc.NONE);
+    }
+
+    /** With the VNC tunnel, which is closed before the container goes. */
+    public StopSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                              SessionVnc vnc) {
+        this.vnc = vnc;
         this.support = new SessionSupport(runtime, settings);
         this.runtime = runtime;
         this.settings = settings;
@@ -62,6 +70,7 @@ public final class StopSessionHandler implements CommandHandler {
                 throw new CommandFailedException(support.notOurs(name));
             }
             registry.expect(id, SessionState.TERMINATING);
+            vnc.sessionEnded(id, "session " + id + " is stopping" + (why == null ? "" : " (" + why + ")"));
             boolean removed = runtime.removeContainer(name, settings.ownerLabels());
             LOG.log(Level.INFO, removed ? "Removed container {0}" : "Container {0} was already gone", name);
             List<String> volumes = new ArrayList<>();

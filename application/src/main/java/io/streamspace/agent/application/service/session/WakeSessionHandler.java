@@ -28,9 +28,17 @@ public final class WakeSessionHandler implements CommandHandler {
     private final SessionRegistry registry;
     private final SessionCapacity capacity;
     private final Clock clock;
+    private final SessionVnc vnc;
 
     public WakeSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                               SessionCapacity capacity, Clock clock) {
+        this(runtime, settings, registry, capacity, clock, SessionVnc.NONE);
+    }
+
+    /** With the VNC tunnel: {@code status running} waits (bounded) for the VNC port, then {@code vnc_ready}. */
+    public WakeSessionHandler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                              SessionCapacity capacity, Clock clock, SessionVnc vnc) {
+        this.vnc = vnc;
         this.support = new SessionSupport(runtime, settings);
         this.runtime = runtime;
         this.settings = settings;
@@ -89,7 +97,11 @@ public final class WakeSessionHandler implements CommandHandler {
             } else {
                 SessionTimers.restoreLimits(registry, id, container.labels(), clock.instant());
             }
-            messages.send(support.running(id, container, null));
+            boolean ready = vnc.awaitReady(id, container);
+            messages.send(support.running(id, container, null, ready));
+            if (ready) {
+                messages.send(SessionSupport.vncReady(id, container));
+            }
             return SessionSupport.result(id, SessionState.RUNNING, container);
         } finally {
             registry.end(id);
