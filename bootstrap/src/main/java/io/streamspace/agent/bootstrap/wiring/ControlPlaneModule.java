@@ -21,6 +21,7 @@ import io.streamspace.agent.application.service.ControlPlaneMessages;
 import io.streamspace.agent.application.service.LinkListener;
 import io.streamspace.agent.application.service.LinkSettings;
 import io.streamspace.agent.application.service.SessionCommandQueue;
+import io.streamspace.agent.application.service.VncTunnelInbound;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.domain.link.ReconnectBackoff;
@@ -111,8 +112,8 @@ public abstract class ControlPlaneModule {
     @Singleton
     static ControlPlaneLinkService link(ControlPlaneGateway gateway, LinkSettings settings,
                                        Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
-                                       Set<LinkListener> listeners, FileOutbox outbox) {
+                                       Set<LinkListener> listeners, FileOutbox outbox, VncTunnelInbound vnc) {
         return new ControlPlaneLinkService(gateway, settings, commands::get, activeSessions,
-                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble(), outbox);
+                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble(), outbox, vnc);
     }
 }

@@ -22,6 +22,7 @@ import io.streamspace.agent.application.service.session.SessionReconciler;
 import io.streamspace.agent.application.service.session.SessionRegistry;
 import io.streamspace.agent.application.service.session.SessionSettings;
 import io.streamspace.agent.application.service.session.SessionTimers;
+import io.streamspace.agent.application.service.session.SessionVnc;
 import io.streamspace.agent.application.service.session.StartSessionHandler;
 import io.streamspace.agent.application.service.session.StopSessionHandler;
 import io.streamspace.agent.application.service.session.WakeSessionHandler;
@@ -83,28 +84,29 @@ public final class SessionsModule {
     @Provides
     @Singleton
     static StartSessionHandler start(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
-                                     SessionCapacity capacity, Clock clock) {
-        return new StartSessionHandler(runtime, settings, registry, capacity, clock);
+                                     SessionCapacity capacity, Clock clock, SessionVnc vnc) {
+        return new StartSessionHandler(runtime, settings, registry, capacity, clock, vnc);
     }
 
     @Provides
     @Singleton
-    static StopSessionHandler stop(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry) {
-        return new StopSessionHandler(runtime, settings, registry);
+    static StopSessionHandler stop(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                                   SessionVnc vnc) {
+        return new StopSessionHandler(runtime, settings, registry, vnc);
     }
 
     @Provides
     @Singleton
     static HibernateSessionHandler hibernate(SessionRuntime runtime, SessionSettings settings,
-                                             SessionRegistry registry) {
-        return new HibernateSessionHandler(runtime, settings, registry);
+                                             SessionRegistry registry, SessionVnc vnc) {
+        return new HibernateSessionHandler(runtime, settings, registry, vnc);
     }
 
     @Provides
     @Singleton
     static WakeSessionHandler wake(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
-                                   SessionCapacity capacity, Clock clock) {
-        return new WakeSessionHandler(runtime, settings, registry, capacity, clock);
+                                   SessionCapacity capacity, Clock clock, SessionVnc vnc) {
+        return new WakeSessionHandler(runtime, settings, registry, capacity, clock, vnc);
     }
 
     @Provides
