@@ -229,6 +229,25 @@ class VncTunnelE2ETest {
         assertThat(new String(echoed(session), StandardCharsets.UTF_8)).isEqualTo("ping");
     }
 
+    @Test
+    void losingTheControlPlaneSocketClosesTheTunnelAndANewViewerGetsAFreshConnection() {
+        String session = "vnc-relink-" + SUFFIX;
+        startSession(session);
+        sendText(session, "before");
+        awaitEchoed(session, 6);
+        int connections = controlPlane.connectionCount(AGENT);
+
+        controlPlane.dropConnection(AGENT);
+        agent.awaitLog("DockerAgent", l -> l.contains("VNC tunnel(s): the control-plane socket is gone"), WAIT);
+        Awaitility.await().atMost(WAIT).until(() -> controlPlane.connectionCount(AGENT) > connections
+                && controlPlane.isConnected(AGENT));
+        sendText(session, "after");
+
+        assertThat(new String(awaitEchoed(session, 11), StandardCharsets.UTF_8)).isEqualTo("beforeafter");
+        assertThat(agent.logLines("DockerAgent").stream()
+                .filter(l -> l.startsWith("VNC tunnel of session " + session + " connected"))).hasSize(2);
+    }
+
     // --- docker CLI -------------------------------------------------------------------------------------------
 
     private record Result(int exitCode, String output) {
