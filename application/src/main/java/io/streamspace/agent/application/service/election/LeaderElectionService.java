@@ -143,7 +143,8 @@ public final class LeaderElectionService implements LeadAgent {
     // Standby
 
     private Optional<Lease> acquire() throws InterruptedException {
-        Call<Optional<Lease>> call = call(() -> lock.tryAcquire(settings.instanceId()), timing.retry().toNanos());
+        // Generous: a slow answer is still a valid term, since its deadline counts from when the request was sent.
+        Call<Optional<Lease>> call = call(() -> lock.tryAcquire(settings.instanceId()), timing.renewDeadline().toNanos());
         if (call.outcome == Outcome.DONE) {
             if (call.value.isPresent()) {
                 lastStandbyMessage = null;
@@ -165,7 +166,7 @@ public final class LeaderElectionService implements LeadAgent {
     }
 
     private void standingBy() throws InterruptedException {
-        Call<Optional<String>> holder = call(lock::currentHolder, timing.retry().toNanos());
+        Call<Optional<String>> holder = call(lock::currentHolder, timing.renewDeadline().toNanos());
         String message;
         if (holder.outcome == Outcome.DONE && holder.value.isPresent()) {
             message = "Standing by: " + holder.value.get() + " leads agent " + settings.agentId();

@@ -184,7 +184,7 @@ class LeaderElectionServiceTest {
             await().atMost(WAIT).until(() -> !links.get(t - 1).serving);
         }
         await().atMost(WAIT).until(() -> links.size() == 6 && links.get(5).serving);
-        assertThat(epochs).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(epochs).hasSize(6).isSorted().doesNotHaveDuplicates();
         assertThat(links).allSatisfy(l -> assertThat(l.serveCalls).isEqualTo(1));
         assertThat(r.service().isLeader()).isTrue();
     }
