@@ -166,15 +166,9 @@ final class RedisServerProcess implements AutoCloseable {
         throw new IOException("connection closed before a reply");
     }
 
+    /** SIGKILL (works on a frozen server too). */
     @Override
     public void close() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            try {
-                resume(); // a frozen server ignores SIGKILL's cleanup until resumed on some systems; harmless otherwise
-            } catch (IOException | RuntimeException ignored) {
-                // already gone
-            }
-        }
         kill();
     }
 }
