@@ -185,10 +185,10 @@ public final class SessionsModule {
         return new SessionTimers(clock, registry, queue, hibernate, stop, messages);
     }
 
-    /** How often idle and lifetime limits are checked. */
+    /** How often idle and lifetime limits are checked ({@code --session-check-interval}). */
     @Provides
     @Named("timerInterval")
-    static Duration timerInterval() {
-        return Duration.ofSeconds(5);
+    static Duration timerInterval(AgentConfiguration config) {
+        return config.sessionCheckInterval();
     }
 }
