@@ -25,19 +25,22 @@ public interface CommandJournal {
 
     /** A journal that keeps nothing (for tests and tools without a disk). */
     static CommandJournal none() {
-        return new CommandJournal() {
-            @Override
-            public void begin(Entry entry) {
-            }
+        return new Nothing();
+    }
 
-            @Override
-            public void end(String commandId) {
-            }
+    /** The journal that keeps nothing: a value without state. */
+    record Nothing() implements CommandJournal {
+        @Override
+        public void begin(Entry entry) {
+        }
 
-            @Override
-            public List<Entry> unfinishedAtStart() {
-                return List.of();
-            }
-        };
+        @Override
+        public void end(String commandId) {
+        }
+
+        @Override
+        public List<Entry> unfinishedAtStart() {
+            return List.of();
+        }
     }
 }
