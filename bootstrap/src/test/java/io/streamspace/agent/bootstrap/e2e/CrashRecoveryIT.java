@@ -23,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,7 +219,6 @@ class CrashRecoveryIT {
             controlPlane.awaitCommandStatus(c, CommandState.Status.COMPLETED, WAIT);
         }
         controlPlane.awaitCommandStatus(duplicate, CommandState.Status.COMPLETED, WAIT);
-        IntStream.range(0, SESSIONS).forEach(i -> { });
         Map<String, List<Container>> finalContainers = docker.containersBySession();
         assertThat(finalContainers).containsOnlyKeys(commandBySession.keySet());
         finalContainers.forEach((s, cs) -> {
