@@ -1,6 +1,7 @@
 package io.streamspace.agent.application.service;
 
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
+import io.streamspace.agent.application.port.out.CommandJournal;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import jakarta.inject.Inject;
@@ -21,6 +22,7 @@ public final class CommandRouter implements HandleControlPlaneCommand {
     private final Map<String, CommandHandler> handlers;
     private final ControlPlaneMessages messages;
     private final CommandScheduler scheduler;
+    private final CommandJournal journal;
 
     /**
      * Runs each command's handler on {@code executor}; when the executor is also a {@link CommandScheduler}
@@ -33,15 +35,31 @@ public final class CommandRouter implements HandleControlPlaneCommand {
 
     private CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                           CommandScheduler scheduler) {
+        this(handlers, messages, scheduler, CommandJournal.none());
+    }
+
+    private CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                          CommandScheduler scheduler, CommandJournal journal) {
         this.handlers = Map.copyOf(handlers);
         this.messages = Objects.requireNonNull(messages);
         this.scheduler = Objects.requireNonNull(scheduler);
+        this.journal = Objects.requireNonNull(journal);
     }
 
     /** A router that lets {@code scheduler} decide where and when each command's work runs. */
     public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                                             CommandScheduler scheduler) {
         return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler));
+    }
+
+    /**
+     * Like {@link #scheduledBy(Map, ControlPlaneMessages, CommandScheduler)}, and every command with a handler is
+     * written to {@code journal} before its {@code ack} and removed after its answer, so a command acknowledged by
+     * a process that dies is answered by the next one.
+     */
+    public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                                            CommandScheduler scheduler, CommandJournal journal) {
+        return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler), journal);
     }
 
     private static CommandScheduler schedulerOf(Executor executor) {
@@ -56,8 +74,18 @@ public final class CommandRouter implements HandleControlPlaneCommand {
             LOG.log(Level.WARNING, "Ignoring command without a valid commandId (action: {0})", command.action());
             return;
         }
-        messages.send(new OutboundMessage.Ack(commandId));
         CommandHandler handler = command.action() == null ? null : handlers.get(command.action());
+        if (handler != null) {
+            Object sessionId = command.payload() == null ? null : command.payload().get("sessionId");
+            try {
+                journal.begin(new CommandJournal.Entry(commandId, command.action(),
+                        sessionId instanceof String s ? s : null));
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Could not record command " + commandId + " in the command journal (it will"
+                        + " not be answered if the agent dies before it finishes)", e);
+            }
+        }
+        messages.send(new OutboundMessage.Ack(commandId));
         if (handler == null) {
             String reason = "unknown action '" + command.action() + "'; this agent supports " + (handlers.isEmpty() ? "no actions yet" : "")
                     + String.join(", ", new TreeSet<>(handlers.keySet()));
@@ -70,6 +98,19 @@ public final class CommandRouter implements HandleControlPlaneCommand {
     }
 
     private void run(CommandHandler handler, InboundMessage.Command command) {
+        try {
+            answer(handler, command);
+        } finally {
+            try {
+                journal.end(command.commandId());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not remove command {0} from the command journal: {1}",
+                        command.commandId(), e.toString());
+            }
+        }
+    }
+
+    private void answer(CommandHandler handler, InboundMessage.Command command) {
         try {
             Map<String, Object> result = handler.handle(command, messages);
             messages.send(new OutboundMessage.Complete(command.commandId(), result == null ? Map.of() : result));

@@ -2,6 +2,7 @@ package io.streamspace.agent.application.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamspace.agent.application.port.out.CommandJournal;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import java.util.List;
@@ -50,6 +51,35 @@ class CommandRouterTest {
         assertThat(sent).contains(new OutboundMessage.Failed("cmd-a", "image x not found"));
         assertThat(sent).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(OutboundMessage.Failed.class,
                 f -> assertThat(f.error()).startsWith("b failed unexpectedly").contains("boom")));
+    }
+
+    @Test
+    void aCommandIsJournaledBeforeItsAckAndLeavesTheJournalAfterItsAnswer() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ControlPlaneMessages recording = m -> events.add("send " + m.type());
+        CommandJournal journal = new CommandJournal() {
+            @Override
+            public void begin(Entry entry) {
+                events.add("begin " + entry);
+            }
+
+            @Override
+            public void end(String commandId) {
+                events.add("end " + commandId);
+            }
+
+            @Override
+            public List<Entry> unfinishedAtStart() {
+                return List.of();
+            }
+        };
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()), recording,
+                (command, work) -> work.run(), journal);
+        router.handle(new InboundMessage.Command("cmd-j", "start_session", Map.of("sessionId", "s1")));
+        router.handle(new InboundMessage.Command("cmd-u", "format_disk", Map.of()));
+        assertThat(events).containsExactly(
+                "begin " + new CommandJournal.Entry("cmd-j", "start_session", "s1"), "send ack", "send complete",
+                "end cmd-j", "send ack", "send failed");
     }
 
     @Test

@@ -27,6 +27,7 @@ public record AgentConfiguration(
         int maxParallelStarts,
         int pidsLimit,
         Path outboxDir,
+        Duration sessionCheckInterval,
         boolean enableHa,
         String leaderElectionBackend,
         String redisUrl,
@@ -54,7 +55,8 @@ public record AgentConfiguration(
                 + ", maxMemoryGb=" + maxMemoryGb + ", maxSessions=" + maxSessions + ", heartbeatInterval="
                 + heartbeatInterval + ", hostAddress=" + hostAddress + ", homeMountPath=" + homeMountPath
                 + ", hibernateMode=" + hibernateMode + ", maxParallelStarts=" + maxParallelStarts + ", pidsLimit="
-                + pidsLimit + ", outboxDir=" + outboxDir + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
+                + pidsLimit + ", outboxDir=" + outboxDir + ", sessionCheckInterval="
+                + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
                 + ", redisUrl=" + redisUrlForLogs() + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + "]";
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamspace.agent.domain.identity.AgentId;
 import io.streamspace.agent.domain.identity.ApiKey;
+import io.streamspace.agent.domain.session.GoDuration;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -161,6 +162,7 @@ public final class ConfigurationResolver {
         int maxParallelStarts = positive(Setting.MAX_PARALLEL_STARTS);
         int pidsLimit = positive(Setting.PIDS_LIMIT);
         String outboxDir = required(Setting.OUTBOX_DIR);
+        Duration sessionCheckInterval = duration(Setting.SESSION_CHECK_INTERVAL, Duration.ofMillis(10));
         boolean enableHa = bool(Setting.ENABLE_HA);
         String backend = oneOf(Setting.LEADER_ELECTION_BACKEND, BACKENDS);
         String redisUrl = text(Setting.REDIS_URL);
@@ -179,7 +181,7 @@ public final class ConfigurationResolver {
         }
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
-                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), enableHa, backend, redisUrl,
+                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend, redisUrl,
                 Path.of(lockFile), logLevel, logFormat);
     }
 
@@ -265,6 +267,22 @@ public final class ConfigurationResolver {
         } catch (NumberFormatException e) {
             problem(setting, "must be a positive integer, got '" + (value == null ? "" : value) + "'");
             return 0;
+        }
+    }
+
+    private Duration duration(Setting setting, Duration minimum) {
+        String value = text(setting);
+        try {
+            Duration d = GoDuration.parseLimit(setting.flag(), value == null ? "" : value).orElse(null);
+            if (d == null || d.compareTo(minimum) < 0) {
+                problem(setting, "must be a duration of at least " + GoDuration.format(minimum) + ", got '"
+                        + (value == null ? "" : value) + "'");
+                return null;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problem(setting, "must be a Go duration such as 5s or 250ms, got '" + value + "'");
+            return null;
         }
     }
 

@@ -34,6 +34,9 @@ public enum Setting {
     PIDS_LIMIT("--pids-limit", List.of("SESSION_PIDS_LIMIT"), "512", "N", "PIDs limit of each session container."),
     OUTBOX_DIR("--outbox-dir", List.of("OUTBOX_DIR"), "/var/lib/streamspace/outbox", "DIR",
             "Directory of the durable outbox that keeps results while the control plane is unreachable."),
+    SESSION_CHECK_INTERVAL("--session-check-interval", List.of("SESSION_CHECK_INTERVAL"), "5s", "DURATION",
+            "How often sessions are checked against their idleTimeout and maxSessionDuration (Go duration, e.g."
+                    + " 5s or 250ms; at least 10ms)."),
     ENABLE_HA("--enable-ha", List.of("ENABLE_HA"), "false", "BOOL", "Enable HA mode with leader election."),
     LEADER_ELECTION_BACKEND("--leader-election-backend", List.of("LEADER_ELECTION_BACKEND"), "file", "BACKEND",
             "Leader election backend: file, redis or swarm."),

@@ -5,12 +5,14 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.Multibinds;
+import io.streamspace.agent.adapter.host.FileCommandJournal;
 import io.streamspace.agent.adapter.host.FileOutbox;
 import io.streamspace.agent.adapter.websocket.ControlPlaneEndpoints;
 import io.streamspace.agent.adapter.websocket.ProtocolCodec;
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
 import io.streamspace.agent.application.port.in.ServeControlPlane;
+import io.streamspace.agent.application.port.out.CommandJournal;
 import io.streamspace.agent.application.port.out.ControlPlaneGateway;
 import io.streamspace.agent.application.port.out.RegistrationRequest;
 import io.streamspace.agent.application.service.ActiveSessions;
@@ -61,14 +63,21 @@ public abstract class ControlPlaneModule {
     @Provides
     @Singleton
     static HandleControlPlaneCommand commands(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
-                                              SessionCommandQueue queue) {
-        return CommandRouter.scheduledBy(handlers, messages, queue);
+                                              SessionCommandQueue queue, CommandJournal journal) {
+        return CommandRouter.scheduledBy(handlers, messages, queue, journal);
     }
 
     @Provides
     @Singleton
     static FileOutbox outbox(AgentConfiguration config) {
         return FileOutbox.open(config.outboxDir());
+    }
+
+    /** Acknowledged, unanswered commands, beside the outbox and under its lock (so opened after it). */
+    @Provides
+    @Singleton
+    static CommandJournal commandJournal(AgentConfiguration config, FileOutbox outbox) {
+        return FileCommandJournal.open(outbox.directory().resolve("commands"));
     }
 
     @Provides

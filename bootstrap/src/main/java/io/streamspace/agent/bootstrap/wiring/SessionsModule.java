@@ -7,6 +7,7 @@ import dagger.multibindings.IntoSet;
 import dagger.multibindings.StringKey;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.application.port.out.CommandJournal;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.ActiveSessions;
 import io.streamspace.agent.application.service.CommandHandler;
@@ -160,10 +161,10 @@ public final class SessionsModule {
     @Singleton
     static SessionReconciler reconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                                         Provider<ControlPlaneMessages> messages, Clock clock,
-                                        @Named("workers") Executor workers) {
+                                        @Named("workers") Executor workers, CommandJournal journal) {
         // the link is told about the reconciler when it is built, so it can only be reached lazily here
         return new SessionReconciler(runtime, settings, registry, message -> messages.get().send(message), clock,
-                workers);
+                workers, journal);
     }
 
     @Provides
@@ -187,10 +188,10 @@ public final class SessionsModule {
         return new SessionTimers(clock, registry, queue, hibernate, stop, messages);
     }
 
-    /** How often idle and lifetime limits are checked. */
+    /** How often idle and lifetime limits are checked ({@code --session-check-interval}). */
     @Provides
     @Named("timerInterval")
-    static Duration timerInterval() {
-        return Duration.ofSeconds(5);
+    static Duration timerInterval(AgentConfiguration config) {
+        return config.sessionCheckInterval();
     }
 }

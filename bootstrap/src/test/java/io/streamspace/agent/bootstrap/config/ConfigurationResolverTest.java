@@ -53,6 +53,20 @@ class ConfigurationResolverTest {
         assertThat(config.leaderElectionBackend()).isEqualTo("file");
         assertThat(config.lockFilePath()).isEqualTo(Path.of("/var/run/streamspace/agent.lock"));
         assertThat(config.logLevel()).isEqualTo("info");
+        assertThat(config.sessionCheckInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void sessionCheckIntervalIsAGoDurationOfAtLeastTenMilliseconds() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+        env.put("SESSION_CHECK_INTERVAL", "250ms");
+        assertThat(ConfigurationResolver.resolve(flags(), env, null).sessionCheckInterval())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThat(problems(flags(Setting.SESSION_CHECK_INTERVAL, "5"), MINIMAL_ENV, null)).singleElement()
+                .asString().contains("--session-check-interval", "Go duration", "'5'");
+        assertThat(problems(flags(Setting.SESSION_CHECK_INTERVAL, "1ms"), MINIMAL_ENV, null)).singleElement()
+                .asString().contains("at least 0.01s");
+        assertThat(problems(flags(Setting.SESSION_CHECK_INTERVAL, "0"), MINIMAL_ENV, null)).hasSize(1);
     }
 
     @Test

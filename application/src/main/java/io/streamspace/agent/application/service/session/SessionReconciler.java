@@ -1,15 +1,20 @@
 package io.streamspace.agent.application.service.session;
 
+import io.streamspace.agent.application.port.out.CommandJournal;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
 import io.streamspace.agent.application.service.ControlPlaneMessages;
 import io.streamspace.agent.application.service.LinkListener;
 import io.streamspace.agent.domain.session.SessionId;
+import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import io.streamspace.agent.domain.session.SessionState;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -31,6 +36,11 @@ import java.util.concurrent.Executor;
  *   <li>a session with an operation in flight is skipped: that operation reports its own outcome;</li>
  *   <li>a session this agent ran whose container vanished → {@code failed}.</li>
  * </ul>
+ *
+ * <p>The first reconciliation of a process also answers the commands a previous process acknowledged and never
+ * answered (it died: {@code kill -9}, power loss), from what the runtime shows now; see {@link #answerUnfinished}.
+ * The control plane never re-sends a command, so without this such a command stays acknowledged forever and a
+ * session whose container was not created yet would never get a {@code status}.
  */
 public final class SessionReconciler implements LinkListener {
 
@@ -43,10 +53,20 @@ public final class SessionReconciler implements LinkListener {
     private final ControlPlaneMessages messages;
     private final Clock clock;
     private final Executor executor;
+    private final CommandJournal journal;
+    private List<CommandJournal.Entry> unfinished;
 
     /** @param executor where reconciliation runs, so the link's thread is never blocked on the runtime */
     public SessionReconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                              ControlPlaneMessages messages, Clock clock, Executor executor) {
+        this(runtime, settings, registry, messages, clock, executor, CommandJournal.none());
+    }
+
+    /** @param journal what a previous process acknowledged and never answered is answered by the first pass */
+    public SessionReconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                             ControlPlaneMessages messages, Clock clock, Executor executor, CommandJournal journal) {
+        this.journal = journal;
+        this.unfinished = journal.unfinishedAtStart();
         this.support = new SessionSupport(runtime, settings);
         this.runtime = runtime;
         this.settings = settings;
@@ -71,6 +91,8 @@ public final class SessionReconciler implements LinkListener {
     public synchronized int reconcileNow() {
         List<ContainerState> containers = runtime.findContainers(settings.ownerLabels());
         Set<String> seen = new HashSet<>();
+        Map<String, String> reported = new HashMap<>();
+        Map<String, ContainerState> byId = new LinkedHashMap<>();
         int sent = 0;
         for (ContainerState c : containers) {
             String id = c.labels().get(SessionLabels.SESSION_ID);
@@ -78,12 +100,12 @@ public final class SessionReconciler implements LinkListener {
                 continue;
             }
             seen.add(id);
+            byId.put(id, c);
             if (registry.busy(id)) {
                 continue;
             }
-            if (report(id, c)) {
-                sent++;
-            }
+            reported.put(id, report(id, c));
+            sent++;
         }
         for (SessionRegistry.Snapshot s : registry.all()) {
             if (seen.contains(s.sessionId()) || s.operation() != null) {
@@ -99,12 +121,99 @@ public final class SessionReconciler implements LinkListener {
                 registry.forget(s.sessionId());
             }
         }
+        if (!unfinished.isEmpty()) {
+            sent += answerUnfinished(unfinished, seen, byId, reported);
+            unfinished = List.of();
+        }
         LOG.log(Level.INFO, "Reconciled {0} session container(s); sent {1} status message(s)", containers.size(),
                 sent);
         return sent;
     }
 
-    private boolean report(String id, ContainerState c) {
+    /**
+     * Answers each command a previous process acknowledged and never answered, truthfully from the state just
+     * reported: a start whose container runs is {@code complete}; any other start failed (what it left is removed,
+     * {@code status failed} is sent when nothing was reported for the session); a stop whose container is gone is
+     * {@code complete} with {@code status terminated}; a hibernate whose session is hibernated is {@code complete};
+     * everything else is {@code failed} with the reason, so the control plane can send it again. Each answer goes to
+     * the outbox before the command leaves the journal. Returns how many statuses were sent.
+     */
+    private int answerUnfinished(List<CommandJournal.Entry> entries, Set<String> seen, Map<String, ContainerState> byId,
+                                 Map<String, String> reported) {
+        int statuses = 0;
+        for (CommandJournal.Entry entry : entries) {
+            String id = entry.sessionId();
+            String action = entry.action() == null ? "" : entry.action();
+            String restarted = "the agent restarted while " + action + " was in progress";
+            OutboundMessage answer;
+            if (id == null || !SessionId.isValid(id)) {
+                answer = new OutboundMessage.Failed(entry.commandId(), restarted);
+            } else if (registry.busy(id)) {
+                answer = new OutboundMessage.Failed(entry.commandId(), restarted
+                        + "; a newer command for session " + id + " is running");
+            } else {
+                String state = reported.get(id);
+                boolean exists = seen.contains(id) && !"created".equals(byId.get(id).status());
+                switch (action) {
+                    case StartSessionHandler.ACTION, WakeSessionHandler.ACTION -> {
+                        if (SessionState.RUNNING.wireName().equals(state)) {
+                            answer = new OutboundMessage.Complete(entry.commandId(),
+                                    SessionSupport.result(id, SessionState.RUNNING, byId.get(id)));
+                        } else {
+                            String reason = restarted + "; session " + id + " is not running"
+                                    + (action.equals(StartSessionHandler.ACTION) ? ", start it again" : "");
+                            if (action.equals(StartSessionHandler.ACTION) && exists) {
+                                removeLeftover(id);
+                            }
+                            if (!SessionState.FAILED.wireName().equals(state)
+                                    && (state == null || action.equals(StartSessionHandler.ACTION))) {
+                                registry.forget(id);
+                                messages.send(SessionSupport.status(id, SessionState.FAILED, reason));
+                                statuses++;
+                            }
+                            answer = new OutboundMessage.Failed(entry.commandId(), reason);
+                        }
+                    }
+                    case StopSessionHandler.ACTION -> {
+                        if (!exists) {
+                            registry.terminated(id);
+                            messages.send(SessionSupport.status(id, SessionState.TERMINATED, null));
+                            statuses++;
+                            answer = new OutboundMessage.Complete(entry.commandId(),
+                                    SessionSupport.result(id, SessionState.TERMINATED, null));
+                        } else {
+                            answer = new OutboundMessage.Failed(entry.commandId(), restarted + "; session " + id
+                                    + " still exists (" + state + "), stop it again");
+                        }
+                    }
+                    case HibernateSessionHandler.ACTION -> answer = SessionState.HIBERNATED.wireName().equals(state)
+                            ? new OutboundMessage.Complete(entry.commandId(),
+                                    SessionSupport.result(id, SessionState.HIBERNATED, byId.get(id)))
+                            : new OutboundMessage.Failed(entry.commandId(), restarted + "; session " + id + " is "
+                                    + (state == null ? "gone" : state));
+                    default -> answer = new OutboundMessage.Failed(entry.commandId(), restarted);
+                }
+            }
+            LOG.log(Level.WARNING, "Command {0} ({1}, session {2}) was acknowledged before the agent restarted and"
+                    + " never answered; answering {3}", entry.commandId(), action, id, answer.type());
+            messages.send(answer);
+            journal.end(entry.commandId());
+        }
+        return statuses;
+    }
+
+    private void removeLeftover(String id) {
+        String name = SessionSettings.containerName(id);
+        try {
+            runtime.removeContainer(name, settings.ownerLabels());
+            LOG.log(Level.WARNING, "Removed {0}: its start was interrupted by an agent restart", name);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not remove {0} left by an interrupted start: {1}", name, e.getMessage());
+        }
+    }
+
+    /** Sends the session's status; returns the state reported. */
+    private String report(String id, ContainerState c) {
         String name = c.name();
         switch (c.status() == null ? "" : c.status()) {
             case "running" -> {
@@ -113,21 +222,24 @@ public final class SessionReconciler implements LinkListener {
                     SessionTimers.restoreLimits(registry, id, c.labels(), clock.instant());
                 }
                 messages.send(support.running(id, c, null));
+                return SessionState.RUNNING.wireName();
             }
             case "paused" -> {
                 registry.expect(id, SessionState.HIBERNATED);
                 restoreLifetime(id, c);
                 messages.send(SessionSupport.status(id, SessionState.HIBERNATED, null));
+                return SessionState.HIBERNATED.wireName();
             }
             case "exited" -> {
                 if (registry.expected(id).orElse(null) == SessionState.FAILED) {
                     messages.send(SessionSupport.status(id, SessionState.FAILED,
                             "container " + name + " exited with code " + c.exitCode()));
-                } else {
-                    registry.expect(id, SessionState.HIBERNATED);
-                    restoreLifetime(id, c);
-                    messages.send(SessionSupport.status(id, SessionState.HIBERNATED, null));
+                    return SessionState.FAILED.wireName();
                 }
+                registry.expect(id, SessionState.HIBERNATED);
+                restoreLifetime(id, c);
+                messages.send(SessionSupport.status(id, SessionState.HIBERNATED, null));
+                return SessionState.HIBERNATED.wireName();
             }
             case "created" -> {
                 LOG.log(Level.WARNING, "Container {0} was created but never started (the agent stopped mid-start);"
@@ -140,20 +252,22 @@ public final class SessionReconciler implements LinkListener {
                 registry.forget(id);
                 messages.send(SessionSupport.status(id, SessionState.FAILED,
                         "the agent restarted while starting this session; its container was removed"));
+                return SessionState.FAILED.wireName();
             }
             case "restarting" -> {
                 registry.expect(id, SessionState.FAILED);
                 messages.send(SessionSupport.status(id, SessionState.FAILED, "container " + name
                         + " keeps exiting (last exit code " + c.exitCode() + "); Docker is restarting it"));
+                return SessionState.FAILED.wireName();
             }
             default -> {
                 registry.expect(id, SessionState.FAILED);
                 messages.send(SessionSupport.status(id, SessionState.FAILED, "container " + name + " is "
                         + c.status() + " (exit code " + c.exitCode() + ")"
                         + (c.error() == null || c.error().isBlank() ? "" : ": " + c.error())));
+                return SessionState.FAILED.wireName();
             }
         }
-        return true;
     }
 
     private void restoreLifetime(String id, ContainerState c) {
