@@ -116,8 +116,8 @@ class RegistryCredentialsTest {
             "app:1@sha256:0123, app, sha256:0123",
     })
     void imageReferencesSplitIntoRepositoryAndTagOrDigest(String image, String repository, String tag) {
-        assertThat(DockerSessionRuntime.ImageReference.parse(image))
-                .isEqualTo(new DockerSessionRuntime.ImageReference(repository, tag));
+        assertThat(DockerImages.ImageReference.parse(image))
+                .isEqualTo(new DockerImages.ImageReference(repository, tag));
     }
 
     private void write(String json) throws IOException {

@@ -1,52 +1,31 @@
 package io.streamspace.agent.testkit.controlplane;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +37,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It only binds to 127.0.0.1. All public methods are thread-safe.
  */
+// This class is the facade: builder, lifecycle and the public API. The work is done by package-private parts:
+// SimulatorState (tables, recordings, awaits), RootHandler → RegistrationHandler / AgentSocketEndpoint /
+// DevConsoleHandler, LivenessMonitor (liveness, read deadline, pings) and Envelopes (what the CP writes).
 public final class ControlPlaneSimulator implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger("ControlPlaneSimulator");
+    /** Name of the logger every part of the simulator logs to. */
+    static final String LOGGER_NAME = "ControlPlaneSimulator";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     public static final String API_KEY_HEADER = "X-Agent-API-Key";
     public static final String REGISTER_PATH = "/api/v1/agents/register";
@@ -71,63 +56,27 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     /** Max WebSocket message size on the CP (512 KiB). */
     public static final int MAX_MESSAGE_SIZE = 512 * 1024;
 
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Pattern SQL_LIKE = Pattern.compile(
-            "(?i)\\b(union\\s+(all\\s+)?select|select\\s+.+\\s+from|insert\\s+into|drop\\s+table|delete\\s+from"
-                    + "|update\\s+\\w+\\s+set|or\\s+1\\s*=\\s*1)\\b");
-    private static final DateTimeFormatter RFC3339_NANO =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-    // configuration
-    private final int requestedPort;
-    private final String bootstrapKey;
-    private final Duration livenessTimeout;
-    private final Duration livenessCheckInterval;
-    private final Duration pingInterval;
-    private final Duration readDeadline;
-    private final ZoneOffset serverOffset;
     private final RateLimiter rateLimiter;
-    private final AgentMessageDecoder messageDecoder = new AgentMessageDecoder(MAPPER);
-    private final RegistrationDecoder registrationDecoder = new RegistrationDecoder(MAPPER);
-
-    /** Guards every field below; notified on every change so that the await methods wake up. */
-    private final Object lock = new Object();
-
-    // the CP "database" (survives restart)
-    private final Map<String, AgentRow> agents = new LinkedHashMap<>();
-    private final Map<String, Approval> approvals = new HashMap<>();
-    private final Map<String, CommandRow> commands = new LinkedHashMap<>();
-    private final Map<String, SessionRow> sessions = new LinkedHashMap<>();
-
-    // per run (reset by stop/restart)
-    private final Set<String> registeredSinceStart = new HashSet<>();
-    private final Map<String, AgentConnection> connections = new HashMap<>();
-
-    // recordings (survive restart)
-    private final Map<String, List<ReceivedMessage>> received = new HashMap<>();
-    private final Map<String, List<String>> sent = new HashMap<>();
-    private final List<RecordedRegistration> registrations = new ArrayList<>();
-    private final Map<String, Integer> connectionCounts = new HashMap<>();
+    private final SimulatorState state;
+    private final Envelopes envelopes;
+    private final LivenessMonitor liveness;
+    private final RegistrationHandler registration;
+    private final AgentSocketEndpoint sockets;
+    private final DevConsoleHandler devConsole;
 
     // lifecycle (guarded by "this")
     private Server server;
-    private ServerWebSocketContainer wsContainer;
-    private ScheduledExecutorService scheduler;
     private volatile int boundPort;
 
     private ControlPlaneSimulator(Builder b) {
-        this.requestedPort = b.port;
-        this.bootstrapKey = b.bootstrapKey;
-        this.livenessTimeout = b.livenessTimeout;
-        this.livenessCheckInterval = b.livenessCheckInterval;
-        this.pingInterval = b.pingInterval;
-        this.readDeadline = b.readDeadline;
-        this.serverOffset = b.serverOffset;
         this.rateLimiter = new RateLimiter(b.rateLimitPerMinute, TimeUnit.MINUTES.toNanos(1));
-        Instant now = Instant.now();
-        b.agents.forEach((id, key) -> agents.put(id, new AgentRow(id, key, now)));
-        approvals.putAll(b.approvals);
+        this.state = new SimulatorState(b.agents, b.approvals);
+        this.envelopes = new Envelopes(b.serverOffset);
+        this.liveness = new LivenessMonitor(state, b.livenessTimeout, b.livenessCheckInterval, b.pingInterval,
+                b.readDeadline);
+        this.registration = new RegistrationHandler(state, envelopes, b.bootstrapKey);
+        this.sockets = new AgentSocketEndpoint(state, liveness, b.bootstrapKey);
+        this.devConsole = new DevConsoleHandler(this, state, envelopes);
     }
 
     public static Builder builder() {
@@ -154,7 +103,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             // Liveness and the read deadline are enforced by the simulator itself.
             c.setIdleTimeout(Duration.ZERO);
         });
-        upgrade.setHandler(new RootHandler());
+        upgrade.setHandler(new RootHandler(rateLimiter, registration, sockets, devConsole));
         s.setHandler(upgrade);
         s.setStopTimeout(0);
         try {
@@ -168,15 +117,9 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             throw new IllegalStateException("cannot start control-plane simulator on 127.0.0.1:" + port, e);
         }
         server = s;
-        wsContainer = upgrade.getServerWebSocketContainer();
+        sockets.attach(upgrade.getServerWebSocketContainer());
         boundPort = connector.getLocalPort();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "cp-sim-liveness");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = livenessCheckInterval.toMillis();
-        scheduler.scheduleAtFixedRate(this::checkLiveness, every, every, TimeUnit.MILLISECONDS);
+        liveness.start();
         LOG.info("control-plane simulator listening on 127.0.0.1:{}", boundPort);
     }
 
@@ -185,23 +128,16 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         if (server == null) {
             return;
         }
-        List<AgentConnection> open;
-        synchronized (lock) {
-            open = new ArrayList<>(connections.values());
-            connections.clear();
-            registeredSinceStart.clear();
-            agents.values().forEach(a -> a.status = AgentStatus.OFFLINE);
-            lock.notifyAll();
-        }
+        List<AgentConnection> open = state.resetRun();
         open.forEach(AgentConnection::drop);
-        scheduler.shutdownNow();
+        liveness.stop();
         try {
             server.stop();
         } catch (Exception e) {
             LOG.warn("error stopping simulator: {}", e.toString());
         }
         server = null;
-        wsContainer = null;
+        sockets.detach();
         rateLimiter.reset();
         LOG.info("control-plane simulator on port {} stopped", boundPort);
     }
@@ -239,82 +175,57 @@ public final class ControlPlaneSimulator implements AutoCloseable {
 
     /** Adds (or replaces the key of) a known agent row. */
     public void addAgent(String agentId, String apiKey) {
-        requireKey(apiKey, "apiKey");
-        synchronized (lock) {
-            AgentRow row = agents.get(agentId);
-            if (row == null) {
-                agents.put(agentId, new AgentRow(agentId, apiKey, Instant.now()));
-            } else {
-                row.apiKey = apiKey;
-            }
-            lock.notifyAll();
-        }
+        ApiKeys.requireKey(apiKey, "apiKey");
+        state.addAgent(agentId, apiKey);
     }
 
     /** Sets the approval state used when {@code agentId} registers with the bootstrap key (default PENDING). */
     public void setApproval(String agentId, Approval approval) {
         Objects.requireNonNull(approval);
-        synchronized (lock) {
-            approvals.put(agentId, approval);
-            lock.notifyAll();
-        }
+        state.setApproval(agentId, approval);
     }
 
     // ------------------------------------------------------------------------------------------ queries
 
     public List<ReceivedMessage> received(String agentId) {
-        synchronized (lock) {
-            return List.copyOf(received.getOrDefault(agentId, List.of()));
-        }
+        return state.received(agentId);
     }
 
     /** Every text frame the simulator sent to {@code agentId}, in order. */
     public List<String> sent(String agentId) {
-        synchronized (lock) {
-            return List.copyOf(sent.getOrDefault(agentId, List.of()));
-        }
+        return state.sent(agentId);
     }
 
     public List<RecordedRegistration> registrations() {
-        synchronized (lock) {
-            return List.copyOf(registrations);
-        }
+        return state.registrations();
     }
 
     public boolean isConnected(String agentId) {
-        synchronized (lock) {
-            return connections.containsKey(agentId);
-        }
+        return state.isConnected(agentId);
     }
 
     /** Number of sockets of {@code agentId} accepted so far (across restarts). */
     public int connectionCount(String agentId) {
-        synchronized (lock) {
-            return connectionCounts.getOrDefault(agentId, 0);
-        }
+        return state.connectionCount(agentId);
     }
 
     public AgentStatus agentStatus(String agentId) {
-        synchronized (lock) {
-            AgentRow row = agents.get(agentId);
-            return row == null ? AgentStatus.UNKNOWN : row.status;
-        }
+        return state.agentStatus(agentId);
     }
 
     /** The command row, or {@code null} if no such command was sent. */
     public CommandState commandState(String commandId) {
-        synchronized (lock) {
-            CommandRow row = commands.get(commandId);
-            return row == null ? null : row.snapshot();
-        }
+        return state.commandState(commandId);
     }
 
     /** The session row, or {@code null} if no accepted {@code status} message named it. */
     public SessionState sessionState(String sessionId) {
-        synchronized (lock) {
-            SessionRow row = sessions.get(sessionId);
-            return row == null ? null : row.snapshot();
-        }
+        return state.sessionState(sessionId);
+    }
+
+    /** Unmodifiable view helper for callers that want all agent ids. */
+    public Set<String> knownAgents() {
+        return state.knownAgents();
     }
 
     // ------------------------------------------------------------------------------------------ awaiting
@@ -327,98 +238,27 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     /** The first {@code count} messages of {@code agentId} matching {@code p}. */
     public List<ReceivedMessage> awaitMessages(String agentId, Predicate<ReceivedMessage> p, int count,
                                                Duration timeout) {
-        return await(() -> {
-            List<ReceivedMessage> hits = received.getOrDefault(agentId, List.of()).stream().filter(p).toList();
-            return hits.size() >= count ? List.copyOf(hits.subList(0, count)) : null;
-        }, timeout, () -> "expected " + count + " matching message(s) from " + agentId + " within " + timeout
-                + "\n" + dump(agentId));
+        return state.awaitMessages(agentId, p, count, timeout);
     }
 
     public void awaitConnected(String agentId, Duration timeout) {
-        await(() -> connections.containsKey(agentId) ? Boolean.TRUE : null, timeout,
-                () -> agentId + " did not connect within " + timeout + "\n" + dump(agentId));
+        state.awaitConnected(agentId, timeout);
     }
 
     public void awaitDisconnected(String agentId, Duration timeout) {
-        await(() -> connections.containsKey(agentId) ? null : Boolean.TRUE, timeout,
-                () -> agentId + " still connected after " + timeout + "\n" + dump(agentId));
+        state.awaitDisconnected(agentId, timeout);
     }
 
     public void awaitAgentStatus(String agentId, AgentStatus status, Duration timeout) {
-        await(() -> status == statusOf(agentId) ? Boolean.TRUE : null, timeout,
-                () -> agentId + " is " + statusOf(agentId) + ", expected " + status + " within " + timeout
-                        + "\n" + dump(agentId));
+        state.awaitAgentStatus(agentId, status, timeout);
     }
 
     public CommandState awaitCommandStatus(String commandId, CommandState.Status status, Duration timeout) {
-        return await(() -> {
-            CommandRow row = commands.get(commandId);
-            return row != null && row.status == status ? row.snapshot() : null;
-        }, timeout, () -> {
-            CommandRow row = commands.get(commandId);
-            return "command " + commandId + " is " + (row == null ? "unknown" : row.snapshot()) + ", expected "
-                    + status + " within " + timeout + (row == null ? "" : "\n" + dump(row.agentId));
-        });
+        return state.awaitCommandStatus(commandId, status, timeout);
     }
 
     public SessionState awaitSessionState(String sessionId, String state, Duration timeout) {
-        return await(() -> {
-            SessionRow row = sessions.get(sessionId);
-            return row != null && state.equals(row.state) ? row.snapshot() : null;
-        }, timeout, () -> {
-            SessionRow row = sessions.get(sessionId);
-            return "session " + sessionId + " is " + (row == null ? "unknown" : row.snapshot()) + ", expected "
-                    + state + " within " + timeout + (row == null ? "" : "\n" + dump(row.agentId));
-        });
-    }
-
-    /** Polls {@code check} (under the lock) until non-null, waking on every state change. */
-    private <T> T await(Supplier<T> check, Duration timeout, Supplier<String> failure) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (true) {
-                T value = check.get();
-                if (value != null) {
-                    return value;
-                }
-                long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remainingMs <= 0) {
-                    throw new AssertionError(failure.get());
-                }
-                try {
-                    lock.wait(remainingMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted while waiting", e);
-                }
-            }
-        }
-    }
-
-    private AgentStatus statusOf(String agentId) {
-        AgentRow row = agents.get(agentId);
-        return row == null ? AgentStatus.UNKNOWN : row.status;
-    }
-
-    /** Human-readable state of one agent, for assertion messages. Call with the lock held. */
-    private String dump(String agentId) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("agent ").append(agentId).append(": status=").append(statusOf(agentId))
-                .append(", connected=").append(connections.containsKey(agentId))
-                .append(", sockets=").append(connectionCounts.getOrDefault(agentId, 0))
-                .append(", registeredSinceStart=").append(registeredSinceStart.contains(agentId)).append('\n');
-        List<ReceivedMessage> msgs = received.getOrDefault(agentId, List.of());
-        sb.append("received ").append(msgs.size()).append(" message(s):\n");
-        for (ReceivedMessage m : msgs) {
-            sb.append("  #").append(m.connectionNumber()).append(' ')
-                    .append(m.accepted() ? "ACCEPTED " : "DROPPED (" + m.dropReason() + ") ")
-                    .append(abbreviate(m.raw())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 300 ? s : s.substring(0, 300) + "...(" + s.length() + " chars)";
+        return this.state.awaitSessionState(sessionId, state, timeout);
     }
 
     // ------------------------------------------------------------------------------------------ sending
@@ -439,19 +279,13 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         body.put("commandId", commandId);
         body.put("action", action);
         body.set("payload", payloadNode);
-        synchronized (lock) {
-            commands.put(commandId, new CommandRow(commandId, agentId, action, payloadNode));
-            lock.notifyAll();
-        }
+        state.newCommand(commandId, agentId, action, payloadNode);
         try {
             sendRaw(agentId, envelope("command", body));
             LOG.info("-> {} command {} {}", agentId, commandId, action);
         } catch (RuntimeException e) {
             LOG.warn("command {} for {} failed: {}", commandId, agentId, e.getMessage());
-            synchronized (lock) {
-                commands.get(commandId).update(CommandState.Status.FAILED, "agent not connected", null);
-                lock.notifyAll();
-            }
+            state.commandFailed(commandId, "agent not connected");
         }
         return commandId;
     }
@@ -463,8 +297,8 @@ public final class ControlPlaneSimulator implements AutoCloseable {
 
     /** Sends exactly one text frame. Throws {@link IllegalStateException} if the agent is not connected. */
     public void sendRaw(String agentId, String frameText) {
-        connection(agentId).send(frameText, 1);
-        record(agentId, frameText);
+        state.connection(agentId).send(frameText, 1);
+        state.recordSent(agentId, frameText);
     }
 
     /** Joins {@code jsonLines} with {@code \n} into ONE text frame (the real CP may batch like this). */
@@ -477,24 +311,20 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be >= 1");
         }
-        connection(agentId).send(text, parts);
-        record(agentId, text);
+        state.connection(agentId).send(text, parts);
+        state.recordSent(agentId, text);
     }
 
     /** Closes the agent's socket abruptly (TCP close, no close handshake), like a CP crash. */
     public void dropConnection(String agentId) {
-        AgentConnection c = connection(agentId);
+        AgentConnection c = state.connection(agentId);
         LOG.info("dropping connection #{} of {}", c.number, agentId);
         c.drop();
     }
 
     /** Builds an envelope text as the CP would send it. */
     public String envelope(String type, JsonNode payload) {
-        ObjectNode env = JSON.objectNode();
-        env.put("type", type);
-        env.put("timestamp", timestamp(Instant.now()));
-        env.set("payload", payload);
-        return env.toString();
+        return envelopes.envelope(type, payload);
     }
 
     /**
@@ -502,540 +332,16 @@ public final class ControlPlaneSimulator implements AutoCloseable {
      * makes the last digit non-zero so that all 9 fraction digits are always present (agents must cope with both).
      */
     public String timestamp(Instant t) {
-        if (t.getNano() % 10 == 0) {
-            t = t.plusNanos(1 + ThreadLocalRandom.current().nextInt(9));
-        }
-        return RFC3339_NANO.format(t.atOffset(serverOffset));
+        return envelopes.timestamp(t);
     }
 
-    private AgentConnection connection(String agentId) {
-        synchronized (lock) {
-            AgentConnection c = connections.get(agentId);
-            if (c == null) {
-                throw new IllegalStateException("agent " + agentId + " is not connected");
-            }
-            return c;
-        }
-    }
-
-    private void record(String agentId, String frameText) {
-        synchronized (lock) {
-            sent.computeIfAbsent(agentId, k -> new ArrayList<>()).add(frameText);
-            lock.notifyAll();
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ liveness
-
-    private void checkLiveness() {
-        try {
-            Instant now = Instant.now();
-            List<AgentConnection> toDrop = new ArrayList<>();
-            synchronized (lock) {
-                for (AgentRow row : agents.values()) {
-                    if (row.status == AgentStatus.ONLINE && row.lastHeartbeat != null
-                            && Duration.between(row.lastHeartbeat, now).compareTo(livenessTimeout) > 0) {
-                        row.status = AgentStatus.OFFLINE;
-                        LOG.info("agent {} timed out: no heartbeat for more than {} s", row.agentId,
-                                livenessTimeout.toMillis() / 1000.0);
-                        AgentConnection c = connections.remove(row.agentId);
-                        if (c != null) {
-                            toDrop.add(c);
-                        }
-                    }
-                }
-                for (AgentConnection c : List.copyOf(connections.values())) {
-                    Instant last = c.lastPong == null ? c.connectedAt : c.lastPong;
-                    if (Duration.between(last, now).compareTo(readDeadline) > 0) {
-                        LOG.info("agent {}: read deadline exceeded (no pong for {})", c.agentId, readDeadline);
-                        connections.remove(c.agentId);
-                        toDrop.add(c);
-                    }
-                }
-                lock.notifyAll();
-            }
-            toDrop.forEach(AgentConnection::drop);
-        } catch (RuntimeException e) {
-            LOG.warn("liveness check failed", e);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ HTTP
-
-    private final class RootHandler extends Handler.Abstract {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            String path = Request.getPathInContext(request);
-            String method = request.getMethod();
-            if (path.startsWith("/api/v1/agents/")) {
-                String ip = Request.getRemoteAddr(request);
-                if (!rateLimiter.tryAcquire(ip, System.nanoTime())) {
-                    ObjectNode body = error("Rate limit exceeded", "Too many requests, please try again later");
-                    body.put("retryAfter", 60);
-                    response.getHeaders().put(HttpHeader.RETRY_AFTER, "60");
-                    LOG.info("{} {} from {} -> 429 rate limit", method, path, ip);
-                    if (path.equals(REGISTER_PATH)) {
-                        String reqBody = Content.Source.asString(request, StandardCharsets.UTF_8);
-                        recordRegistration(429, null, reqBody, body, request, ip);
-                    }
-                    writeJson(response, callback, 429, body);
-                    return true;
-                }
-                if (path.equals(REGISTER_PATH) && "POST".equals(method)) {
-                    register(request, response, callback, ip);
-                    return true;
-                }
-                if (path.equals(CONNECT_PATH) && "GET".equals(method)) {
-                    connect(request, response, callback);
-                    return true;
-                }
-            } else if (path.startsWith("/dev/")) {
-                return devConsole(path, method, request, response, callback);
-            }
-            writeText(response, callback, 404, "404 page not found");
-            return true;
-        }
-    }
-
-    private void register(Request request, Response response, Callback callback, String ip) throws IOException {
-        String reqBody = Content.Source.asString(request, StandardCharsets.UTF_8);
-        String key = request.getHeaders().get(API_KEY_HEADER);
-        int status;
-        ObjectNode body;
-        String agentId = null;
-        synchronized (lock) {
-            ObjectNode authError = checkKeyFormat(key);
-            if (authError != null) {
-                status = 401;
-                body = authError;
-            } else {
-                RegistrationDecoder.Request req = null;
-                String invalid = null;
-                try {
-                    req = registrationDecoder.decode(reqBody);
-                } catch (RegistrationDecoder.InvalidRequest e) {
-                    invalid = e.getMessage();
-                }
-                agentId = req == null ? GoJsonSafe.agentId(reqBody) : req.agentId();
-                AgentRow row = req == null ? null : agents.get(agentId);
-                Instant now = Instant.now();
-                if (req == null) {
-                    status = 400;
-                    body = error("Invalid request format", invalid);
-                } else 
-if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
-                    if (row == null) {
-                        row = new AgentRow(agentId, null, now);
-                        agents.put(agentId, row);
-                    }
-                    row.update(req, now);
-                    Approval approval = approvals.getOrDefault(agentId, Approval.PENDING);
-                    row.approvalStatus = approval.wire();
-                    if (approval == Approval.APPROVED) {
-                        row.status = AgentStatus.ONLINE;
-                        row.lastHeartbeat = now;
-                        registeredSinceStart.add(agentId);
-                    }
-                    body = JSON.objectNode();
-                    body.set("agent", agentJson(row));
-                    body.put("approvalStatus", approval.wire());
-                    switch (approval) {
-                        case PENDING -> {
-                            status = 202;
-                            body.put("message", "Agent registration is pending administrator approval");
-                        }
-                        case APPROVED -> {
-                            status = 200;
-                            body.put("message", "Agent approved");
-                        }
-                        default -> {
-                            status = 403;
-                            body.put("message", "Agent registration was rejected by an administrator");
-                        }
-                    }
-                } else if (row == null) {
-                    status = 404;
-                    body = error("Agent not found", "No agent with ID " + agentId
-                            + " exists; create it in the control plane or register with the bootstrap key");
-                } else if (row.apiKey == null || !keysEqual(row.apiKey, key)) {
-                    status = 403;
-                    body = JSON.objectNode().put("error", "Invalid API key");
-                } else {
-                    row.update(req, now);
-                    row.status = AgentStatus.ONLINE;
-                    row.lastHeartbeat = now;
-                    row.approvalStatus = "";
-                    registeredSinceStart.add(agentId);
-                    status = 200;
-                    body = agentJson(row);
-                }
-            }
-            recordRegistration(status, agentId, reqBody, body, request, ip);
-        }
-        LOG.info("register {} -> {}", agentId == null ? "(no agent id)" : agentId, status);
-        writeJson(response, callback, status, body);
-    }
-
-    /** Tolerant extraction of agentId from an invalid body, for the recording only. */
-    private static final class GoJsonSafe {
-        static String agentId(String body) {
-            try {
-                JsonNode n = MAPPER.readTree(body);
-                JsonNode v = GoJson.get(n, "agentId");
-                return v != null && v.isTextual() ? v.asText() : null;
-            } catch (Exception e) {
-                return null;
-            }
-        }
-    }
-
-    private void recordRegistration(int status, String agentId, String reqBody, JsonNode respBody, Request request,
-                                    String ip) {
-        synchronized (lock) {
-            registrations.add(new RecordedRegistration(status, agentId, reqBody, respBody.toString(),
-                    request.getHeaders().get(API_KEY_HEADER) != null, ip, Instant.now()));
-            lock.notifyAll();
-        }
-    }
-
-    private void connect(Request request, Response response, Callback callback) {
-        String key = request.getHeaders().get(API_KEY_HEADER);
-        String agentId = Request.extractQueryParameters(request).getValue("agent_id");
-        int status = 0;
-        ObjectNode body = null;
-        synchronized (lock) {
-            ObjectNode authError = checkKeyFormat(key);
-            String inputProblem = agentId == null ? null : checkQueryValue(agentId);
-            AgentRow row = agentId == null ? null : agents.get(agentId);
-            if (authError != null) {
-                status = 401;
-                body = authError;
-            } else if (agentId == null || agentId.isEmpty()) {
-                status = 400;
-                body = error("Missing agent_id", "agent_id query parameter is required");
-            } else if (inputProblem != null) {
-                status = 400;
-                body = error("Invalid input", inputProblem);
-            } else if (row == null) {
-                status = 404;
-                body = error("Agent not found", "No agent with ID " + agentId);
-            } else if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
-                Approval approval = approvals.getOrDefault(agentId, Approval.PENDING);
-                if (approval != Approval.APPROVED) {
-                    status = 403;
-                    body = error("Agent not approved", "approval status is " + approval.wire());
-                    body.put("approvalStatus", approval.wire());
-                }
-            } else if (row.apiKey == null || !keysEqual(row.apiKey, key)) {
-                status = 403;
-                body = JSON.objectNode().put("error", "Invalid API key");
-            }
-            if (body == null && !registeredSinceStart.contains(agentId)) {
-                status = 404;
-                body = error("Agent not found", "Agent " + agentId + " must register before connecting");
-            }
-        }
-        if (body != null) {
-            LOG.info("connect {} -> {} {}", agentId, status, body.path("error").asText());
-            writeJson(response, callback, status, body);
-            return;
-        }
-        boolean upgraded = wsContainer.upgrade((req, resp, cb) -> new AgentConnection(this, agentId),
-                request, response, callback);
-        if (!upgraded) {
-            writeJson(response, callback, 400, error("Bad Request", "WebSocket upgrade required"));
-        }
-    }
-
-    private static ObjectNode checkKeyFormat(String key) {
-        if (key == null || key.isEmpty()) {
-            return error("Missing authentication",
-                    "Provide the X-Agent-API-Key header or a client certificate signed by the CP's CA");
-        }
-        if (!HEX64.matcher(key).matches()) {
-            return error("Invalid API key format", "API key must be 64 characters (got "
-                    + key.getBytes(StandardCharsets.UTF_8).length + ")");
-        }
-        return null;
-    }
-
-    /** The CP's input filter for query values; {@code null} when acceptable. */
-    static String checkQueryValue(String v) {
-        for (String bad : List.of("--", "#", ";", "&", "|", "`", "$(")) {
-            if (v.contains(bad)) {
-                return "value contains forbidden sequence '" + bad + "'";
-            }
-        }
-        long specials = v.chars().filter(ch -> "*()\\/".indexOf(ch) >= 0).count();
-        if (specials >= 2) {
-            return "value contains suspicious characters";
-        }
-        if (SQL_LIKE.matcher(v).find()) {
-            return "value looks like SQL";
-        }
-        return null;
-    }
-
-    private static boolean keysEqual(String expected, String given) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                given.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static ObjectNode error(String error, String details) {
-        ObjectNode n = JSON.objectNode();
-        n.put("error", error);
-        if (details != null) {
-            n.put("details", details);
-        }
-        return n;
-    }
-
-    private ObjectNode agentJson(AgentRow row) {
-        ObjectNode n = JSON.objectNode();
-        n.put("id", row.id.toString());
-        n.put("agentId", row.agentId);
-        n.put("platform", row.platform);
-        n.put("region", row.region);
-        n.put("status", row.status == AgentStatus.ONLINE ? "online" : "offline");
-        n.set("capacity", row.capacity);
-        if (row.lastHeartbeat == null) {
-            n.putNull("lastHeartbeat");
-        } else {
-            n.put("lastHeartbeat", timestamp(row.lastHeartbeat));
-        }
-        n.set("metadata", row.metadata == null ? JSON.nullNode() : row.metadata);
-        n.put("approvalStatus", row.approvalStatus);
-        n.put("createdAt", timestamp(row.createdAt));
-        n.put("updatedAt", timestamp(row.updatedAt));
-        return n;
-    }
-
-    private static void writeJson(Response response, Callback callback, int status, JsonNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        byte[] bytes;
-        try {
-            bytes = MAPPER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            callback.failed(e);
-            return;
-        }
-        response.write(true, ByteBuffer.wrap(bytes), callback);
-    }
-
-    private static void writeText(Response response, Callback callback, int status, String text) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
-    }
-
-    // ------------------------------------------------------------------------------------------ dev console
-
-    private boolean devConsole(String path, String method, Request request, Response response, Callback callback)
-            throws IOException {
-        if (path.equals("/dev/commands") && "POST".equals(method)) {
-            JsonNode body;
-            try {
-                body = MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-            } catch (Exception e) {
-                writeJson(response, callback, 400, error("Invalid JSON", e.getMessage()));
-                return true;
-            }
-            String agentId = body == null ? "" : body.path("agentId").asText("");
-            String action = body == null ? "" : body.path("action").asText("");
-            if (agentId.isEmpty() || action.isEmpty()) {
-                writeJson(response, callback, 400, error("agentId and action are required", null));
-                return true;
-            }
-            if (!isConnected(agentId)) {
-                writeJson(response, callback, 404, error("Agent not connected", agentId));
-                return true;
-            }
-            JsonNode payload = body.path("payload");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = payload.isObject() ? MAPPER.convertValue(payload, Map.class) : Map.of();
-            String id = sendCommand(agentId, action, map);
-            writeJson(response, callback, 200, JSON.objectNode().put("commandId", id));
-            return true;
-        }
-        if (path.equals("/dev/agents") && "GET".equals(method)) {
-            ArrayNode arr = JSON.arrayNode();
-            synchronized (lock) {
-                for (AgentRow row : agents.values()) {
-                    ObjectNode n = agentJson(row);
-                    n.put("status", row.status.name().toLowerCase(java.util.Locale.ROOT));
-                    n.put("connected", connections.containsKey(row.agentId));
-                    n.put("connectionCount", connectionCounts.getOrDefault(row.agentId, 0));
-                    arr.add(n);
-                }
-            }
-            writeJson(response, callback, 200, arr);
-            return true;
-        }
-        if (path.equals("/dev/messages") && "GET".equals(method)) {
-            String agentId = Request.extractQueryParameters(request).getValue("agentId");
-            ArrayNode arr = JSON.arrayNode();
-            for (ReceivedMessage m : received(agentId == null ? "" : agentId)) {
-                ObjectNode n = arr.addObject();
-                n.put("raw", m.raw());
-                n.put("type", m.type());
-                n.set("payload", m.payload());
-                n.put("accepted", m.accepted());
-                n.put("dropReason", m.dropReason());
-                n.put("receivedAt", m.receivedAt().toString());
-                n.put("connectionNumber", m.connectionNumber());
-                if (m.agentEpoch() != null) {
-                    n.put("agentEpoch", m.agentEpoch());
-                }
-            }
-            writeJson(response, callback, 200, arr);
-            return true;
-        }
-        if (path.startsWith("/dev/commands/") && "GET".equals(method)) {
-            CommandState c = commandState(path.substring("/dev/commands/".length()));
-            if (c == null) {
-                writeJson(response, callback, 404, error("Command not found", null));
-                return true;
-            }
-            ObjectNode n = JSON.objectNode();
-            n.put("commandId", c.commandId());
-            n.put("agentId", c.agentId());
-            n.put("action", c.action());
-            n.put("status", c.status().name().toLowerCase(java.util.Locale.ROOT));
-            n.put("error", c.error());
-            writeJson(response, callback, 200, n);
-            return true;
-        }
-        writeText(response, callback, 404, "404 page not found");
-        return true;
-    }
-
-    // ------------------------------------------------------------------------------------------ WebSocket
-
-    private void onOpen(AgentConnection conn) {
-        AgentConnection old;
-        synchronized (lock) {
-            int n = connectionCounts.merge(conn.agentId, 1, Integer::sum);
-            conn.number = n;
-            old = connections.put(conn.agentId, conn);
-            lock.notifyAll();
-        }
-        LOG.info("agent {} connected (socket #{}{})", conn.agentId, conn.number,
-                old == null ? "" : ", closing old socket #" + old.number);
-        if (old != null) {
-            old.drop();
-        }
-        ScheduledExecutorService s = scheduler;
-        if (s != null && !pingInterval.isZero()) {
-            try {
-                long every = pingInterval.toMillis();
-                conn.pinger = s.scheduleAtFixedRate(conn::ping, every, every, TimeUnit.MILLISECONDS);
-            } catch (RuntimeException e) {
-                LOG.debug("cannot schedule pings: {}", e.toString());
-            }
-        }
-    }
-
-    private void onText(AgentConnection conn, String frame) {
-        Instant now = Instant.now();
-        for (String line : frame.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            AgentMessageDecoder.Decoded d = messageDecoder.decode(line);
-            synchronized (lock) {
-                if (d.accepted()) {
-                    apply(conn.agentId, d, now);
-                }
-                received.computeIfAbsent(conn.agentId, k -> new ArrayList<>()).add(new ReceivedMessage(
-                        conn.agentId, line, d.type(), d.payload(), d.accepted(), d.dropReason(), now, conn.number,
-                        d.agentEpoch()));
-                lock.notifyAll();
-            }
-            if (d.accepted()) {
-                LOG.debug("<- {} {}", conn.agentId, d.type());
-            } else {
-                LOG.info("<- {} DROPPED ({}): {}", conn.agentId, d.dropReason(), abbreviate(line));
-            }
-        }
-    }
-
-    /** Effect of an accepted message on the "database". Lock held. */
-    private void apply(String agentId, AgentMessageDecoder.Decoded d, Instant now) {
-        JsonNode p = d.payload();
-        switch (d.type()) {
-            case "heartbeat" -> {
-                AgentRow row = agents.get(agentId);
-                if (row != null) {
-                    row.lastHeartbeat = now;
-                    row.status = AgentStatus.ONLINE;
-                    JsonNode cap = GoJson.get(p, "capacity");
-                    if (cap != null && cap.isObject()) {
-                        row.capacity = normalizedCapacity(cap);
-                    }
-                    row.updatedAt = now;
-                }
-            }
-            case "ack" -> updateCommand(GoJson.string(p, "commandId"), CommandState.Status.ACKED, null, null);
-            case "complete" -> updateCommand(GoJson.string(p, "commandId"), CommandState.Status.COMPLETED, null,
-                    GoJson.get(p, "result"));
-            case "failed" -> updateCommand(GoJson.string(p, "commandId"), CommandState.Status.FAILED,
-                    GoJson.string(p, "error"), null);
-            case "status" -> {
-                String sessionId = GoJson.string(p, "sessionId");
-                if (!sessionId.isEmpty()) {
-                    sessions.computeIfAbsent(sessionId, SessionRow::new)
-                            .update(agentId, GoJson.string(p, "state"), p, now);
-                }
-            }
-            default -> {
-                // vnc_ready, vnc_data, vnc_error, pong: recorded only
-            }
-        }
-    }
-
-    private void updateCommand(String commandId, CommandState.Status status, String error, JsonNode result) {
-        CommandRow row = commands.get(commandId);
-        if (row == null) {
-            LOG.info("{} for unknown command {}", status, commandId);
-            return;
-        }
-        row.update(status, error, result);
-    }
-
-    static JsonNode normalizedCapacity(JsonNode cap) {
-        ObjectNode n = JSON.objectNode();
-        JsonNode max = GoJson.get(cap, "maxSessions");
-        n.put("maxSessions", max != null && max.isIntegralNumber() ? max.asLong() : 0);
-        for (String f : List.of("cpu", "memory", "storage")) {
-            n.put(f, GoJson.string(cap, f));
-        }
-        return n;
-    }
-
-    private void onClosed(AgentConnection conn, String why) {
-        boolean wasCurrent;
-        synchronized (lock) {
-            wasCurrent = connections.remove(conn.agentId, conn);
-            if (wasCurrent) {
-                AgentRow row = agents.get(conn.agentId);
-                if (row != null) {
-                    row.status = AgentStatus.OFFLINE;
-                }
-            }
-            lock.notifyAll();
-        }
-        if (conn.pinger != null) {
-            conn.pinger.cancel(false);
-        }
-        LOG.info("agent {} socket #{} closed ({})", conn.agentId, conn.number, why);
-    }
+    // ------------------------------------------------------------------------------------------ socket
 
     /**
      * One accepted agent socket (Jetty endpoint). Public only because Jetty invokes it reflectively; not API.
      */
     public static final class AgentConnection implements Session.Listener.AutoDemanding {
-        private final ControlPlaneSimulator sim;
+        private final AgentSocketEndpoint endpoint;
         final String agentId;
         final Instant connectedAt = Instant.now();
         final Object sendLock = new Object();
@@ -1045,20 +351,20 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
         volatile ScheduledFuture<?> pinger;
         private volatile boolean closed;
 
-        AgentConnection(ControlPlaneSimulator sim, String agentId) {
-            this.sim = sim;
+        AgentConnection(AgentSocketEndpoint endpoint, String agentId) {
+            this.endpoint = endpoint;
             this.agentId = agentId;
         }
 
         @Override
         public void onWebSocketOpen(Session s) {
             this.session = s;
-            sim.onOpen(this);
+            endpoint.onOpen(this);
         }
 
         @Override
         public void onWebSocketText(String message) {
-            sim.onText(this, message);
+            endpoint.onText(this, message);
         }
 
         @Override
@@ -1081,7 +387,7 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
         private void closeOnce(String why) {
             if (!closed) {
                 closed = true;
-                sim.onClosed(this, why);
+                endpoint.onClosed(this, why);
             }
         }
 
@@ -1131,118 +437,19 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
                 throw new IllegalStateException("cannot send to " + agentId + ": " + e, e);
             }
         }
-    }
 
-    /** Splits into {@code parts} non-empty chunks without breaking surrogate pairs. */
-    static List<String> split(String text, int parts) {
-        int[] cps = text.codePoints().toArray();
-        int n = Math.max(1, Math.min(parts, cps.length));
-        List<String> out = new ArrayList<>(n);
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-            int end = (int) ((long) cps.length * (i + 1) / n);
-            out.add(new String(cps, start, end - start));
-            start = end;
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------------------------------ rows
-
-    private static final class AgentRow {
-        final String agentId;
-        final UUID id = UUID.randomUUID();
-        final Instant createdAt;
-        String apiKey;
-        String platform = "docker";
-        String region = "";
-        JsonNode capacity = JSON.nullNode();
-        JsonNode metadata;
-        Instant updatedAt;
-        Instant lastHeartbeat;
-        AgentStatus status = AgentStatus.OFFLINE;
-        String approvalStatus = "";
-
-        AgentRow(String agentId, String apiKey, Instant now) {
-            this.agentId = agentId;
-            this.apiKey = apiKey;
-            this.createdAt = now;
-            this.updatedAt = now;
-        }
-
-        void update(RegistrationDecoder.Request req, Instant now) {
-            platform = req.platform();
-            region = req.region();
-            capacity = req.capacity() == null ? JSON.nullNode() : normalizedCapacity(req.capacity());
-            metadata = req.metadata();
-            updatedAt = now;
-        }
-    }
-
-    private static final class CommandRow {
-        final String commandId;
-        final String agentId;
-        final String action;
-        final JsonNode payload;
-        CommandState.Status status = CommandState.Status.PENDING;
-        String error;
-        JsonNode result;
-        final List<CommandState.Status> history = new ArrayList<>(List.of(CommandState.Status.PENDING));
-        Instant updatedAt = Instant.now();
-
-        CommandRow(String commandId, String agentId, String action, JsonNode payload) {
-            this.commandId = commandId;
-            this.agentId = agentId;
-            this.action = action;
-            this.payload = payload;
-        }
-
-        void update(CommandState.Status s, String err, JsonNode res) {
-            status = s;
-            if (err != null) {
-                error = err;
+        /** Splits into {@code parts} non-empty chunks without breaking surrogate pairs. */
+        static List<String> split(String text, int parts) {
+            int[] cps = text.codePoints().toArray();
+            int n = Math.max(1, Math.min(parts, cps.length));
+            List<String> out = new ArrayList<>(n);
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                int end = (int) ((long) cps.length * (i + 1) / n);
+                out.add(new String(cps, start, end - start));
+                start = end;
             }
-            if (res != null) {
-                result = res;
-            }
-            history.add(s);
-            updatedAt = Instant.now();
-        }
-
-        CommandState snapshot() {
-            return new CommandState(commandId, agentId, action, payload, status, error, result,
-                    List.copyOf(history), updatedAt);
-        }
-    }
-
-    private static final class SessionRow {
-        final String sessionId;
-        String agentId;
-        String state;
-        JsonNode lastPayload;
-        final List<String> history = new ArrayList<>();
-        Instant updatedAt;
-
-        SessionRow(String sessionId) {
-            this.sessionId = sessionId;
-        }
-
-        void update(String agent, String newState, JsonNode payload, Instant now) {
-            agentId = agent;
-            state = newState;
-            lastPayload = payload;
-            history.add(newState);
-            updatedAt = now;
-        }
-
-        SessionState snapshot() {
-            return new SessionState(sessionId, agentId, state, lastPayload, List.copyOf(history), updatedAt);
-        }
-    }
-
-    private static void requireKey(String key, String what) {
-        if (key == null || !HEX64.matcher(key).matches()) {
-            throw new IllegalArgumentException(what + " must be 64 hex characters");
+            return out;
         }
     }
 
@@ -1271,14 +478,14 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
 
         /** A known agent row with its (normal) API key. */
         public Builder agent(String agentId, String apiKey) {
-            requireKey(apiKey, "apiKey of " + agentId);
+            ApiKeys.requireKey(apiKey, "apiKey of " + agentId);
             agents.put(agentId, apiKey);
             return this;
         }
 
         /** The CP's {@code AGENT_BOOTSTRAP_KEY}. */
         public Builder bootstrapKey(String key) {
-            requireKey(key, "bootstrapKey");
+            ApiKeys.requireKey(key, "bootstrapKey");
             this.bootstrapKey = key;
             return this;
         }
@@ -1345,12 +552,5 @@ if (bootstrapKey != null && keysEqual(bootstrapKey, key)) {
     @Override
     public String toString() {
         return "ControlPlaneSimulator[" + httpBaseUrl() + "]";
-    }
-
-    /** Unmodifiable view helper for callers that want all agent ids. */
-    public Set<String> knownAgents() {
-        synchronized (lock) {
-            return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(agents.keySet()));
-        }
     }
 }

@@ -1,0 +1,345 @@
+package io.streamspace.agent.adapter.docker;
+
+import static io.streamspace.agent.adapter.docker.DockerAccess.carries;
+import static io.streamspace.agent.adapter.docker.DockerAccess.nonBlank;
+import static io.streamspace.agent.adapter.docker.DockerAccess.notOurs;
+import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabels;
+import static io.streamspace.agent.adapter.docker.DockerAccess.requireText;
+import static io.streamspace.agent.adapter.docker.DockerAccess.shortId;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.NetworkSettings;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.application.port.out.SessionRuntime.ContainerSpec;
+import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
+import io.streamspace.agent.application.port.out.SessionRuntime.Mount;
+import io.streamspace.agent.application.port.out.SessionRuntime.PortSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Containers of {@link DockerSessionRuntime}: create-and-start from a spec, inspect, find, and the owner-checked
+ * lifecycle calls (remove, stop, start, pause, unpause).
+ */
+final class DockerContainers {
+
+    private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
+
+    private final DockerAccess access;
+    private final DockerClient docker;
+    private final DockerVolumes volumes;
+
+    DockerContainers(DockerAccess access, DockerVolumes volumes) {
+        this.access = access;
+        this.docker = access.docker;
+        this.volumes = volumes;
+    }
+
+    ContainerState createAndStart(ContainerSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        String name = spec.name();
+        requireText(name, "container name");
+        requireText(spec.image(), "image");
+        requireOwnerLabels(spec.labels());
+        ReentrantLock lock = access.lockFor("container:" + name);
+        lock.lock();
+        try {
+            Optional<ContainerState> existing = inspect(name);
+            if (existing.isPresent()) {
+                ContainerState there = existing.get();
+                throw new RuntimeOperationException("Container '" + name + "' already exists (id " + shortId(there.id())
+                        + ", " + there.status() + (carries(there.labels(), spec.labels()) ? ", ours" : ", not managed by this agent")
+                        + "); not creating another");
+            }
+            for (Mount mount : spec.mounts()) {
+                if (volumes.inspectVolume(mount.volumeName()).isEmpty()) {
+                    throw new RuntimeOperationException("Volume '" + mount.volumeName() + "' for " + mount.path()
+                            + " of container '" + name + "' does not exist; create it first (the engine would make an"
+                            + " unlabelled one)");
+                }
+            }
+            CreateContainerResponse created;
+            try {
+                created = docker.createContainerCmd(spec.image())
+                        .withName(name)
+                        .withLabels(spec.labels())
+                        .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                        .withExposedPorts(spec.ports().stream().map(DockerContainers::exposed).toList())
+                        .withHostConfig(hostConfig(spec))
+                        .exec();
+            } catch (NotFoundException e) {
+                if (!DockerErrors.engineMessage(e).contains("No such image")) {
+                    throw DockerErrors.translate("create container " + name, access.dockerHost(), e);
+                }
+                throw new RuntimeOperationException("Cannot create container '" + name + "': image " + spec.image()
+                        + " is not present on the Docker engine at " + access.dockerHost() + " (pull it first)", e);
+            } catch (RuntimeException e) {
+                throw DockerErrors.translate("create container " + name, access.dockerHost(), e);
+            }
+            if (created.getWarnings() != null) {
+                for (String warning : created.getWarnings()) {
+                    LOG.warn("Creating container '{}': {}", name, warning);
+                }
+            }
+            try {
+                docker.startContainerCmd(created.getId()).exec();
+            } catch (RuntimeException e) {
+                RuntimeOperationException failure = DockerErrors.translate("start container " + name, access.dockerHost(), e);
+                try {
+                    docker.removeContainerCmd(created.getId()).withForce(true).exec();
+                } catch (NotFoundException gone) {
+                    // already gone
+                } catch (RuntimeException cleanup) {
+                    failure.addSuppressed(cleanup);
+                    LOG.warn("Could not remove container '{}' after its failed start: {}", name, cleanup.toString());
+                }
+                throw failure;
+            }
+            return inspectById(created.getId()).orElseThrow(() -> new RuntimeOperationException("Container '" + name
+                    + "' disappeared right after it was started; something else removes it"));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static HostConfig hostConfig(ContainerSpec spec) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withRestartPolicy(restartPolicy(spec.restartPolicy()));
+        if (spec.memoryBytes() > 0) {
+            host.withMemory(spec.memoryBytes());
+        }
+        if (spec.nanoCpus() > 0) {
+            host.withNanoCPUs(spec.nanoCpus());
+        }
+        if (spec.pidsLimit() > 0) {
+            host.withPidsLimit(spec.pidsLimit());
+        }
+        if (spec.noNewPrivileges()) {
+            host.withSecurityOpts(List.of("no-new-privileges"));
+        }
+        if (spec.network() != null && !spec.network().isBlank()) {
+            host.withNetworkMode(spec.network());
+        }
+        if (!spec.mounts().isEmpty()) {
+            host.withMounts(spec.mounts().stream()
+                    .map(m -> new com.github.dockerjava.api.model.Mount()
+                            .withType(MountType.VOLUME).withSource(m.volumeName()).withTarget(m.path()))
+                    .toList());
+        }
+        if (!spec.ports().isEmpty()) {
+            String hostAddress = spec.hostAddress() == null || spec.hostAddress().isBlank() ? "127.0.0.1" : spec.hostAddress();
+            host.withPortBindings(spec.ports().stream()
+                    .map(p -> new PortBinding(Ports.Binding.bindIp(hostAddress), exposed(p)))
+                    .toList());
+        }
+        return host;
+    }
+
+    private static RestartPolicy restartPolicy(String policy) {
+        if (policy == null || policy.isBlank() || policy.equals("no")) {
+            return RestartPolicy.noRestart();
+        }
+        try {
+            return RestartPolicy.parse(policy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("restart policy must be no, always, unless-stopped or on-failure[:N],"
+                    + " got: " + policy, e);
+        }
+    }
+
+    private static ExposedPort exposed(PortSpec port) {
+        String protocol = port.protocol() == null || port.protocol().isBlank() ? "tcp" : port.protocol().toLowerCase(Locale.ROOT);
+        return new ExposedPort(port.containerPort(), InternetProtocol.parse(protocol));
+    }
+
+    Optional<ContainerState> inspect(String name) {
+        requireText(name, "container name");
+        Optional<Container> listed = findByExactName(name);
+        if (listed.isEmpty()) {
+            return Optional.empty();
+        }
+        return inspectById(listed.get().getId());
+    }
+
+    List<ContainerState> findContainers(Map<String, String> labels) {
+        Objects.requireNonNull(labels, "labels");
+        List<Container> listed = access.call("list containers", () -> labels.isEmpty()
+                ? docker.listContainersCmd().withShowAll(true).exec()
+                : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+        List<ContainerState> states = new ArrayList<>();
+        for (Container container : listed) {
+            // Removed between list and inspect: it is simply not there any more.
+            inspectById(container.getId()).filter(c -> carries(c.labels(), labels)).ifPresent(states::add);
+        }
+        return List.copyOf(states);
+    }
+
+    boolean removeContainer(String name, Map<String, String> ownerLabels) {
+        requireText(name, "container name");
+        requireOwnerLabels(ownerLabels);
+        ReentrantLock lock = access.lockFor("container:" + name);
+        lock.lock();
+        try {
+            Optional<Container> existing = findByExactName(name);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            Container container = existing.get();
+            if (!carries(labelsOf(container), ownerLabels)) {
+                throw notOurs("Container", name, labelsOf(container), ownerLabels, "remove it by hand if it is stale");
+            }
+            try {
+                access.call("remove container " + name,
+                        () -> docker.removeContainerCmd(container.getId()).withForce(true).exec());
+                return true;
+            } catch (RuntimeOperationException e) {
+                if (e.getCause() instanceof NotFoundException) {
+                    return false;
+                }
+                if (e.getCause() instanceof ConflictException && e.getMessage().contains("already in progress")) {
+                    return true; // another caller is removing it right now
+                }
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void stopContainer(String name, Map<String, String> ownerLabels, Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        Container container = owned(name, ownerLabels, "stop");
+        int seconds = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000));
+        try {
+            // The stream client: the engine answers only after the grace period, which may exceed the response timeout.
+            access.clients.streams().stopContainerCmd(container.getId()).withTimeout(seconds).exec();
+        } catch (NotModifiedException alreadyStopped) {
+            // stopped already: nothing to do
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate("stop container " + name, access.dockerHost(), e);
+        }
+    }
+
+    void startContainer(String name, Map<String, String> ownerLabels) {
+        Container container = owned(name, ownerLabels, "start");
+        try {
+            docker.startContainerCmd(container.getId()).exec();
+        } catch (NotModifiedException alreadyRunning) {
+            // running already: nothing to do
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate("start container " + name, access.dockerHost(), e);
+        }
+    }
+
+    void pauseContainer(String name, Map<String, String> ownerLabels) {
+        Container container = owned(name, ownerLabels, "pause");
+        access.call("pause container " + name, () -> docker.pauseContainerCmd(container.getId()).exec());
+    }
+
+    void unpauseContainer(String name, Map<String, String> ownerLabels) {
+        Container container = owned(name, ownerLabels, "unpause");
+        access.call("unpause container " + name, () -> docker.unpauseContainerCmd(container.getId()).exec());
+    }
+
+    /** The container of exactly this name carrying the owner labels, or a precise refusal. */
+    private Container owned(String name, Map<String, String> ownerLabels, String action) {
+        requireText(name, "container name");
+        requireOwnerLabels(ownerLabels);
+        Container container = findByExactName(name).orElseThrow(() -> new RuntimeOperationException(
+                "Cannot " + action + " container '" + name + "': no such container on the Docker engine at "
+                        + access.dockerHost()));
+        if (!carries(labelsOf(container), ownerLabels)) {
+            throw notOurs("Container", name, labelsOf(container), ownerLabels, "refusing to " + action + " it");
+        }
+        return container;
+    }
+
+    /**
+     * The container named exactly {@code name}. The engine's name lookup also accepts ID prefixes and its name
+     * filter is an unanchored regular expression, so the filter is anchored and the result compared in Java.
+     */
+    private Optional<Container> findByExactName(String name) {
+        String pattern = "^/" + name.replace(".", "\\.") + "$";
+        List<Container> listed = access.call("look up container " + name,
+                () -> docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
+        return listed.stream()
+                .filter(c -> c.getNames() != null && List.of(c.getNames()).contains("/" + name))
+                .findFirst();
+    }
+
+    private Optional<ContainerState> inspectById(String id) {
+        InspectContainerResponse response;
+        try {
+            response = docker.inspectContainerCmd(id).exec();
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate("inspect container " + shortId(id), access.dockerHost(), e);
+        }
+        return Optional.of(toState(response));
+    }
+
+    static ContainerState toState(InspectContainerResponse response) {
+        var state = response.getState();
+        String name = response.getName() == null ? "" : response.getName().replaceFirst("^/", "");
+        Map<String, String> labels = response.getConfig() == null || response.getConfig().getLabels() == null
+                ? Map.of() : Map.copyOf(response.getConfig().getLabels());
+        String image = response.getConfig() == null || response.getConfig().getImage() == null
+                ? nonBlank(response.getImageId()) : response.getConfig().getImage();
+        String status = state == null || state.getStatus() == null ? "unknown" : state.getStatus();
+        int exitCode = state == null || state.getExitCodeLong() == null ? 0 : state.getExitCodeLong().intValue();
+        String error = state == null || state.getError() == null ? "" : state.getError();
+        String ip = "";
+        NetworkSettings settings = response.getNetworkSettings();
+        if (settings != null && settings.getNetworks() != null && !settings.getNetworks().isEmpty()) {
+            String mode = response.getHostConfig() == null ? null : response.getHostConfig().getNetworkMode();
+            ContainerNetwork network = mode != null && settings.getNetworks().containsKey(mode)
+                    ? settings.getNetworks().get(mode)
+                    : settings.getNetworks().values().iterator().next();
+            ip = network.getIpAddress() == null ? "" : network.getIpAddress();
+        }
+        Map<Integer, Integer> published = new TreeMap<>();
+        if (settings != null && settings.getPorts() != null) {
+            settings.getPorts().getBindings().forEach((exposed, bindings) -> {
+                if (exposed.getProtocol() != InternetProtocol.TCP || bindings == null) {
+                    return;
+                }
+                for (Ports.Binding binding : bindings) {
+                    String spec = binding.getHostPortSpec();
+                    if (spec != null && spec.matches("\\d+")) {
+                        published.putIfAbsent(exposed.getPort(), Integer.parseInt(spec));
+                    }
+                }
+            });
+        }
+        return new ContainerState(response.getId(), name, image, labels, status, exitCode, ip,
+                Map.copyOf(published), error);
+    }
+
+    private static Map<String, String> labelsOf(Container container) {
+        return container.getLabels() == null ? Map.of() : container.getLabels();
+    }
+}

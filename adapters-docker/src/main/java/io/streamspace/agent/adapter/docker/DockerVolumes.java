@@ -1,0 +1,125 @@
+package io.streamspace.agent.adapter.docker;
+
+import static io.streamspace.agent.adapter.docker.DockerAccess.carries;
+import static io.streamspace.agent.adapter.docker.DockerAccess.labelFilter;
+import static io.streamspace.agent.adapter.docker.DockerAccess.notOurs;
+import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabels;
+import static io.streamspace.agent.adapter.docker.DockerAccess.requireText;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.command.ListVolumesResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.application.port.out.SessionRuntime.VolumeRef;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** Volumes of {@link DockerSessionRuntime}: created with the owner labels, never adopted without them. */
+final class DockerVolumes {
+
+    private final DockerAccess access;
+    private final DockerClient docker;
+
+    DockerVolumes(DockerAccess access) {
+        this.access = access;
+        this.docker = access.docker;
+    }
+
+    VolumeRef ensureVolume(String name, String driver, Map<String, String> ownerLabels) {
+        requireText(name, "volume name");
+        requireOwnerLabels(ownerLabels);
+        String wantedDriver = driver == null || driver.isBlank() ? "local" : driver;
+        ReentrantLock lock = access.lockFor("volume:" + name);
+        lock.lock();
+        try {
+            Optional<InspectVolumeResponse> existing = inspectVolume(name);
+            if (existing.isEmpty()) {
+                access.call("create volume " + name, () -> docker.createVolumeCmd()
+                        .withName(name)
+                        .withDriver(wantedDriver)
+                        .withLabels(ownerLabels)
+                        .exec());
+                // The engine returns an existing volume of that name instead of failing: judge what is there now.
+                existing = inspectVolume(name);
+                if (existing.isEmpty()) {
+                    throw new RuntimeOperationException("Volume '" + name + "' disappeared from the Docker engine at "
+                            + access.dockerHost() + " right after it was created; something else removes it");
+                }
+            }
+            InspectVolumeResponse volume = existing.get();
+            if (!carries(labelsOf(volume), ownerLabels)) {
+                throw notOurs("Volume", name, labelsOf(volume), ownerLabels, "configure another name");
+            }
+            if (!wantedDriver.equals(volume.getDriver())) {
+                throw new RuntimeOperationException("Volume '" + name + "' exists with driver '" + volume.getDriver()
+                        + "', not the requested '" + wantedDriver + "'; leaving it as it is");
+            }
+            return toRef(volume);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<VolumeRef> findVolumes(Map<String, String> labels) {
+        Objects.requireNonNull(labels, "labels");
+        List<String> filter = labelFilter(labels);
+        ListVolumesResponse response = access.call("list volumes", () -> filter.isEmpty()
+                ? docker.listVolumesCmd().exec()
+                : docker.listVolumesCmd().withFilter("label", filter).exec());
+        List<InspectVolumeResponse> volumes = response.getVolumes() == null ? List.of() : response.getVolumes();
+        return volumes.stream()
+                .filter(v -> carries(labelsOf(v), labels))
+                .map(DockerVolumes::toRef)
+                .toList();
+    }
+
+    boolean removeVolume(String name, Map<String, String> ownerLabels) {
+        requireText(name, "volume name");
+        requireOwnerLabels(ownerLabels);
+        ReentrantLock lock = access.lockFor("volume:" + name);
+        lock.lock();
+        try {
+            Optional<InspectVolumeResponse> existing = inspectVolume(name);
+            if (existing.isEmpty()) {
+                return false;
+            }
+            if (!carries(labelsOf(existing.get()), ownerLabels)) {
+                throw notOurs("Volume", name, labelsOf(existing.get()), ownerLabels, "remove it by hand if it is stale");
+            }
+            try {
+                access.call("remove volume " + name, () -> docker.removeVolumeCmd(name).exec());
+                return true;
+            } catch (RuntimeOperationException e) {
+                if (e.getCause() instanceof NotFoundException) {
+                    return false;
+                }
+                throw e; // e.g. "volume is in use - [container ids]": the engine's message says which
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The volume of exactly this name, if any (also used to check a container's mounts before creating it). */
+    Optional<InspectVolumeResponse> inspectVolume(String name) {
+        try {
+            return Optional.of(docker.inspectVolumeCmd(name).exec());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate("inspect volume " + name, access.dockerHost(), e);
+        }
+    }
+
+    private static VolumeRef toRef(InspectVolumeResponse volume) {
+        return new VolumeRef(volume.getName(), volume.getDriver(), Map.copyOf(labelsOf(volume)));
+    }
+
+    private static Map<String, String> labelsOf(InspectVolumeResponse volume) {
+        return volume.getLabels() == null ? Map.of() : volume.getLabels();
+    }
+}
