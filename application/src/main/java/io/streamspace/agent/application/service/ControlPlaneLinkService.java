@@ -42,7 +42,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     private final VncTunnelInbound vnc;
 
     private final Object sendLock = new Object();
-    private final CountDownLatch stopLatch = new CountDownLatch(1);
+    private volatile CountDownLatch stopLatch = new CountDownLatch(1);
     private volatile StopReason stopReason;
     private volatile Connection current;
     private volatile Map<String, Object> heartbeatDetails = Map.of();
@@ -66,6 +66,15 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         this.linkListeners = List.copyOf(linkListeners);
         this.random = random;
         this.outbox = outbox;
+    }
+
+    /**
+     * Makes a stopped link ready to serve again, for the next leadership term. Called before {@link #serve()}
+     * starts (a stop that comes after this call is honoured).
+     */
+    public void prepareNewTerm() {
+        stopReason = null;
+        stopLatch = new CountDownLatch(1);
     }
 
     /** Extra facts for the heartbeat's {@code details} (version, docker version, leader instance). */

@@ -1,6 +1,7 @@
 package io.streamspace.agent.bootstrap.config;
 
 import io.streamspace.agent.domain.controlplane.AgentCapacity;
+import io.streamspace.agent.domain.election.LeaseTiming;
 import io.streamspace.agent.domain.identity.AgentId;
 import io.streamspace.agent.domain.identity.ApiKey;
 import java.net.URI;
@@ -31,6 +32,8 @@ public record AgentConfiguration(
         boolean enableHa,
         String leaderElectionBackend,
         String redisUrl,
+        String instanceId,
+        LeaseTiming leaseTiming,
         Path lockFilePath,
         String logLevel,
         String logFormat) {
@@ -57,7 +60,7 @@ public record AgentConfiguration(
                 + ", hibernateMode=" + hibernateMode + ", maxParallelStarts=" + maxParallelStarts + ", pidsLimit="
                 + pidsLimit + ", outboxDir=" + outboxDir + ", sessionCheckInterval="
                 + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
-                + ", redisUrl=" + redisUrlForLogs() + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
+                + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + "]";
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamspace.agent.domain.identity.AgentId;
 import io.streamspace.agent.domain.identity.ApiKey;
+import io.streamspace.agent.domain.election.LeaseTiming;
 import io.streamspace.agent.domain.session.GoDuration;
 import java.io.IOException;
 import java.net.URI;
@@ -173,6 +174,25 @@ public final class ConfigurationResolver {
             // never echo the URL: it may carry a password
             problem(Setting.REDIS_URL, "must start with redis:// or rediss://");
         }
+        if (enableHa && "swarm".equals(backend)) {
+            problem(Setting.LEADER_ELECTION_BACKEND, "'swarm' is not available in this version; use file or redis");
+        }
+        String instanceId = text(Setting.INSTANCE_ID);
+        if (instanceId == null) {
+            instanceId = defaultInstanceId();
+        }
+        Duration lease = duration(Setting.LEASE_DURATION, Duration.ofMillis(100));
+        Duration renewDeadline = duration(Setting.RENEW_DEADLINE, Duration.ofMillis(50));
+        Duration retry = duration(Setting.RETRY_PERIOD, Duration.ofMillis(10));
+        LeaseTiming leaseTiming = null;
+        if (lease != null && renewDeadline != null && retry != null) {
+            try {
+                leaseTiming = new LeaseTiming(lease, renewDeadline, retry);
+            } catch (IllegalArgumentException e) {
+                problems.add("leader election timing: " + e.getMessage()
+                        + " (--lease-duration, --renew-deadline, --retry-period)");
+            }
+        }
         String lockFile = required(Setting.LOCK_FILE_PATH);
         String logLevel = oneOf(Setting.LOG_LEVEL, LOG_LEVELS);
         String logFormat = oneOf(Setting.LOG_FORMAT, Set.of("text", "json"));
@@ -181,8 +201,21 @@ public final class ConfigurationResolver {
         }
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
-                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend, redisUrl,
-                Path.of(lockFile), logLevel, logFormat);
+                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
+                redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat);
+    }
+
+    /** The host name, as the seed promises ("unique hostnames for each replica"). */
+    private static String defaultInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "instance-" + ProcessHandle.current().pid();
+            }
+        }
+        return host;
     }
 
     private AgentId agentId() {

@@ -4,23 +4,21 @@ import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.host.FileOutbox;
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
 import io.streamspace.agent.application.port.in.ServeControlPlane;
-import io.streamspace.agent.application.service.session.SessionEventMonitor;
-import io.streamspace.agent.application.service.session.SessionTimers;
+import io.streamspace.agent.application.port.in.LeadAgent;
+import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
-import java.time.Duration;
+import jakarta.inject.Provider;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session agent's process: follow Docker events, run the idle and lifetime timers, and serve the control
- * plane until stopped. Reconciliation runs after every (re)connect, the first one included.
+ * The session agent's process. Without HA it leads for its whole life: follow Docker events, run the idle and
+ * lifetime timers, serve the control plane. With HA it campaigns, and does all that only during its terms.
+ * Reconciliation runs after every (re)connect, the first one included.
  */
 public final class SessionAgent {
 
@@ -28,24 +26,24 @@ public final class SessionAgent {
 
     private final AgentConfiguration config;
     private final ServeControlPlane controlPlane;
+    private final Provider<LeadAgent> election;
+    private final Provider<LeaderLock> lock;
+    private final LeadershipActivities leadership;
     private final StreamSpaceGateway gateway;
-    private final SessionEventMonitor events;
-    private final SessionTimers timers;
-    private final Duration timerInterval;
     private final FileOutbox outbox;
     private final DockerClients docker;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     @Inject
-    public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, StreamSpaceGateway gateway,
-                        SessionEventMonitor events, SessionTimers timers,
-                        @Named("timerInterval") Duration timerInterval, FileOutbox outbox, DockerClients docker) {
+    public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, Provider<LeadAgent> election,
+                        Provider<LeaderLock> lock, LeadershipActivities leadership, StreamSpaceGateway gateway,
+                        FileOutbox outbox, DockerClients docker) {
         this.config = config;
         this.controlPlane = controlPlane;
+        this.election = election;
+        this.lock = lock;
+        this.leadership = leadership;
         this.gateway = gateway;
-        this.events = events;
-        this.timers = timers;
-        this.timerInterval = timerInterval;
         this.outbox = outbox;
         this.docker = docker;
     }
@@ -54,39 +52,46 @@ public final class SessionAgent {
     public int run() throws InterruptedException {
         LOG.info("Starting agent: {} (platform: {}, region: {})", config.agentId(), config.platform(),
                 config.region() == null ? "-" : config.region());
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("session-timers").factory());
         try {
-            startEvents();
-            timers.start(scheduler, timerInterval);
-            ServeControlPlane.StopReason reason = controlPlane.serve();
+            ServeControlPlane.StopReason reason;
+            if (config.enableHa()) {
+                LOG.info("HA enabled: leader election with the {} backend as instance {}",
+                        config.leaderElectionBackend(), config.instanceId());
+                reason = election.get().run();
+            } else {
+                leadership.begin();
+                reason = controlPlane.serve();
+            }
             LOG.info("Agent stopped ({})", reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
             return reason == ServeControlPlane.StopReason.REJECTED_BY_CONTROL_PLANE ? 1 : 0;
         } finally {
-            timers.close();
-            scheduler.shutdownNow();
-            events.close();
+            leadership.shutdown();
             gateway.close();
             outbox.close();
             docker.close();
+            if (config.enableHa() && lock.get() instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing the leader lock failed: {}", e.toString());
+                }
+            }
             finished.countDown();
         }
     }
 
-    private void startEvents() {
-        try {
-            events.start();
-        } catch (RuntimeException e) {
-            // an unreachable engine must not keep the agent from answering the control plane
-            LOG.error("Cannot follow Docker events: {}", e.getMessage());
-        }
-    }
-
-    /** Graceful stop, e.g. from SIGTERM: closes the link and waits briefly for {@link #run()} to return. */
+    /**
+     * Graceful stop, e.g. from SIGTERM: a leader closes the link and releases its lock at once, so a standby
+     * takes over within one retry period; waits briefly for {@link #run()} to return.
+     */
     public void stop() {
-        controlPlane.stop();
+        if (config.enableHa()) {
+            election.get().stop();
+        } else {
+            controlPlane.stop();
+        }
         try {
-            finished.await(10, TimeUnit.SECONDS);
+            finished.await(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,0 +1,49 @@
+package io.streamspace.agent.bootstrap.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import io.streamspace.agent.adapter.host.FileLeaderLock;
+import io.streamspace.agent.adapter.redis.RedisLeaderLock;
+import io.streamspace.agent.application.port.in.LeadAgent;
+import io.streamspace.agent.application.port.out.LeaderLock;
+import io.streamspace.agent.application.service.ControlPlaneLinkService;
+import io.streamspace.agent.application.service.election.ElectionSettings;
+import io.streamspace.agent.application.service.election.LeaderElectionService;
+import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * Leader election between replicas with the same agent id ({@code --enable-ha}). Only built when HA is on: a
+ * single agent never opens a lock.
+ */
+@Module
+public final class HighAvailabilityModule {
+
+    private HighAvailabilityModule() {
+    }
+
+    @Provides
+    @Singleton
+    static LeaderLock leaderLock(AgentConfiguration config) {
+        String agentId = config.agentId().value();
+        return switch (config.leaderElectionBackend()) {
+            case "redis" -> new RedisLeaderLock(config.redisUrl(), agentId, config.leaseTiming());
+            case "file" -> FileLeaderLock.open(config.lockFilePath(), agentId);
+            default -> throw new IllegalStateException("leader election backend '" + config.leaderElectionBackend()
+                    + "' is not available in this version");
+        };
+    }
+
+    /**
+     * One link serves every term: it is prepared for a new term when leadership is acquired (see
+     * {@link LeadershipActivities}), before the election service starts serving it.
+     */
+    @Provides
+    @Singleton
+    static LeadAgent leadAgent(LeaderLock lock, AgentConfiguration config, ControlPlaneLinkService link,
+                               LeadershipActivities activities) {
+        return new LeaderElectionService(lock, new ElectionSettings(config.agentId().value(), config.instanceId(),
+                config.leaseTiming()), () -> link, List.of(activities));
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamspace.agent.bootstrap.wiring;
+
+import io.streamspace.agent.adapter.websocket.ProtocolCodec;
+import io.streamspace.agent.application.port.out.LeaderLock;
+import io.streamspace.agent.application.service.ControlPlaneLinkService;
+import io.streamspace.agent.application.service.election.LeadershipListener;
+import io.streamspace.agent.application.service.session.SessionEventMonitor;
+import io.streamspace.agent.application.service.session.SessionTimers;
+import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What only the leader does besides serving the link: stamp its fencing epoch on every message, follow Docker
+ * events and run the idle and lifetime timers. Without HA the agent is its own leader for its whole life.
+ */
+@Singleton
+public final class LeadershipActivities implements LeadershipListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
+
+    private final ProtocolCodec codec;
+    private final ControlPlaneLinkService link;
+    private final SessionEventMonitor events;
+    private final SessionTimers timers;
+    private final AgentConfiguration config;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("session-timers").factory());
+
+    @Inject
+    public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
+                                SessionTimers timers, AgentConfiguration config) {
+        this.codec = codec;
+        this.link = link;
+        this.events = events;
+        this.timers = timers;
+        this.config = config;
+    }
+
+    @Override
+    public void onLeadershipAcquired(LeaderLock.Lease lease) {
+        codec.agentEpoch(OptionalLong.of(lease.epoch().value()));
+        link.prepareNewTerm();
+        begin();
+    }
+
+    @Override
+    public void onLeadershipLost(LeaderLock.Lease lease) {
+        end();
+        codec.agentEpoch(OptionalLong.empty());
+    }
+
+    /** Starts the leader's Docker-facing work (called directly when HA is off). */
+    void begin() {
+        try {
+            events.start();
+        } catch (RuntimeException e) {
+            // an unreachable engine must not keep the agent from answering the control plane
+            LOG.error("Cannot follow Docker events: {}", e.getMessage());
+        }
+        timers.start(scheduler, config.sessionCheckInterval());
+    }
+
+    /** Stops it; safe to call when nothing runs. */
+    void end() {
+        timers.close();
+        events.close();
+    }
+
+    void shutdown() {
+        end();
+        scheduler.shutdownNow();
+    }
+}
