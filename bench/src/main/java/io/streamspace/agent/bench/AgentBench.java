@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from other work on the machine hits both alike. Every object is labelled and removed at the end.
  *
  * <p>Options ({@code --name=value}): {@code jar}, {@code out}, {@code iterations} (20), {@code warmup} (3),
- * {@code burst} (12), {@code rounds} (3), {@code low-parallel} (4), {@code high-parallel} (12), {@code image},
+ * {@code burst} (12), {@code rounds} (5), {@code low-parallel} (4), {@code high-parallel} (12), {@code image},
  * {@code agent-jvm-opts} (space separated, default none), {@code settle-seconds} (5).
  */
 public final class AgentBench {
@@ -68,7 +68,7 @@ public final class AgentBench {
         iterations = intOption("iterations", 20);
         warmup = intOption("warmup", 3);
         burst = intOption("burst", 12);
-        rounds = intOption("rounds", 3);
+        rounds = intOption("rounds", 5);
         lowParallel = intOption("low-parallel", 4);
         highParallel = intOption("high-parallel", 12);
         workload = new RawEngine.Workload(options.getOrDefault("image", "streamspace-test/vnc-echo:latest"),
