@@ -178,14 +178,17 @@ abstract class SessionE2E {
                 .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId"))).toList();
     }
 
-    /** Command replies and session statuses in arrival order, as "type" or "status:state". */
+    /**
+     * The command's replies and the session's statuses from the command's {@code ack} on, in arrival order, as
+     * "type" or "status:state". Every message must be one the real control plane accepts.
+     */
     List<String> conversation(String commandId, String sessionId) {
         List<String> out = new ArrayList<>();
         for (ReceivedMessage m : controlPlane.received(agentId)) {
             assertThat(m.accepted()).as("the control plane accepts %s (%s)", m.raw(), m.dropReason()).isTrue();
             if (commandId.equals(m.payloadText("commandId"))) {
                 out.add(m.type());
-            } else if ("status".equals(m.type()) && sessionId.equals(m.payloadText("sessionId"))) {
+            } else if (!out.isEmpty() && "status".equals(m.type()) && sessionId.equals(m.payloadText("sessionId"))) {
                 out.add("status:" + m.payloadText("state"));
             }
         }
