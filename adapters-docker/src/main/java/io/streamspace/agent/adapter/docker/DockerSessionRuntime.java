@@ -771,8 +771,9 @@ public final class DockerSessionRuntime implements SessionRuntime {
                 }
             });
         }
+        int restarts = response.getRestartCount() == null ? 0 : response.getRestartCount();
         return new ContainerState(response.getId(), name, image, labels, status, exitCode, ip,
-                Map.copyOf(published), error);
+                Map.copyOf(published), error, restarts);
     }
 
     private static Map<String, String> labelsOf(Container container) {
