@@ -51,6 +51,30 @@ class SessionCapacityOrderingE2ETest extends SessionE2E {
     }
 
     @Test
+    void parallelStartsRacingForTheLastSlotsAreAdmittedExactlyUpToMaxSessions() throws Exception {
+        startAgent(Map.of(Setting.MAX_SESSIONS, "2", Setting.MAX_PARALLEL_STARTS, "4"));
+        List<String> commands = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            commands.add(send("start_session", startPayload(sessionId("race" + i, "vnc-echo"))));
+        }
+        int completed = 0;
+        for (String commandId : commands) {
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> {
+                CommandState.Status s = controlPlane.commandState(commandId).status();
+                return s == CommandState.Status.COMPLETED || s == CommandState.Status.FAILED;
+            });
+            CommandState state = controlPlane.commandState(commandId);
+            if (state.status() == CommandState.Status.COMPLETED) {
+                completed++;
+            } else {
+                assertThat(state.error()).contains("2 of 2 sessions");
+            }
+        }
+        assertThat(completed).isEqualTo(2);
+        assertThat(containersOfAgent()).hasSize(2);
+    }
+
+    @Test
     void cpuAndMemoryLimitsAreEnforcedWithTheNumbersInTheReason() throws Exception {
         startAgent(Map.of(Setting.MAX_CPU, "1", Setting.MAX_MEMORY, "1"));
         String first = sessionId("frank", "vnc-echo");
