@@ -335,8 +335,9 @@ final class DockerContainers {
                 }
             });
         }
+        int restarts = response.getRestartCount() == null ? 0 : response.getRestartCount();
         return new ContainerState(response.getId(), name, image, labels, status, exitCode, ip,
-                Map.copyOf(published), error);
+                Map.copyOf(published), error, restarts);
     }
 
     private static Map<String, String> labelsOf(Container container) {

@@ -33,6 +33,9 @@ public final class FakeRuntime implements SessionRuntime {
         public volatile int exitCode;
         public volatile String error = "";
         public volatile int createdPolls;
+        public volatile int restartCount;
+        /** Exits with this code right after every start and is restarted at once by the restart policy. */
+        public volatile Integer flapping;
 
         Box(String id, ContainerSpec spec) {
             this.id = id;
@@ -45,6 +48,13 @@ public final class FakeRuntime implements SessionRuntime {
     public final Set<String> images = new HashSet<>();
     public final Map<String, String> unpullable = new HashMap<>();
     public final Map<String, Integer> exitAtStart = new HashMap<>();
+    /**
+     * Images whose process exits with the given code at once while the restart policy keeps restarting it: the
+     * container is "running" whenever it is looked at, but its restart count grows between two looks.
+     */
+    public final Map<String, Integer> flappingAtStart = new HashMap<>();
+    /** When positive, a flapping container is seen "restarting" (with its exit code) from this look on. */
+    public volatile int restartingAfterLooks;
     /** How many inspections a new container stays {@code created} before it runs. */
     public volatile int createdPolls;
     public final Map<String, Box> containers = new LinkedHashMap<>();
@@ -165,6 +175,9 @@ public final class FakeRuntime implements SessionRuntime {
                     box.status = "exited";
                     box.exitCode = exit;
                     box.error = "exec: \"/init\": no such file or directory";
+                } else if (flappingAtStart.containsKey(spec.image())) {
+                    box.status = "running";
+                    box.flapping = flappingAtStart.get(spec.image());
                 } else if (createdPolls > 0) {
                     box.status = "created";
                     box.createdPolls = createdPolls;
@@ -188,6 +201,13 @@ public final class FakeRuntime implements SessionRuntime {
         }
         if ("created".equals(box.status) && box.createdPolls > 0 && --box.createdPolls == 0) {
             box.status = "running";
+        }
+        if (box.flapping != null && "running".equals(box.status)) {
+            box.restartCount++;
+            if (restartingAfterLooks > 0 && box.restartCount >= restartingAfterLooks) {
+                box.status = "restarting";
+                box.exitCode = box.flapping;
+            }
         }
         return Optional.of(state(box));
     }
@@ -329,7 +349,7 @@ public final class FakeRuntime implements SessionRuntime {
         }
         return new ContainerState(b.id, b.name, b.spec.image(), b.spec.labels(), b.status, b.exitCode,
                 "running".equals(b.status) ? "172.18.0." + (b.id.hashCode() % 200 + 2) : "",
-                "running".equals(b.status) ? published : Map.of(), b.error);
+                "running".equals(b.status) ? published : Map.of(), b.error, b.restartCount);
     }
 
     /** Volumes created in order, for assertions. */

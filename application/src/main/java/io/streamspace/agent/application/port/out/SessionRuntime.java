@@ -114,9 +114,18 @@ public interface SessionRuntime {
      * @param status         created, running, paused, restarting, exited, dead
      * @param publishedPorts container port (tcp) to host port
      * @param error          the engine's {@code State.Error}, empty when none
+     * @param restartCount   how often the engine's restart policy restarted it (its {@code RestartCount}); a
+     *                       change between two looks means it exited and came back in between
      */
     record ContainerState(String id, String name, String image, Map<String, String> labels, String status,
-                          int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error) {
+                          int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error,
+                          int restartCount) {
+
+        /** A container that was never restarted by the engine. */
+        public ContainerState(String id, String name, String image, Map<String, String> labels, String status,
+                              int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error) {
+            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, 0);
+        }
 
         public boolean running() {
             return "running".equals(status);

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 /** What the session handlers, the reconciler and the event monitor share. */
 final class SessionSupport {
 
+    /** How many more looks {@link #awaitRunning} takes at a container that restarts, to learn its exit code. */
+    private static final int MAX_FLAP_LOOKS = 8;
+
     private final SessionRuntime runtime;
     private final SessionSettings settings;
 
@@ -43,18 +46,38 @@ final class SessionSupport {
 
     /**
      * Polls the container until it runs. Fails fast when it exits, dies, restarts or disappears, and after
-     * {@link SessionSettings#startTimeout()}.
+     * {@link SessionSettings#startTimeout()}. "Running" must be seen twice, one poll interval apart, without a
+     * restart in between: a process that exits at once is briefly "running" right after the start, and with
+     * restart policy {@code unless-stopped} the engine keeps bringing it back, so one look can catch it running.
+     * Once it is seen restarting, a few more looks try to catch it stopped, so the reason carries its exit code.
      */
     ContainerState awaitRunning(String name, ContainerState first) throws CommandFailedException, InterruptedException {
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         ContainerState current = first;
+        ContainerState seenRunning = null;
+        int firstRestarts = first == null ? 0 : first.restartCount();
+        int flaps = 0;
         while (true) {
             if (current == null) {
                 throw new CommandFailedException("container " + name + " disappeared while starting");
             }
             switch (current.status() == null ? "" : current.status()) {
                 case "running" -> {
-                    return current;
+                    if (seenRunning != null && current.restartCount() == seenRunning.restartCount()) {
+                        return current;
+                    }
+                    if (seenRunning != null || current.restartCount() > firstRestarts) {
+                        // Restarted in between: it exits at once. Look a few more times to catch it between two
+                        // restarts, when the engine shows its exit code (a running container shows 0).
+                        if (++flaps > MAX_FLAP_LOOKS) {
+                            throw new CommandFailedException("container " + name + " keeps exiting while starting"
+                                    + " (the engine restarted it " + (current.restartCount() - firstRestarts)
+                                    + " time(s))" + errorSuffix(current));
+                        }
+                        seenRunning = null;
+                    } else {
+                        seenRunning = current;
+                    }
                 }
                 case "exited", "dead" -> throw new CommandFailedException("container " + name + " exited with code "
                         + current.exitCode() + " while starting" + errorSuffix(current));
@@ -63,14 +86,17 @@ final class SessionSupport {
                         + errorSuffix(current));
                 default -> {
                     // created, paused: keep waiting
+                    seenRunning = null;
                 }
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 && seenRunning == null && flaps == 0) {
                 throw new CommandFailedException("container " + name + " did not reach running within "
                         + settings.startTimeout().toSeconds() + " s (status: " + current.status() + ")");
             }
-            TimeUnit.NANOSECONDS.sleep(Math.min(left, settings.pollInterval().toNanos()));
+            // the confirming look after "running" always waits one full interval, even past the deadline
+            TimeUnit.NANOSECONDS.sleep(seenRunning != null || flaps > 0 ? settings.pollInterval().toNanos()
+                    : Math.min(left, settings.pollInterval().toNanos()));
             current = runtime.inspect(name).orElse(null);
         }
     }

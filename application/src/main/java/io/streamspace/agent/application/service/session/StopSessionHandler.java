@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * {@code stop_session}: removes the session's container; idempotent (a session already gone is a success).
- * {@code deletePVC: true} also removes the session's volumes. Reports {@code status terminated}.
+ * {@code deletePVC: true} also removes the session's volumes. Reports {@code status terminated}; a container of that
+ * name that is not this agent's is refused with {@code status failed}.
  */
 public final class StopSessionHandler implements CommandHandler {
 
@@ -67,7 +68,11 @@ public final class StopSessionHandler implements CommandHandler {
         try {
             Optional<ContainerState> existing = runtime.inspect(name);
             if (existing.isPresent() && !support.owned(existing.get())) {
-                throw new CommandFailedException(support.notOurs(name));
+                // Like start, hibernate and wake: always a status, so the control plane does not keep the session
+                // in terminating (and re-send this stop forever) for a container this agent will never remove.
+                String reason = support.notOurs(name);
+                messages.send(SessionSupport.status(id, SessionState.FAILED, reason));
+                throw new CommandFailedException(reason);
             }
             registry.expect(id, SessionState.TERMINATING);
             vnc.sessionEnded(id, "session " + id + " is stopping" + (why == null ? "" : " (" + why + ")"));

@@ -219,6 +219,25 @@ class StartSessionHandlerTest {
     }
 
     @Test
+    void aContainerCaughtRunningBetweenRestartsIsNotReportedRunning() {
+        f.runtime.flappingAtStart.put(IMAGE, 3);
+        assertThatThrownBy(() -> start(startPayload("s1"))).isInstanceOf(CommandFailedException.class)
+                .hasMessageStartingWith("container streamspace-s1 keeps exiting while starting (the engine restarted"
+                        + " it ");
+        assertThat(f.runtime.containers).isEmpty();
+        assertThat(f.states("s1")).containsExactly("failed");
+    }
+
+    @Test
+    void aContainerCaughtRunningThenRestartingFailsWithItsExitCode() {
+        f.runtime.flappingAtStart.put(IMAGE, 3);
+        f.runtime.restartingAfterLooks = 2;
+        assertThatThrownBy(() -> start(startPayload("s1"))).isInstanceOf(CommandFailedException.class)
+                .hasMessage("container streamspace-s1 keeps exiting while starting (last exit code 3)");
+        assertThat(f.runtime.containers).isEmpty();
+    }
+
+    @Test
     void waitsWhileTheContainerIsStillCreated() throws Exception {
         f.runtime.createdPolls = 3;
         start(startPayload("s1"));

@@ -63,6 +63,7 @@ class StopHibernateWakeTest {
         f.runtime.put("streamspace-s1", "nginx", Map.of(), "running");
         assertThatThrownBy(() -> stop(idPayload("s1"))).hasMessageContaining("not managed by this agent");
         assertThat(f.runtime.containers).containsKey("streamspace-s1");
+        assertThat(f.states("s1")).containsExactly("failed");
     }
 
     @Test

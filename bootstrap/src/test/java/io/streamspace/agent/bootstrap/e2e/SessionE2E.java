@@ -1,0 +1,265 @@
+package io.streamspace.agent.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.testkit.controlplane.CommandState;
+import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Shared harness of the session end-to-end tests: one strict control-plane simulator per class, one real agent
+ * (wired by Dagger as in production) per test with its own agent id and network, the real Docker engine, and a
+ * clean-up that removes exactly the objects carrying this test's agent-id label.
+ */
+abstract class SessionE2E {
+
+    static final String KEY = "e".repeat(32) + "0123456789abcdef0123456789abcdef";
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String VNC_IMAGE = "streamspace-test/vnc-echo:latest";
+    static final String BUSYBOX_IMAGE = "streamspace-test/busybox:latest";
+    static final String EXIT_FAST_IMAGE = "streamspace-test/exit-fast:latest";
+    static final String AGENT_LABEL = "streamspace.agent.id";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static ControlPlaneSimulator controlPlane;
+
+    String agentId;
+    String network;
+    RunningAgent agent;
+
+    @BeforeAll
+    static void startControlPlane() {
+        controlPlane = ControlPlaneSimulator.builder().port(0).start();
+    }
+
+    @AfterAll
+    static void stopControlPlane() {
+        if (controlPlane != null) {
+            controlPlane.stop();
+        }
+    }
+
+    @BeforeEach
+    void identity() {
+        String suffix = hex8();
+        agentId = "e2e-sess-" + suffix;
+        network = "ss-e2e-" + suffix;
+        controlPlane.addAgent(agentId, KEY);
+    }
+
+    @AfterEach
+    void removeEverythingOfThisAgent() throws Exception {
+        try {
+            if (agent != null) {
+                agent.close();
+            }
+        } finally {
+            removeByAgentLabel(agentId);
+        }
+    }
+
+    /** Starts the agent with this test's id and network plus {@code extra}, and waits until it is connected. */
+    RunningAgent startAgent(Map<Setting, String> extra) throws Exception {
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        flags.put(Setting.NETWORK, network);
+        flags.putAll(extra);
+        agent = RunningAgent.start(agentId, controlPlane.webSocketBaseUrl().toString(), KEY, flags);
+        controlPlane.awaitConnected(agentId, WAIT);
+        return agent;
+    }
+
+    static String hex8() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    static String sessionId(String user, String template) {
+        return user + "-" + template + "-" + hex8();
+    }
+
+    // --------------------------------------------------------------------------------------------- payloads
+
+    /** A start_session payload as the control plane builds it (protocol §4.1), for the vnc-echo image. */
+    static Map<String, Object> startPayload(String sessionId, String image) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("displayName", "VNC echo");
+        spec.put("baseImage", image);
+        spec.put("defaultResources", Map.of("memory", "128Mi", "cpu", "500m"));
+        spec.put("ports", List.of(Map.of("name", "vnc", "containerPort", 5900, "protocol", "TCP")));
+        spec.put("env", List.of(Map.of("name", "GREETING", "value", "hello"), Map.of("name", "EMPTY", "value", "")));
+        spec.put("volumeMounts", List.of(Map.of("name", "data", "mountPath", "/data")));
+        spec.put("vnc", Map.of("enabled", true, "port", 5900));
+        spec.put("capabilities", List.of("Network", "Clipboard"));
+        spec.put("tags", List.of("test"));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("apiVersion", "stream.space/v1alpha1");
+        manifest.put("kind", "Template");
+        manifest.put("metadata", Map.of("name", "vnc-echo", "namespace", "streamspace"));
+        manifest.put("spec", spec);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("sessionId", sessionId);
+        payload.put("user", "alice");
+        payload.put("template", "vnc-echo");
+        payload.put("templateManifest", manifest);
+        payload.put("namespace", "streamspace");
+        payload.put("memory", "64Mi");
+        payload.put("cpu", "250m");
+        payload.put("persistentHome", true);
+        payload.put("idleTimeout", "");
+        payload.put("maxSessionDuration", "");
+        payload.put("tags", null);
+        return payload;
+    }
+
+    static Map<String, Object> startPayload(String sessionId) {
+        return startPayload(sessionId, VNC_IMAGE);
+    }
+
+    static Map<String, Object> with(Map<String, Object> payload, String key, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(payload);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return copy;
+    }
+
+    static Map<String, Object> sessionPayload(String sessionId) {
+        return Map.of("sessionId", sessionId, "namespace", "streamspace");
+    }
+
+    // --------------------------------------------------------------------------------------------- commands
+
+    String send(String action, Map<String, ?> payload) {
+        return controlPlane.sendCommand(agentId, action, payload);
+    }
+
+    CommandState awaitCompleted(String commandId) {
+        return controlPlane.awaitCommandStatus(commandId, CommandState.Status.COMPLETED, WAIT);
+    }
+
+    CommandState awaitFailed(String commandId) {
+        return controlPlane.awaitCommandStatus(commandId, CommandState.Status.FAILED, WAIT);
+    }
+
+    /** Starts a session and waits until the command completed. */
+    void startSession(String sessionId) {
+        awaitCompleted(send("start_session", startPayload(sessionId)));
+    }
+
+    /** The types of the messages about one command, in arrival order. */
+    List<String> repliesTo(String commandId) {
+        return controlPlane.received(agentId).stream()
+                .filter(m -> commandId.equals(m.payloadText("commandId")))
+                .map(ReceivedMessage::type).toList();
+    }
+
+    /** The accepted {@code status} messages about one session, in arrival order. */
+    List<ReceivedMessage> statusesOf(String sessionId) {
+        return controlPlane.received(agentId).stream()
+                .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId"))).toList();
+    }
+
+    /**
+     * The command's replies and the session's statuses from the command's {@code ack} on, in arrival order, as
+     * "type" or "status:state". Every message must be one the real control plane accepts.
+     */
+    List<String> conversation(String commandId, String sessionId) {
+        List<String> out = new ArrayList<>();
+        for (ReceivedMessage m : controlPlane.received(agentId)) {
+            assertThat(m.accepted()).as("the control plane accepts %s (%s)", m.raw(), m.dropReason()).isTrue();
+            if (commandId.equals(m.payloadText("commandId"))) {
+                out.add(m.type());
+            } else if (!out.isEmpty() && "status".equals(m.type()) && sessionId.equals(m.payloadText("sessionId"))) {
+                out.add("status:" + m.payloadText("state"));
+            }
+        }
+        return out;
+    }
+
+    // --------------------------------------------------------------------------------------------- docker
+
+    record Result(int exitCode, String out, String err) {}
+
+    static Result docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("docker");
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("docker " + String.join(" ", args) + " did not finish");
+        }
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8).strip(),
+                new String(err, StandardCharsets.UTF_8).strip());
+    }
+
+    static String dockerOk(String... args) throws IOException, InterruptedException {
+        Result r = docker(args);
+        assertThat(r.exitCode()).as("docker %s: %s", String.join(" ", args), r.err()).isZero();
+        return r.out();
+    }
+
+    /** {@code docker inspect} of a container, or null when there is none of that name. */
+    static JsonNode inspectContainer(String name) throws IOException, InterruptedException {
+        Result r = docker("container", "inspect", name);
+        if (r.exitCode() != 0) {
+            assertThat(r.err()).containsIgnoringCase("no such");
+            return null;
+        }
+        return JSON.readTree(r.out()).get(0);
+    }
+
+    static boolean volumeExists(String name) throws IOException, InterruptedException {
+        return docker("volume", "inspect", name).exitCode() == 0;
+    }
+
+    /** Containers carrying this agent's label (names, without the slash). */
+    List<String> containersOfAgent() throws IOException, InterruptedException {
+        return lines(dockerOk("ps", "-a", "--filter", "label=" + AGENT_LABEL + "=" + agentId, "--format",
+                "{{.Names}}"));
+    }
+
+    List<String> volumesOfAgent() throws IOException, InterruptedException {
+        return lines(dockerOk("volume", "ls", "-q", "--filter", "label=" + AGENT_LABEL + "=" + agentId));
+    }
+
+    static List<String> lines(String text) {
+        return text.isBlank() ? List.of() : List.of(text.split("\\R"));
+    }
+
+    /** Removes every container, volume and network labelled with exactly this agent id; nothing else. */
+    static void removeByAgentLabel(String agentId) throws IOException, InterruptedException {
+        String filter = "label=" + AGENT_LABEL + "=" + agentId;
+        for (String id : lines(docker("ps", "-aq", "--filter", filter).out())) {
+            docker("rm", "-f", "-v", id);
+        }
+        for (String volume : lines(docker("volume", "ls", "-q", "--filter", filter).out())) {
+            docker("volume", "rm", "-f", volume);
+        }
+        for (String net : lines(docker("network", "ls", "-q", "--filter", filter).out())) {
+            docker("network", "rm", net);
+        }
+    }
+}
