@@ -96,11 +96,16 @@ final class DevMode {
         out.println("  control plane (simulator): " + http + "   WebSocket: " + simulator.webSocketBaseUrl());
         out.println("  agent id:                  " + id);
         out.println("  Docker engine:             " + config.dockerHost() + "   network: " + config.network());
-        out.println("Try it:");
+        out.println("Try it (the image is built locally by scripts/setup-env.sh):");
         out.println("  curl -s " + http + "/dev/agents");
+        out.println("  curl -s -X POST " + http + "/dev/commands -H 'Content-Type: application/json' -d '"
+                + "{\"agentId\":\"" + id + "\",\"action\":\"start_session\",\"payload\":{\"sessionId\":\"demo-echo-1\","
+                + "\"user\":\"demo\",\"template\":\"echo\",\"memory\":\"64Mi\",\"cpu\":\"250m\",\"templateManifest\":{\"spec\":"
+                + "{\"baseImage\":\"streamspace-test/vnc-echo:latest\",\"ports\":[{\"name\":\"vnc\",\"containerPort\":5900}],"
+                + "\"vnc\":{\"port\":5900}}}}}'");
         out.println("  curl -s '" + http + "/dev/messages?agentId=" + id + "'");
-        out.println("  curl -s -X POST " + http + "/dev/commands -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"agentId\":\"" + id + "\",\"action\":\"stop_session\",\"payload\":{\"sessionId\":\"demo-1\"}}'");
+        out.println("  curl -s -X POST " + http + "/dev/commands -H 'Content-Type: application/json' -d '"
+                + "{\"agentId\":\"" + id + "\",\"action\":\"stop_session\",\"payload\":{\"sessionId\":\"demo-echo-1\"}}'");
         out.println("Stop with Ctrl-C.");
         out.println();
         out.flush();
