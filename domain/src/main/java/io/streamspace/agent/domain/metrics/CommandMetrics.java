@@ -29,8 +29,11 @@ public final class CommandMetrics {
         Objects.requireNonNull(plane, "plane");
         Objects.requireNonNull(outcome, "outcome");
         String key = action == null || action.isBlank() ? NO_ACTION : action;
-        counts.computeIfAbsent(plane, p -> new HashMap<>()).merge(key, ActionCounts.NONE.plus(outcome),
-                ActionCounts::plus);
+        Map<String, ActionCounts> actions = counts.computeIfAbsent(plane, p -> new HashMap<>());
+        if (!actions.containsKey(key) && actions.size() >= MAX_ACTIONS_PER_PLANE - 1) {
+            key = OTHER_ACTIONS; // actions come from outside: bound the number of names (and of metric series)
+        }
+        actions.merge(key, ActionCounts.NONE.plus(outcome), ActionCounts::plus);
         if (plane == ControlPlaneTag.STATUS_PANEL) {
             statusPanelCount++;
         } else {
@@ -45,6 +48,12 @@ public final class CommandMetrics {
 
     /** The action name under which a command without an action is counted. */
     public static final String NO_ACTION = "(none)";
+
+    /** At most this many action names are kept per plane; commands of further names count under {@link #OTHER_ACTIONS}. */
+    public static final int MAX_ACTIONS_PER_PLANE = 100;
+
+    /** The action name that collects actions beyond {@link #MAX_ACTIONS_PER_PLANE}. */
+    public static final String OTHER_ACTIONS = "(other)";
 
     public synchronized CommandMetricsSnapshot snapshot() {
         return new CommandMetricsSnapshot(statusPanelCount, composeAgentCount, statusPanelCount + composeAgentCount,

@@ -77,4 +77,18 @@ class CommandMetricsTest {
         assertThat(ControlPlaneTag.parse("statuspanel")).isEmpty();
         assertThat(ControlPlaneTag.parse(null)).isEmpty();
     }
+
+    @Test
+    void boundsTheNumberOfActionNamesAPlaneKeeps() {
+        CommandMetrics metrics = new CommandMetrics();
+        for (int i = 0; i < CommandMetrics.MAX_ACTIONS_PER_PLANE + 20; i++) {
+            metrics.record(ControlPlaneTag.STATUS_PANEL, "junk_" + i, CommandOutcome.FAILURE, i);
+        }
+        metrics.record(ControlPlaneTag.STATUS_PANEL, "junk_0", CommandOutcome.FAILURE, 500);
+        CommandMetricsSnapshot snapshot = metrics.snapshot();
+        assertThat(snapshot.byAction()).hasSize(CommandMetrics.MAX_ACTIONS_PER_PLANE);
+        assertThat(snapshot.byAction().get("junk_0")).isEqualTo(new ActionCounts(0, 2));
+        assertThat(snapshot.byAction().get(CommandMetrics.OTHER_ACTIONS)).isEqualTo(new ActionCounts(0, 21));
+        assertThat(snapshot.totalCount()).isEqualTo(CommandMetrics.MAX_ACTIONS_PER_PLANE + 21);
+    }
 }
