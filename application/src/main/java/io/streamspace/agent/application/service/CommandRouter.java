@@ -2,8 +2,10 @@ package io.streamspace.agent.application.service;
 
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
 import io.streamspace.agent.application.port.out.CommandJournal;
+import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
+import io.streamspace.agent.domain.metrics.CommandOutcome;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -23,6 +25,7 @@ public final class CommandRouter implements HandleControlPlaneCommand {
     private final ControlPlaneMessages messages;
     private final CommandScheduler scheduler;
     private final CommandJournal journal;
+    private final CommandOutcomeListener outcomes;
 
     /**
      * Runs each command's handler on {@code executor}; when the executor is also a {@link CommandScheduler}
@@ -35,15 +38,16 @@ public final class CommandRouter implements HandleControlPlaneCommand {
 
     private CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                           CommandScheduler scheduler) {
-        this(handlers, messages, scheduler, CommandJournal.none());
+        this(handlers, messages, scheduler, CommandJournal.none(), CommandOutcomeListener.NONE);
     }
 
     private CommandRouter(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
-                          CommandScheduler scheduler, CommandJournal journal) {
+                          CommandScheduler scheduler, CommandJournal journal, CommandOutcomeListener outcomes) {
         this.handlers = Map.copyOf(handlers);
         this.messages = Objects.requireNonNull(messages);
         this.scheduler = Objects.requireNonNull(scheduler);
         this.journal = Objects.requireNonNull(journal);
+        this.outcomes = Objects.requireNonNull(outcomes);
     }
 
     /** A router that lets {@code scheduler} decide where and when each command's work runs. */
@@ -59,7 +63,19 @@ public final class CommandRouter implements HandleControlPlaneCommand {
      */
     public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                                             CommandScheduler scheduler, CommandJournal journal) {
-        return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler), journal);
+        return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler), journal,
+                CommandOutcomeListener.NONE);
+    }
+
+    /**
+     * Like {@link #scheduledBy(Map, ControlPlaneMessages, CommandScheduler, CommandJournal)}, and {@code outcomes}
+     * is told of every answered command: {@code complete} as a success, {@code failed} (unknown actions included) as
+     * a failure. Commands without a usable id are ignored, not answered, and so not counted.
+     */
+    public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+                                            CommandScheduler scheduler, CommandJournal journal,
+                                            CommandOutcomeListener outcomes) {
+        return new CommandRouter(handlers, messages, Objects.requireNonNull(scheduler), journal, outcomes);
     }
 
     private static CommandScheduler schedulerOf(Executor executor) {
@@ -91,6 +107,7 @@ public final class CommandRouter implements HandleControlPlaneCommand {
                     + String.join(", ", new TreeSet<>(handlers.keySet()));
             LOG.log(Level.WARNING, "Command {0} failed: {1}", commandId, reason);
             messages.send(new OutboundMessage.Failed(commandId, reason));
+            finished(command.action(), CommandOutcome.FAILURE);
             return;
         }
         LOG.log(Level.INFO, "Received command {0}: {1}", commandId, command.action());
@@ -115,6 +132,8 @@ public final class CommandRouter implements HandleControlPlaneCommand {
             Map<String, Object> result = handler.handle(command, messages);
             messages.send(new OutboundMessage.Complete(command.commandId(), result == null ? Map.of() : result));
             LOG.log(Level.INFO, "Command {0} ({1}) completed", command.commandId(), command.action());
+            finished(command.action(), CommandOutcome.SUCCESS);
+            return;
         } catch (CommandFailedException e) {
             LOG.log(Level.WARNING, "Command {0} ({1}) failed: {2}", command.commandId(), command.action(),
                     e.getMessage());
@@ -127,6 +146,15 @@ public final class CommandRouter implements HandleControlPlaneCommand {
             LOG.log(Level.ERROR, "Command " + command.commandId() + " (" + command.action() + ") crashed", e);
             messages.send(new OutboundMessage.Failed(command.commandId(),
                     command.action() + " failed unexpectedly: " + e));
+        }
+        finished(command.action(), CommandOutcome.FAILURE);
+    }
+
+    private void finished(String action, CommandOutcome outcome) {
+        try {
+            outcomes.finished(action, outcome);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Recording the outcome of a {0} command failed: {1}", action, e.toString());
         }
     }
 }

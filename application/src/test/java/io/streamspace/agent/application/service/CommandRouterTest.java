@@ -3,8 +3,10 @@ package io.streamspace.agent.application.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.application.port.out.CommandJournal;
+import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
+import io.streamspace.agent.domain.metrics.CommandOutcome;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,5 +88,42 @@ class CommandRouterTest {
     void commandWithoutIdIsIgnored() {
         new CommandRouter(Map.of(), messages, Runnable::run).handle(new InboundMessage.Command("", "x", Map.of()));
         assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void everyAnsweredCommandIsReportedWithItsOutcomeAfterItsAnswer() {
+        List<String> outcomes = new CopyOnWriteArrayList<>();
+        CommandOutcomeListener listener = (action, outcome) ->
+                outcomes.add(action + "=" + outcome + " after " + sent.get(sent.size() - 1).type());
+        CommandHandler refusing = (c, o) -> {
+            throw new CommandFailedException("no such session");
+        };
+        CommandHandler crashing = (c, o) -> {
+            throw new IllegalStateException("boom");
+        };
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of(),
+                        "stop_session", refusing, "hibernate_session", crashing), messages,
+                (command, work) -> work.run(), CommandJournal.none(), listener);
+        router.handle(new InboundMessage.Command("c1", "start_session", Map.of()));
+        router.handle(new InboundMessage.Command("c2", "stop_session", Map.of()));
+        router.handle(new InboundMessage.Command("c3", "hibernate_session", Map.of()));
+        router.handle(new InboundMessage.Command("c4", "format_disk", Map.of()));
+        router.handle(new InboundMessage.Command("", "start_session", Map.of()));
+        assertThat(outcomes).containsExactly(
+                "start_session=" + CommandOutcome.SUCCESS + " after complete",
+                "stop_session=" + CommandOutcome.FAILURE + " after failed",
+                "hibernate_session=" + CommandOutcome.FAILURE + " after failed",
+                "format_disk=" + CommandOutcome.FAILURE + " after failed");
+    }
+
+    @Test
+    void aThrowingListenerDoesNotDisturbTheAnswers() {
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()), messages,
+                (command, work) -> work.run(), CommandJournal.none(), (action, outcome) -> {
+                    throw new IllegalStateException("metrics broke");
+                });
+        router.handle(new InboundMessage.Command("c1", "start_session", Map.of()));
+        router.handle(new InboundMessage.Command("c2", "nope", Map.of()));
+        assertThat(sent).extracting(OutboundMessage::type).containsExactly("ack", "complete", "ack", "failed");
     }
 }

@@ -4,6 +4,7 @@ import io.streamspace.agent.domain.controlplane.AgentCapacity;
 import io.streamspace.agent.domain.election.LeaseTiming;
 import io.streamspace.agent.domain.identity.AgentId;
 import io.streamspace.agent.domain.identity.ApiKey;
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,15 @@ public record AgentConfiguration(
         LeaseTiming leaseTiming,
         Path lockFilePath,
         String logLevel,
-        String logFormat) {
+        String logFormat,
+        Integer statusPort,
+        boolean composeAgentEnabled,
+        ControlPlaneTag controlPlane) {
+
+    /** Whether the status API is served (it is unless {@code --status-port off}). */
+    public boolean statusApiEnabled() {
+        return statusPort != null;
+    }
 
     public AgentCapacity capacity() {
         return AgentCapacity.of(maxSessions, maxCpu, maxMemoryGb);
@@ -61,6 +70,7 @@ public record AgentConfiguration(
                 + pidsLimit + ", outboxDir=" + outboxDir + ", sessionCheckInterval="
                 + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
                 + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
-                + ", logFormat=" + logFormat + "]";
+                + ", logFormat=" + logFormat + ", statusPort=" + (statusPort == null ? "off" : statusPort)
+                + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName() + "]";
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamspace.agent.domain.identity.AgentId;
 import io.streamspace.agent.domain.identity.ApiKey;
 import io.streamspace.agent.domain.election.LeaseTiming;
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import io.streamspace.agent.domain.session.GoDuration;
 import java.io.IOException;
 import java.net.URI;
@@ -27,8 +28,11 @@ import java.util.Set;
  */
 public final class ConfigurationResolver {
 
-    /** Keys a config file may hold that belong to roles not configured here (the compose-agent sidecar). */
-    private static final Set<String> OTHER_ROLE_KEYS = Set.of("composeagentenabled", "controlplane");
+    /**
+     * Keys a config file may hold that belong to roles not configured here. None at the moment:
+     * {@code compose_agent_enabled} and {@code control_plane} are settings of this role.
+     */
+    private static final Set<String> OTHER_ROLE_KEYS = Set.of();
     private static final Set<String> PLATFORMS = Set.of("kubernetes", "docker", "vm", "cloud");
     private static final Set<String> BACKENDS = Set.of("file", "redis", "swarm");
     private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace");
@@ -196,13 +200,52 @@ public final class ConfigurationResolver {
         String lockFile = required(Setting.LOCK_FILE_PATH);
         String logLevel = oneOf(Setting.LOG_LEVEL, LOG_LEVELS);
         String logFormat = oneOf(Setting.LOG_FORMAT, Set.of("text", "json"));
+        Integer statusPort = statusPort();
+        boolean composeAgentEnabled = bool(Setting.COMPOSE_AGENT_ENABLED);
+        if (composeAgentEnabled) {
+            problem(Setting.COMPOSE_AGENT_ENABLED, "is true, but the compose-agent sidecar is not available in this"
+                    + " version: Docker mutations cannot be delegated to it. Set it to false (legacy mode: the agent"
+                    + " uses Docker itself)");
+        }
+        ControlPlaneTag controlPlane = controlPlane();
         if (!problems.isEmpty()) {
             return null;
         }
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
                 hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
-                redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat);
+                redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat, statusPort,
+                composeAgentEnabled, controlPlane);
+    }
+
+    /** A port 0-65535 (0: any free one), or null for {@code off}. */
+    private Integer statusPort() {
+        String value = text(Setting.STATUS_PORT);
+        if (value != null && Set.of("off", "disabled", "none").contains(value.toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(value == null ? "" : value);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(Setting.STATUS_PORT, "must be a port from 0 to 65535 (0 picks a free one) or off, got '"
+                + (value == null ? "" : value) + "'");
+        return null;
+    }
+
+    private ControlPlaneTag controlPlane() {
+        String value = text(Setting.CONTROL_PLANE);
+        var tag = ControlPlaneTag.parse(value);
+        if (tag.isEmpty()) {
+            problem(Setting.CONTROL_PLANE, "must be status_panel or compose_agent, got '"
+                    + (value == null ? "" : value) + "'");
+            return null;
+        }
+        return tag.get();
     }
 
     /** The host name, as the seed promises ("unique hostnames for each replica"). */

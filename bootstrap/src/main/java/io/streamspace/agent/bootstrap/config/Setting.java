@@ -52,6 +52,15 @@ public enum Setting {
             "How often standbys try to acquire and the leader renews."),
     LOCK_FILE_PATH("--lock-file-path", List.of("LOCK_FILE_PATH"), "/var/run/streamspace/agent.lock", "PATH",
             "Lock file for the file backend (single host only)."),
+    STATUS_PORT("--status-port", List.of("STATUS_PORT"), "5001", "PORT",
+            "Port of the status API on 127.0.0.1 (/health, /capabilities, /api/v1/metrics,"
+                    + " /api/v1/diagnostics/commands, Prometheus /metrics); 0 picks a free port, off disables it."),
+    COMPOSE_AGENT_ENABLED("--compose-agent-enabled", List.of("COMPOSE_AGENT_ENABLED"), "false", "BOOL",
+            "Perform Docker mutations through the compose-agent sidecar. Not available in this version: only"
+                    + " false (legacy mode, the agent uses Docker itself) is accepted."),
+    CONTROL_PLANE("--control-plane", List.of("CONTROL_PLANE"), "status_panel", "PLANE",
+            "The plane this process belongs to, status_panel or compose_agent; every command it executes is"
+                    + " counted under it."),
     LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
     LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json.");
 

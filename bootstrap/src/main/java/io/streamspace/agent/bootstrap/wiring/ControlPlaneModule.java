@@ -24,6 +24,7 @@ import io.streamspace.agent.application.service.LinkListener;
 import io.streamspace.agent.application.service.LinkSettings;
 import io.streamspace.agent.application.service.SessionCommandQueue;
 import io.streamspace.agent.application.service.VncTunnelInbound;
+import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.domain.link.ReconnectBackoff;
@@ -63,8 +64,9 @@ public abstract class ControlPlaneModule {
     @Provides
     @Singleton
     static HandleControlPlaneCommand commands(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
-                                              SessionCommandQueue queue, CommandJournal journal) {
-        return CommandRouter.scheduledBy(handlers, messages, queue, journal);
+                                              SessionCommandQueue queue, CommandJournal journal,
+                                              CommandOutcomeListener outcomes) {
+        return CommandRouter.scheduledBy(handlers, messages, queue, journal, outcomes);
     }
 
     @Provides

@@ -32,12 +32,13 @@ public final class SessionAgent {
     private final StreamSpaceGateway gateway;
     private final FileOutbox outbox;
     private final DockerClients docker;
+    private final StatusApi statusApi;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     @Inject
     public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, Provider<LeadAgent> election,
                         Provider<LeaderLock> lock, LeadershipActivities leadership, StreamSpaceGateway gateway,
-                        FileOutbox outbox, DockerClients docker) {
+                        FileOutbox outbox, DockerClients docker, StatusApi statusApi) {
         this.config = config;
         this.controlPlane = controlPlane;
         this.election = election;
@@ -46,13 +47,18 @@ public final class SessionAgent {
         this.gateway = gateway;
         this.outbox = outbox;
         this.docker = docker;
+        this.statusApi = statusApi;
     }
 
     /** Serves until {@link #stop()} or a final refusal; returns the process exit code. */
     public int run() throws InterruptedException {
         LOG.info("Starting agent: {} (platform: {}, region: {})", config.agentId(), config.platform(),
                 config.region() == null ? "-" : config.region());
+        if (!config.composeAgentEnabled()) {
+            LOG.warn("compose_agent=false - running in legacy mode");
+        }
         try {
+            statusApi.start();
             ServeControlPlane.StopReason reason;
             if (config.enableHa()) {
                 LOG.info("HA enabled: leader election with the {} backend as instance {}",
@@ -65,6 +71,7 @@ public final class SessionAgent {
             LOG.info("Agent stopped ({})", reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
             return reason == ServeControlPlane.StopReason.REJECTED_BY_CONTROL_PLANE ? 1 : 0;
         } finally {
+            statusApi.close();
             leadership.shutdown();
             gateway.close();
             outbox.close();

@@ -11,7 +11,8 @@ import java.time.Clock;
 
 /** The `run` role: the session agent. */
 @Singleton
-@Component(modules = {ControlPlaneModule.class, SessionsModule.class, HighAvailabilityModule.class, VncModule.class})
+@Component(modules = {ControlPlaneModule.class, SessionsModule.class, HighAvailabilityModule.class, VncModule.class,
+        StatusModule.class})
 public interface SessionAgentComponent {
 
     SessionAgent sessionAgent();
@@ -19,6 +20,8 @@ public interface SessionAgentComponent {
     ControlPlaneLinkService link();
 
     StreamSpaceGateway gateway();
+
+    StatusApi statusApi();
 
     @Component.Factory
     interface Factory {

@@ -2,6 +2,7 @@ package io.streamspace.agent.bootstrap.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,5 +165,62 @@ class ConfigurationResolverTest {
         assertThat(problems).hasSize(4);
         assertThat(ConfigurationResolver.resolve(flags(Setting.REDIS_URL, "redis://h:6379/0",
                 Setting.LEADER_ELECTION_BACKEND, "REDIS"), MINIMAL_ENV, null).leaderElectionBackend()).isEqualTo("redis");
+    }
+
+    @Test
+    void statusApiLegacyModeAndControlPlaneDefaults() throws Exception {
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(), MINIMAL_ENV, null);
+        assertThat(config.statusPort()).isEqualTo(5001);
+        assertThat(config.statusApiEnabled()).isTrue();
+        assertThat(config.composeAgentEnabled()).isFalse();
+        assertThat(config.controlPlane()).isEqualTo(ControlPlaneTag.STATUS_PANEL);
+        assertThat(config.toString()).contains("statusPort=5001", "composeAgentEnabled=false",
+                "controlPlane=status_panel");
+    }
+
+    @Test
+    void statusPortZeroPicksAFreePortAndOffDisables() throws Exception {
+        assertThat(ConfigurationResolver.resolve(flags(Setting.STATUS_PORT, "0"), MINIMAL_ENV, null).statusPort())
+                .isZero();
+        AgentConfiguration off = ConfigurationResolver.resolve(flags(), withEnv("STATUS_PORT", "off"), null);
+        assertThat(off.statusPort()).isNull();
+        assertThat(off.statusApiEnabled()).isFalse();
+        assertThat(problems(flags(Setting.STATUS_PORT, "70000"), MINIMAL_ENV, null)).containsExactly(
+                "--status-port (STATUS_PORT) must be a port from 0 to 65535 (0 picks a free one) or off, got '70000'"
+                        + " (from --status-port)");
+    }
+
+    @Test
+    void controlPlaneAndComposeAgentComeFromTheEnvironmentAndTheSeedsConfigKeys() throws Exception {
+        assertThat(ConfigurationResolver.resolve(flags(), withEnv("CONTROL_PLANE", "compose_agent"), null)
+                .controlPlane()).isEqualTo(ControlPlaneTag.COMPOSE_AGENT);
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, """
+                {"compose_agent_enabled": false, "control_plane": "status_panel"}
+                """);
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(), MINIMAL_ENV, file);
+        assertThat(config.composeAgentEnabled()).isFalse();
+        assertThat(config.controlPlane()).isEqualTo(ControlPlaneTag.STATUS_PANEL);
+        assertThat(problems(flags(Setting.CONTROL_PLANE, "statuspanel"), MINIMAL_ENV, null)).containsExactly(
+                "--control-plane (CONTROL_PLANE) must be status_panel or compose_agent, got 'statuspanel'"
+                        + " (from --control-plane)");
+    }
+
+    @Test
+    void sidecarModeIsRefusedBecauseTheSidecarIsNotBuilt() throws Exception {
+        assertThat(problems(flags(), withEnv("COMPOSE_AGENT_ENABLED", "true"), null)).singleElement()
+                .asString().startsWith("--compose-agent-enabled (COMPOSE_AGENT_ENABLED) is true, but the"
+                        + " compose-agent sidecar is not available in this version")
+                .endsWith("(from environment variable COMPOSE_AGENT_ENABLED)");
+        Path file = dir.resolve("sidecar.json");
+        Files.writeString(file, "{\"compose_agent_enabled\": true}");
+        assertThat(problems(flags(), MINIMAL_ENV, file)).singleElement().asString()
+                .contains("compose-agent sidecar is not available");
+    }
+
+    private static Map<String, String> withEnv(String name, String value) {
+        Map<String, String> env = new java.util.HashMap<>(MINIMAL_ENV);
+        env.put(name, value);
+        return env;
     }
 }

@@ -50,6 +50,7 @@ final class RunningAgent implements AutoCloseable {
         flags.put(Setting.CONTROL_PLANE_URL, controlPlaneUrl);
         flags.put(Setting.API_KEY, apiKey);
         flags.put(Setting.HEARTBEAT_INTERVAL, "1");
+        flags.put(Setting.STATUS_PORT, "0"); // never the default 5001: tests and agents run side by side
         flags.put(Setting.OUTBOX_DIR, java.nio.file.Files.createTempDirectory("agent-outbox").toString());
         flags.putAll(extra);
         return new RunningAgent(ConfigurationResolver.resolve(flags, Map.of(), null));

@@ -1,0 +1,76 @@
+package io.streamspace.agent.adapter.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.domain.metrics.ActionCounts;
+import io.streamspace.agent.domain.metrics.CommandMetricsSnapshot;
+import io.streamspace.agent.domain.metrics.CommandOutcome;
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
+import io.streamspace.agent.domain.metrics.HostSnapshot;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The Prometheus view of the status, through Micrometer: {@code agent_commands_total{control_plane,action,outcome}}
+ * (from the command metrics, one series per plane, action and outcome seen) and the host's load and memory gauges.
+ * Each scrape reads the status once and the meters report from that reading.
+ */
+final class PrometheusMetrics {
+
+    private final QueryAgentStatus status;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> registered = new HashSet<>();
+    private volatile CommandMetricsSnapshot commands = CommandMetricsSnapshot.EMPTY;
+    private volatile HostSnapshot host;
+
+    PrometheusMetrics(QueryAgentStatus status) {
+        this.status = status;
+        hostGauge("agent.host.load.average", null, h -> h.load1(), "window", "1m");
+        hostGauge("agent.host.load.average", null, h -> h.load5(), "window", "5m");
+        hostGauge("agent.host.load.average", null, h -> h.load15(), "window", "15m");
+        hostGauge("agent.host.memory.total", "bytes", h -> h.memoryTotalBytes());
+        hostGauge("agent.host.memory.available", "bytes", h -> h.memoryAvailableBytes());
+    }
+
+    /** The Prometheus text exposition of every meter, current as of this call. */
+    synchronized String scrape() {
+        commands = status.commandMetrics();
+        host = status.host().orElse(null);
+        for (Map.Entry<ControlPlaneTag, Map<String, ActionCounts>> plane : commands.byPlaneAndAction().entrySet()) {
+            for (String action : plane.getValue().keySet()) {
+                for (CommandOutcome outcome : CommandOutcome.values()) {
+                    register(plane.getKey(), action, outcome);
+                }
+            }
+        }
+        return registry.scrape();
+    }
+
+    private void register(ControlPlaneTag plane, String action, CommandOutcome outcome) {
+        if (!registered.add(plane.wireName() + '\u0000' + action + '\u0000' + outcome.wireName())) {
+            return;
+        }
+        FunctionCounter.builder("agent.commands", this, self -> self.count(plane, action, outcome))
+                .description("Commands answered by this process, by control plane, action and outcome")
+                .tags("control_plane", plane.wireName(), "action", action, "outcome", outcome.wireName())
+                .register(registry);
+    }
+
+    private double count(ControlPlaneTag plane, String action, CommandOutcome outcome) {
+        ActionCounts counts = commands.byPlaneAndAction().getOrDefault(plane, Map.of()).get(action);
+        if (counts == null) {
+            return 0;
+        }
+        return outcome == CommandOutcome.SUCCESS ? counts.success() : counts.failure();
+    }
+
+    private void hostGauge(String name, String unit, ToDoubleFunction<HostSnapshot> value, String... tags) {
+        Gauge.builder(name, this, self -> self.host == null ? Double.NaN : value.applyAsDouble(self.host))
+                .baseUnit(unit).tags(tags).register(registry);
+    }
+}
