@@ -209,7 +209,10 @@ public final class VaultKv2SecretStore implements SecretStore, AutoCloseable {
             throw new SecretStoreException(where() + " did not answer " + apiPath + " within "
                     + settings.requestTimeout().toSeconds() + " s", e);
         } catch (SSLException e) {
-            throw new SecretStoreException("TLS with " + where() + " failed for " + apiPath + ": " + reason(e), e);
+            String reason = reason(e);
+            boolean certificateWanted = reason.contains("certificate_required") || reason.contains("bad_certificate");
+            throw new SecretStoreException("TLS with " + where() + " failed for " + apiPath + ": " + reason
+                    + (certificateWanted ? tlsHint() : ""), e);
         } catch (ConnectException e) {
             throw new SecretStoreException("Cannot reach " + where() + " for " + apiPath + ": " + reason(e), e);
         } catch (IOException e) {
@@ -299,7 +302,10 @@ public final class VaultKv2SecretStore implements SecretStore, AutoCloseable {
         return redact(message == null ? e.getClass().getSimpleName() : message);
     }
 
+    /** Belt and braces: Vault and the JDK do not echo tokens, but if a message ever did, it is masked. */
     private String redact(String text) {
-        return text.replace(settings.token(), "<token>");
+        String token = settings.token();
+        // A very short token would mask ordinary letters all over the message; real Vault tokens are long.
+        return token.length() < 8 ? text : text.replace(token, "<token>");
     }
 }

@@ -81,6 +81,7 @@ class VaultMutualTlsTest {
                     .isInstanceOf(SecretStoreException.class)
                     .hasMessageContaining("Vault at " + vault.address())
                     .hasMessageContaining("auth/token/lookup-self")
+                    .hasMessageContaining("set VAULT_CLIENT_CERT and VAULT_CLIENT_KEY")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN));
         }
     }
