@@ -8,6 +8,8 @@ import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.bootstrap.wiring.SessionAgent;
 import io.streamspace.agent.bootstrap.wiring.SessionAgentComponent;
+import io.streamspace.agent.bootstrap.wiring.VaultModule;
+import io.streamspace.agent.domain.identity.ApiKey;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +98,30 @@ public final class DockerAgentMain {
             return EXIT_CONFIGURATION;
         }
         LoggingSetup.configure(config.logLevel(), config.logFormat());
+        if (config.apiKey() == null) {
+            try {
+                config = config.withApiKey(apiKeyFromVault(config));
+            } catch (RuntimeException e) {
+                err.println("error: no API key is configured and Vault could not supply one: " + e.getMessage());
+                return EXIT_FAILED;
+            }
+        }
         return runUntilStopped(SessionAgentComponent.create(config).sessionAgent(), err);
+    }
+
+    /** The control-plane API key from Vault, under the key named by {@code --vault-token-key}. */
+    private static ApiKey apiKeyFromVault(AgentConfiguration config) {
+        var vault = config.vault();
+        var store = VaultModule.open(vault);
+        String value = store.read(vault.tokenKey()).map(secret -> secret.value())
+                .orElseThrow(() -> new IllegalStateException("Vault has no secret '" + vault.tokenKey() + "' at "
+                        + store.describe()));
+        var problem = ApiKey.problem(value);
+        if (problem.isPresent()) {
+            throw new IllegalStateException("the secret '" + vault.tokenKey() + "' in Vault is not a valid API key: "
+                    + problem.get());
+        }
+        return ApiKey.of(value);
     }
 
     /** Runs the agent, stopping it gracefully on SIGTERM/SIGINT. */

@@ -40,7 +40,8 @@ public record AgentConfiguration(
         String logFormat,
         Integer statusPort,
         boolean composeAgentEnabled,
-        ControlPlaneTag controlPlane) {
+        ControlPlaneTag controlPlane,
+        VaultConfiguration vault) {
 
     /** Whether the status API is served (it is unless {@code --status-port off}). */
     public boolean statusApiEnabled() {
@@ -59,6 +60,15 @@ public record AgentConfiguration(
         return redisUrl.replaceAll("(?<=://)([^:@/]*):[^@/]*@", "$1:****@");
     }
 
+    /** The same configuration with the API key supplied later (from Vault at start-up). */
+    public AgentConfiguration withApiKey(ApiKey key) {
+        return new AgentConfiguration(agentId, controlPlaneUrl, key, platform, region, dockerHost, network,
+                volumeDriver, maxCpu, maxMemoryGb, maxSessions, heartbeatInterval, hostAddress, homeMountPath,
+                hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, enableHa,
+                leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, logLevel, logFormat,
+                statusPort, composeAgentEnabled, controlPlane, vault);
+    }
+
     @Override
     public String toString() {
         return "AgentConfiguration[agentId=" + agentId + ", controlPlaneUrl=" + controlPlaneUrl
@@ -71,6 +81,7 @@ public record AgentConfiguration(
                 + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
                 + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + ", statusPort=" + (statusPort == null ? "off" : statusPort)
-                + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName() + "]";
+                + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName()
+                + ", vault=" + vault + "]";
     }
 }

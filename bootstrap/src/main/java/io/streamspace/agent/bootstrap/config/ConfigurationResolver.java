@@ -130,7 +130,8 @@ public final class ConfigurationResolver {
     private AgentConfiguration validate() {
         AgentId agentId = agentId();
         URI url = controlPlaneUrl();
-        ApiKey apiKey = apiKey();
+        VaultConfiguration vault = vault();
+        ApiKey apiKey = apiKey(vault);
         String platform = oneOf(Setting.PLATFORM, PLATFORMS);
         String region = text(Setting.REGION);
         if (region != null && (region.length() < 2 || region.length() > 50)) {
@@ -215,7 +216,7 @@ public final class ConfigurationResolver {
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
                 hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
                 redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat, statusPort,
-                composeAgentEnabled, controlPlane);
+                composeAgentEnabled, controlPlane, vault);
     }
 
     /** A port 0-65535 (0: any free one), or null for {@code off}. */
@@ -297,8 +298,11 @@ public final class ConfigurationResolver {
         }
     }
 
-    private ApiKey apiKey() {
+    private ApiKey apiKey(VaultConfiguration vault) {
         String value = text(Setting.API_KEY);
+        if (value == null && vault != null) {
+            return null; // read from Vault at start-up (the key named by --vault-token-key)
+        }
         var problem = ApiKey.problem(value);
         if (problem.isPresent()) {
             String source = value == null ? "" : " (from " + values.get(Setting.API_KEY).source() + ")";
@@ -306,6 +310,49 @@ public final class ConfigurationResolver {
             return null;
         }
         return ApiKey.of(value);
+    }
+
+    /** Vault is on when address, token and prefix are all set; a partial setup is an error naming what is missing. */
+    private VaultConfiguration vault() {
+        String address = text(Setting.VAULT_ADDRESS);
+        String token = text(Setting.VAULT_TOKEN);
+        String prefix = text(Setting.VAULT_PATH_PREFIX);
+        if (address == null && token == null && prefix == null) {
+            return null;
+        }
+        List<String> missing = new ArrayList<>();
+        if (address == null) {
+            missing.add(Setting.VAULT_ADDRESS.displayName());
+        }
+        if (token == null) {
+            missing.add(Setting.VAULT_TOKEN.displayName());
+        }
+        if (prefix == null) {
+            missing.add(Setting.VAULT_PATH_PREFIX.displayName());
+        }
+        if (!missing.isEmpty()) {
+            problems.add("Vault is partly configured: also set " + String.join(", ", missing));
+            return null;
+        }
+        if (!address.matches("https?://.+")) {
+            problem(Setting.VAULT_ADDRESS, "must start with http:// or https://, got '" + address + "'");
+            return null;
+        }
+        String hash = text(Setting.DEPLOYMENT_HASH);
+        if (hash == null) {
+            problems.add(Setting.DEPLOYMENT_HASH.displayName() + " is required with Vault (the path is"
+                    + " {prefix}/{deployment hash}/{key})");
+            return null;
+        }
+        String cert = text(Setting.VAULT_CLIENT_CERT);
+        String key = text(Setting.VAULT_CLIENT_KEY);
+        if ((cert == null) != (key == null)) {
+            problems.add("mTLS to Vault needs both " + Setting.VAULT_CLIENT_CERT.displayName() + " and "
+                    + Setting.VAULT_CLIENT_KEY.displayName());
+            return null;
+        }
+        return new VaultConfiguration(java.net.URI.create(address), token, prefix, hash,
+                required(Setting.VAULT_TOKEN_KEY), cert, key, text(Setting.VAULT_CA_CERT));
     }
 
     private String text(Setting setting) {

@@ -61,6 +61,21 @@ public enum Setting {
     CONTROL_PLANE("--control-plane", List.of("CONTROL_PLANE"), "status_panel", "PLANE",
             "The plane this process belongs to, status_panel or compose_agent; every command it executes is"
                     + " counted under it."),
+    VAULT_ADDRESS("--vault-address", List.of("VAULT_ADDRESS"), null, "URL",
+            "Vault address (http:// or https://). Vault is on when address, token and path prefix are set."),
+    VAULT_TOKEN("--vault-token", List.of("VAULT_TOKEN"), null, "TOKEN", "Vault token (prefer the environment).", true),
+    VAULT_PATH_PREFIX("--vault-path-prefix", List.of("VAULT_AGENT_PATH_PREFIX"), null, "PREFIX",
+            "KV v2 path prefix, mount first (e.g. secret/agent)."),
+    DEPLOYMENT_HASH("--deployment-hash", List.of("DEPLOYMENT_HASH"), null, "HASH",
+            "Deployment hash: the path segment under the prefix."),
+    VAULT_TOKEN_KEY("--vault-token-key", List.of("VAULT_TOKEN_KEY"), "status_panel_token", "KEY",
+            "The Vault key this process's token is read from; also supplies the API key when none is set."),
+    VAULT_CLIENT_CERT("--vault-client-cert", List.of("VAULT_CLIENT_CERT_PATH", "VAULT_CLIENT_CERT"), null, "PEM",
+            "Client certificate for mTLS to Vault: a PEM file path or PEM text."),
+    VAULT_CLIENT_KEY("--vault-client-key", List.of("VAULT_CLIENT_KEY_PATH", "VAULT_CLIENT_KEY"), null, "PEM",
+            "Client key (PKCS#1 or PKCS#8) for mTLS to Vault: a PEM file path or PEM text.", true),
+    VAULT_CA_CERT("--vault-ca-cert", List.of("VAULT_CACERT"), null, "PEM",
+            "CA certificate(s) to trust for Vault: a PEM file path or PEM text."),
     LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
     LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json.");
 

@@ -7,6 +7,7 @@ import io.streamspace.agent.application.port.in.ServeControlPlane;
 import io.streamspace.agent.application.port.in.LeadAgent;
 import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.application.service.secret.TokenRefresher;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.util.Locale;
@@ -33,12 +34,14 @@ public final class SessionAgent {
     private final FileOutbox outbox;
     private final DockerClients docker;
     private final StatusApi statusApi;
+    private final TokenRefresher tokens;
     private final CountDownLatch finished = new CountDownLatch(1);
 
     @Inject
     public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, Provider<LeadAgent> election,
                         Provider<LeaderLock> lock, LeadershipActivities leadership, StreamSpaceGateway gateway,
-                        FileOutbox outbox, DockerClients docker, StatusApi statusApi) {
+                        FileOutbox outbox, DockerClients docker, StatusApi statusApi, TokenRefresher tokens) {
+        this.tokens = tokens;
         this.config = config;
         this.controlPlane = controlPlane;
         this.election = election;
@@ -59,6 +62,7 @@ public final class SessionAgent {
         }
         try {
             statusApi.start();
+            tokens.start();
             ServeControlPlane.StopReason reason;
             if (config.enableHa()) {
                 LOG.info("HA enabled: leader election with the {} backend as instance {}",
@@ -72,6 +76,7 @@ public final class SessionAgent {
             return reason == ServeControlPlane.StopReason.REJECTED_BY_CONTROL_PLANE ? 1 : 0;
         } finally {
             statusApi.close();
+            tokens.close();
             leadership.shutdown();
             gateway.close();
             outbox.close();

@@ -13,6 +13,7 @@ import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
+import io.streamspace.agent.application.service.secret.TokenRefresher;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,14 +46,15 @@ public abstract class StatusModule {
 
     @Provides
     @Singleton
-    static AgentStatusService status(CommandMetricsRecorder metrics, HostMetrics host, AgentConfiguration config) {
+    static AgentStatusService status(CommandMetricsRecorder metrics, HostMetrics host, AgentConfiguration config,
+                                     TokenRefresher tokens, Clock clock) {
         // What this build really offers; compose, logs, restart and mcp arrive with the sidecar.
         List<String> features = new ArrayList<>(List.of("docker", "sessions", "vnc", "monitoring", "metrics"));
         if (config.enableHa()) {
             features.add("ha");
         }
         return new AgentStatusService(metrics, host, new QueryAgentStatus.Capabilities(config.composeAgentEnabled(),
-                config.controlPlane(), AgentVersion.current(), features));
+                config.controlPlane(), AgentVersion.current(), features), tokens, clock);
     }
 
     @Provides

@@ -1,0 +1,71 @@
+package io.streamspace.agent.bootstrap.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import io.streamspace.agent.adapter.vault.VaultKv2SecretStore;
+import io.streamspace.agent.adapter.vault.VaultSettings;
+import io.streamspace.agent.adapter.vault.VaultTls;
+import io.streamspace.agent.application.port.out.SecretStore;
+import io.streamspace.agent.application.service.secret.TokenRefresher;
+import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.bootstrap.config.VaultConfiguration;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
+
+/** Vault KV v2 tokens: this process's token is refreshed every minute and reported by {@code /health}. */
+@Module
+public final class VaultModule {
+
+    private VaultModule() {
+    }
+
+    @Provides
+    @Singleton
+    static Optional<SecretStore> secretStore(AgentConfiguration config) {
+        return Optional.ofNullable(config.vault()).map(VaultModule::open);
+    }
+
+    @Provides
+    @Singleton
+    static TokenRefresher tokenRefresher(Optional<SecretStore> store, AgentConfiguration config, Clock clock) {
+        if (store.isEmpty()) {
+            return TokenRefresher.withoutSecretStore(null, clock);
+        }
+        return new TokenRefresher(store.get(), config.vault().tokenKey(), null, clock,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vault-refresh").factory()),
+                RandomGenerator.getDefault());
+    }
+
+    /** Opens the Vault store described by the configuration (also used before wiring, to read the API key). */
+    public static SecretStore open(VaultConfiguration vault) {
+        VaultSettings settings = VaultSettings.fromPathPrefix(vault.address(), vault.token(), vault.pathPrefix(),
+                vault.deploymentHash());
+        SSLContext tls = vault.clientCertificate() == null ? null : tls(vault);
+        return new VaultKv2SecretStore(settings, tls);
+    }
+
+    private static SSLContext tls(VaultConfiguration vault) {
+        boolean inline = vault.clientCertificate().startsWith("-----BEGIN");
+        if (inline) {
+            return VaultTls.fromPem(vault.clientCertificate(), vault.clientKey(), pemOrNull(vault.caCertificate()));
+        }
+        return VaultTls.fromFiles(Path.of(vault.clientCertificate()), Path.of(vault.clientKey()),
+                vault.caCertificate() == null ? null : Path.of(vault.caCertificate()));
+    }
+
+    private static String pemOrNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return value.startsWith("-----BEGIN") ? value : java.nio.file.Files.readString(Path.of(value));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the Vault CA certificate " + value + ": " + e.getMessage());
+        }
+    }
+}
