@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamspace.agent.application.port.out.LeaderLock.Lease;
 import io.streamspace.agent.application.port.out.LeaderLockUnavailableException;
 import io.streamspace.agent.domain.election.LeaseTiming;
+import io.streamspace.agent.testkit.redis.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
