@@ -72,7 +72,7 @@ final class HaDrill implements AutoCloseable {
     final String network;
     final ControlPlaneSimulator controlPlane;
     private final Path work;
-    private final List<String> backendArgs;
+    private volatile List<String> backendArgs;
     final List<AgentReplica> replicas = new CopyOnWriteArrayList<>();
     private final List<String> commandIds = new CopyOnWriteArrayList<>();
     private ScheduledExecutorService commandStream;
@@ -89,6 +89,11 @@ final class HaDrill implements AutoCloseable {
 
     Path work() {
         return work;
+    }
+
+    /** The backend's flags for replicas started from now on. */
+    void backendArgs(String... args) {
+        this.backendArgs = List.of(args);
     }
 
     AgentReplica startReplica() throws IOException {
