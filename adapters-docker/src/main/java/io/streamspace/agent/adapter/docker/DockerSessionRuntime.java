@@ -93,6 +93,15 @@ public final class DockerSessionRuntime implements SessionRuntime {
         }
     }
 
+    /**
+     * Without contacting the engine: for a standby replica (HA), which must not touch Docker until it leads. Calls
+     * reach the engine when they are made; {@link #connectedTo()} is null.
+     */
+    public static DockerSessionRuntime deferred(DockerClients clients) {
+        Objects.requireNonNull(clients, "clients");
+        return new DockerSessionRuntime(clients, null, RegistryCredentials.defaultConfigDir());
+    }
+
     /** What the engine reported when this runtime connected, or null when it could not be reached then. */
     public RuntimeInfo connectedTo() {
         return connectedTo;

@@ -31,7 +31,13 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Epochs never go backwards, even when Redis loses its data (restart without persistence): a missing epoch key
  * starts from the Redis server's clock in milliseconds, and each lock object also passes the highest epoch it has
- * seen as a floor.
+ * seen (acquired, or read while another instance held the lock) as a floor.
+ *
+ * <p>Losing its data also makes Redis forget a lease that a leader still believes in: that leader only learns it at its
+ * next renewal. So when a lock object that has seen an epoch finds the epoch key missing, Redis lost the lock state,
+ * and it does not acquire: it puts the leader key under {@linkplain #QUARANTINE quarantine} for one lease (nobody can
+ * acquire or renew it, {@link #currentHolder()} says nobody), so the former leader fences itself before anyone else
+ * leads. A process that never saw an epoch (the very first start) acquires at once.
  *
  * <p>Standalone Redis only (the two keys are not in one cluster slot). Connection and socket timeouts are a quarter
  * of the renew deadline at most (and the retry period at most), so a lost or frozen Redis costs a few retries, never
@@ -43,20 +49,36 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
     static final String LEADER_KEY_PREFIX = "streamspace:agent:leader:";
     static final String EPOCH_KEY_PREFIX = "streamspace:agent:epoch:";
 
-    /** KEYS: leader, epoch. ARGV: instance id, lease ms, epoch floor. Returns the new epoch, or 0 when held. */
+    /** The leader key's value while nobody may lead after Redis lost the lock state (not a valid instance id). */
+    static final String QUARANTINE = "(quarantine: Redis lost the lock state)";
+
+    /**
+     * KEYS: leader, epoch. ARGV: instance id, lease ms, epoch floor (0 if this process never saw one), quarantine
+     * value. Returns the new epoch when acquired; else minus the current epoch, or 0 when unknown or quarantined.
+     */
     static final String ACQUIRE = """
-            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-              local current = tonumber(redis.call('GET', KEYS[2]) or '0')
-              local floor = tonumber(ARGV[3])
-              if current == 0 then
-                local now = redis.call('TIME')
-                current = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+            local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+            local floor = tonumber(ARGV[3])
+            if current == 0 then
+              local now = redis.call('TIME')
+              current = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+              if current < floor then current = floor end
+              if floor > 0 then
+                if redis.call('SET', KEYS[1], ARGV[4], 'NX', 'PX', ARGV[2]) then
+                  redis.call('SET', KEYS[2], string.format('%d', current))
+                end
+                return 0
               end
+            end
+            if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
               if current < floor then current = floor end
               redis.call('SET', KEYS[2], string.format('%d', current))
               return redis.call('INCR', KEYS[2])
             end
-            return 0
+            if redis.call('GET', KEYS[1]) == ARGV[4] then
+              return 0
+            end
+            return -current
             """;
     /** KEYS: leader, epoch. ARGV: instance id, lease ms, epoch. Returns 1 when renewed. */
     static final String RENEW = """
@@ -145,9 +167,10 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
     @Override
     public Optional<Lease> tryAcquire(String instanceId) {
         Object epoch = call("acquire", () -> redis.eval(ACQUIRE, List.of(leaderKey, epochKey),
-                List.of(instanceId, Long.toString(leaseMillis), Long.toString(highestEpochSeen.get()))));
+                List.of(instanceId, Long.toString(leaseMillis), Long.toString(highestEpochSeen.get()), QUARANTINE)));
         long value = ((Number) epoch).longValue();
-        if (value == 0) {
+        if (value <= 0) {
+            highestEpochSeen.accumulateAndGet(-value, Math::max); // another instance's term: a floor for ours
             return Optional.empty();
         }
         highestEpochSeen.accumulateAndGet(value, Math::max);
@@ -171,7 +194,8 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
 
     @Override
     public Optional<String> currentHolder() {
-        return Optional.ofNullable(call("read the leader of", () -> redis.get(leaderKey)));
+        return Optional.ofNullable(call("read the leader of", () -> redis.get(leaderKey)))
+                .filter(holder -> !holder.equals(QUARANTINE));
     }
 
     @Override

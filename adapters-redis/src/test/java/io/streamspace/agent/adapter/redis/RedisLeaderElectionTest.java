@@ -9,6 +9,7 @@ import io.streamspace.agent.application.service.election.ElectionSettings;
 import io.streamspace.agent.application.service.election.LeaderElectionService;
 import io.streamspace.agent.application.service.election.LeadershipListener;
 import io.streamspace.agent.domain.election.LeaseTiming;
+import io.streamspace.agent.testkit.redis.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.application.port.out.LeaderLockContract;
 import io.streamspace.agent.domain.election.LeaseTiming;
+import io.streamspace.agent.testkit.redis.RedisServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

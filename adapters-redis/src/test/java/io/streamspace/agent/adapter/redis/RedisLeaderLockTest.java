@@ -2,14 +2,17 @@ package io.streamspace.agent.adapter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streamspace.agent.application.port.out.LeaderLock.Lease;
 import io.streamspace.agent.application.port.out.LeaderLockUnavailableException;
 import io.streamspace.agent.domain.election.LeaseTiming;
+import io.streamspace.agent.testkit.redis.RedisServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -148,5 +151,29 @@ class RedisLeaderLockTest {
         assertThat(after.epoch()).isGreaterThan(before.epoch());
         assertThat(a.renew(before)).as("the old term is over").isFalse();
         assertThat(a.tryAcquire("host-a")).isEmpty();
+    }
+
+    @Test
+    void afterRedisLostItsStateNobodyLeadsForOneLeaseSoTheFormerLeaderFencesFirst() throws Exception {
+        RedisServerProcess server = redis();
+        RedisLeaderLock a = lock(server.url());
+        RedisLeaderLock b = lock(server.url());
+        Lease before = a.tryAcquire("host-a").orElseThrow();
+        assertThat(b.tryAcquire("host-b")).as("b stands by and learns the epoch").isEmpty();
+
+        server.restart(); // the lease host-a believes in is gone
+
+        long restartedAt = System.nanoTime();
+        assertThat(b.tryAcquire("host-b")).as("a standby that saw an epoch does not lead at once").isEmpty();
+        assertThat(b.currentHolder()).as("nobody leads during the quarantine").isEmpty();
+        assertThat(a.renew(before)).as("the former leader learns it lost the lock at its next renewal").isFalse();
+        assertThat(a.tryAcquire("host-a")).isEmpty();
+        Lease after = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> b.tryAcquire("host-b"), Optional::isPresent).orElseThrow();
+        assertThat(Duration.ofNanos(System.nanoTime() - restartedAt)).as("quarantined for about one lease")
+                .isGreaterThanOrEqualTo(TIMING.lease().minusMillis(200));
+        assertThat(after.epoch()).isGreaterThan(before.epoch());
+        assertThat(a.tryAcquire("host-a")).isEmpty();
+        assertThat(a.currentHolder()).contains("host-b");
     }
 }

@@ -2,6 +2,7 @@ package io.streamspace.agent.bootstrap.wiring;
 
 import io.streamspace.agent.adapter.websocket.ProtocolCodec;
 import io.streamspace.agent.application.port.out.LeaderLock;
+import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.election.LeadershipListener;
 import io.streamspace.agent.application.service.session.SessionEventMonitor;
@@ -29,13 +30,15 @@ public final class LeadershipActivities implements LeadershipListener {
     private final SessionEventMonitor events;
     private final SessionTimers timers;
     private final AgentConfiguration config;
+    private final SessionRuntime runtime;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("session-timers").factory());
 
     @Inject
     public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
-                                SessionTimers timers, AgentConfiguration config) {
+                                SessionTimers timers, AgentConfiguration config, SessionRuntime runtime) {
         this.codec = codec;
+        this.runtime = runtime;
         this.link = link;
         this.events = events;
         this.timers = timers;
@@ -46,7 +49,19 @@ public final class LeadershipActivities implements LeadershipListener {
     public void onLeadershipAcquired(LeaderLock.Lease lease) {
         codec.agentEpoch(OptionalLong.of(lease.epoch().value()));
         link.prepareNewTerm();
+        describeEngine();
         begin();
+    }
+
+    /** A standby never contacted Docker (see SessionsModule): say which engine this term works with. */
+    private void describeEngine() {
+        try {
+            SessionRuntime.RuntimeInfo info = runtime.info();
+            LOG.info("Docker engine {} (API {}, {}) at {}", info.engineVersion(), info.apiVersion(),
+                    info.operatingSystem(), config.dockerHost());
+        } catch (RuntimeException e) {
+            LOG.error("{}; session commands will fail until the engine is reachable", e.getMessage());
+        }
     }
 
     @Override

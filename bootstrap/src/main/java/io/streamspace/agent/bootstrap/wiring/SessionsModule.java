@@ -53,8 +53,9 @@ public final class SessionsModule {
 
     @Provides
     @Singleton
-    static SessionRuntime sessionRuntime(DockerClients clients) {
-        return DockerSessionRuntime.open(clients);
+    static SessionRuntime sessionRuntime(DockerClients clients, AgentConfiguration config) {
+        // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
+        return config.enableHa() ? DockerSessionRuntime.deferred(clients) : DockerSessionRuntime.open(clients);
     }
 
     @Provides

@@ -1,4 +1,4 @@
-package io.streamspace.agent.adapter.redis;
+package io.streamspace.agent.testkit.redis;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * persistence ({@code --save "" --appendonly no}), ready once it answers PING; can be frozen (SIGSTOP), resumed
  * (SIGCONT), killed (SIGKILL) and restarted on the same port. Extra arguments add configuration, e.g. ACL users:
  * {@code "--user", "leader", "on", ">secret", "~streamspace:*", "+@all"}.
+ *
+ * <p>JDK only (no client library): the Redis adapter's tests and the agent's HA fault drills share it.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
-    static final String REDIS_SERVER = "/usr/bin/redis-server";
+    public static final String REDIS_SERVER = "/usr/bin/redis-server";
     private static final Duration READY_DEADLINE = Duration.ofSeconds(20);
 
     private final Path directory;
@@ -39,31 +41,31 @@ final class RedisServerProcess implements AutoCloseable {
         this.extraArgs = List.copyOf(extraArgs);
     }
 
-    static RedisServerProcess start(Path directory, String... extraArgs) throws IOException, InterruptedException {
+    public static RedisServerProcess start(Path directory, String... extraArgs) throws IOException, InterruptedException {
         RedisServerProcess server = new RedisServerProcess(directory, freePort(), List.of(extraArgs));
         server.launch();
         return server;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port + "/0";
     }
 
-    String url(String user, String password) {
+    public String url(String user, String password) {
         return "redis://" + user + ":" + password + "@127.0.0.1:" + port + "/0";
     }
 
@@ -98,11 +100,11 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Freezes the server: connections stay open, nothing is answered. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("STOP");
     }
 
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("CONT");
     }
 
@@ -114,7 +116,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** SIGKILL: all data is lost (no persistence). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -122,7 +124,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Starts a fresh server on the same port with the same configuration (an empty one: nothing was saved). */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         kill();
         launch();
     }
@@ -131,7 +133,7 @@ final class RedisServerProcess implements AutoCloseable {
      * Sends one command over a plain connection and returns the first line of the reply ({@code +OK},
      * {@code -ERR ...}, {@code :1}) or, for a bulk string, its content ({@code null} for a nil).
      */
-    String command(String... args) throws IOException {
+    public String command(String... args) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
             socket.setSoTimeout(2_000);
