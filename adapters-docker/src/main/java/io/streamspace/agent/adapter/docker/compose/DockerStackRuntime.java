@@ -73,7 +73,8 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final int STOP_GRACE_SECONDS = 10;
+    /** Compose's default stop timeout. */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
     /** How images are pulled; {@link #DIRECT} uses docker-java without registry credentials. */
     @FunctionalInterface
@@ -85,21 +86,25 @@ public final class DockerStackRuntime implements StackRuntime {
     private final DockerClient docker;
     private final ImagePull imagePull;
     private final Duration dependencyTimeout;
+    private final int stopGraceSeconds;
 
     /**
      * @param imagePull         null to pull directly with docker-java (no credentials); bootstrap passes the
      *                          session runtime's credential-aware pull
      * @param dependencyTimeout how long {@code up} waits for a {@code depends_on} condition
+     * @param stopGrace         SIGTERM to SIGKILL when stopping, recreating or removing containers
      */
-    public DockerStackRuntime(DockerClients clients, ImagePull imagePull, Duration dependencyTimeout) {
+    public DockerStackRuntime(DockerClients clients, ImagePull imagePull, Duration dependencyTimeout,
+                              Duration stopGrace) {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.docker = clients.requests();
         this.imagePull = imagePull == null ? this::pullDirect : imagePull;
         this.dependencyTimeout = Objects.requireNonNull(dependencyTimeout, "dependencyTimeout");
+        this.stopGraceSeconds = (int) Math.max(0, stopGrace.toSeconds());
     }
 
     public DockerStackRuntime(DockerClients clients) {
-        this(clients, null, Duration.ofMinutes(2));
+        this(clients, null, Duration.ofMinutes(2), DEFAULT_STOP_GRACE);
     }
 
     // --- up ---------------------------------------------------------------------------------------------------
@@ -530,13 +535,13 @@ public final class DockerStackRuntime implements StackRuntime {
     @Override
     public List<String> restart(String project, List<String> services) {
         return eachContainer(project, services, "restart", c ->
-                docker.restartContainerCmd(c.getId()).withTimeout(STOP_GRACE_SECONDS).exec());
+                docker.restartContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
     }
 
     @Override
     public List<String> stop(String project, List<String> services) {
         return eachContainer(project, services, "stop", c ->
-                docker.stopContainerCmd(c.getId()).withTimeout(STOP_GRACE_SECONDS).exec());
+                docker.stopContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
     }
 
     @Override
@@ -620,7 +625,7 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private boolean removeContainer(String id, String name, boolean removeVolumes) {
         try {
-            docker.stopContainerCmd(id).withTimeout(STOP_GRACE_SECONDS).exec();
+            docker.stopContainerCmd(id).withTimeout(stopGraceSeconds).exec();
         } catch (NotModifiedException | NotFoundException ignored) {
             // already stopped or gone
         } catch (RuntimeException e) {
