@@ -132,6 +132,7 @@ class ComposeStackIT {
         InspectContainerResponse worker = clients.requests().inspectContainerCmd(before.get("worker").id()).exec();
         assertThat(worker.getNetworkSettings().getNetworks()).containsOnlyKeys(p + "_default", p + "_back");
         assertThat(worker.getNetworkSettings().getNetworks().get(p + "_back").getAliases()).contains("worker");
+        assertThat(worker.getNetworkSettings().getNetworks().get(p + "_default").getAliases()).contains("worker");
         assertThat(worker.getMounts()).anySatisfy(m -> assertThat(m.getName()).isEqualTo(p + "_data"));
 
         UpResult second = up(p, TWO_SERVICES, Map.of());
