@@ -1,0 +1,706 @@
+package io.streamspace.agent.adapter.docker.compose;
+
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.CONFIG_FILES;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.CONFIG_HASH;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.NETWORK;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.NUMBER;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.ONEOFF;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.PROJECT;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.SERVICE;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.VERSION;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.VERSION_VALUE;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.VOLUME;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.WORKING_DIR;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.application.port.out.StackRuntime;
+import io.streamspace.agent.domain.compose.ComposeModel;
+import io.streamspace.agent.domain.compose.ComposeModel.NetworkSpec;
+import io.streamspace.agent.domain.compose.ComposeModel.VolumeSpec;
+import io.streamspace.agent.domain.compose.ConfigHash;
+import io.streamspace.agent.domain.compose.ServiceSpec;
+import io.streamspace.agent.domain.compose.ServiceSpec.Condition;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native Compose engine: {@link StackRuntime} on the Docker API through docker-java, no Compose CLI needed.
+ *
+ * <p>Objects are labelled and named as Compose does it ({@code {project}_{network}}, {@code {project}_{volume}},
+ * {@code {project}-{service}-{n}}; labels in {@link ComposeLabels}), and found again by their labels, so
+ * {@code docker compose} / {@code docker-compose} list and take down stacks this engine brought up, and this engine
+ * those they brought up. Services run one container each ({@code -1}).
+ *
+ * <p>Idempotent {@code up}: a service's container carries the {@link ConfigHash} of the service; the same hash
+ * means the container is left alone (started when stopped), another hash means it is replaced.
+ */
+public final class DockerStackRuntime implements StackRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
+    private static final Duration POLL = Duration.ofMillis(200);
+    /** Compose's default stop timeout. */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+
+    /** How images are pulled; {@link #DIRECT} uses docker-java without registry credentials. */
+    @FunctionalInterface
+    public interface ImagePull {
+        void pull(String image) throws InterruptedException;
+    }
+
+    private final DockerClients clients;
+    private final DockerClient docker;
+    private final ImagePull imagePull;
+    private final Duration dependencyTimeout;
+    private final int stopGraceSeconds;
+
+    /**
+     * @param imagePull         null to pull directly with docker-java (no credentials); bootstrap passes the
+     *                          session runtime's credential-aware pull
+     * @param dependencyTimeout how long {@code up} waits for a {@code depends_on} condition
+     * @param stopGrace         SIGTERM to SIGKILL when stopping, recreating or removing containers
+     */
+    public DockerStackRuntime(DockerClients clients, ImagePull imagePull, Duration dependencyTimeout,
+                              Duration stopGrace) {
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.docker = clients.requests();
+        this.imagePull = imagePull == null ? this::pullDirect : imagePull;
+        this.dependencyTimeout = Objects.requireNonNull(dependencyTimeout, "dependencyTimeout");
+        this.stopGraceSeconds = (int) Math.max(0, stopGrace.toSeconds());
+    }
+
+    public DockerStackRuntime(DockerClients clients) {
+        this(clients, null, Duration.ofMinutes(2), DEFAULT_STOP_GRACE);
+    }
+
+    // --- up ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public UpResult up(ComposeModel model, ProjectContext context) throws InterruptedException {
+        String project = context.project();
+        Set<String> usedNetworks = new LinkedHashSet<>();
+        Set<String> usedVolumes = new LinkedHashSet<>();
+        model.services().values().forEach(s -> {
+            usedNetworks.addAll(s.networks().keySet());
+            s.volumes().stream().filter(m -> "volume".equals(m.type()) && m.source() != null)
+                    .forEach(m -> usedVolumes.add(m.source()));
+        });
+        for (String key : usedNetworks) {
+            ensureNetwork(project, model.networks().get(key));
+        }
+        for (String key : usedVolumes) {
+            ensureVolume(project, model.volumes().get(key));
+        }
+        List<String> created = new ArrayList<>();
+        List<String> recreated = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        List<String> started = new ArrayList<>();
+        for (String key : model.startOrder()) {
+            ServiceSpec service = model.services().get(key);
+            for (Map.Entry<String, Condition> dep : service.dependsOn().entrySet()) {
+                awaitCondition(project, key, dep.getKey(), dep.getValue());
+            }
+            String hash = ConfigHash.of(service);
+            List<Container> existing = serviceContainers(project, key);
+            Container keep = existing.stream()
+                    .filter(c -> hash.equals(label(c, CONFIG_HASH)) && "1".equals(label(c, NUMBER)))
+                    .findFirst().orElse(null);
+            for (Container c : existing) {
+                if (c != keep) {
+                    LOG.info("Stack {}: removing container {} of service {} (configuration changed)", project,
+                            nameOf(c), key);
+                    removeContainer(c.getId(), nameOf(c), false);
+                }
+            }
+            if (keep != null) {
+                if ("running".equals(keep.getState())) {
+                    unchanged.add(key);
+                } else {
+                    call("start container " + nameOf(keep), () -> docker.startContainerCmd(keep.getId()).exec());
+                    started.add(key);
+                }
+                continue;
+            }
+            createAndStart(project, model, service, hash, context);
+            (existing.isEmpty() ? created : recreated).add(key);
+        }
+        LOG.info("Stack {} is up: created {}, recreated {}, unchanged {}, started {}", project, created, recreated,
+                unchanged, started);
+        return new UpResult(project, created, recreated, unchanged, started);
+    }
+
+    private void ensureNetwork(String project, NetworkSpec spec) {
+        String name = spec.engineName(project);
+        List<Network> same = call("look up network " + name, () -> docker.listNetworksCmd().withNameFilter(name).exec())
+                .stream().filter(n -> name.equals(n.getName())).toList();
+        if (spec.external()) {
+            if (same.isEmpty()) {
+                throw new RuntimeOperationException("network " + name + " is declared external but does not exist;"
+                        + " create it first");
+            }
+            return;
+        }
+        if (!same.isEmpty()) {
+            Map<String, String> labels = same.get(0).getLabels() == null ? Map.of() : same.get(0).getLabels();
+            if (!project.equals(labels.get(PROJECT))) {
+                throw new RuntimeOperationException("network " + name + " exists but does not belong to project "
+                        + project + " (its labels: " + labels + "); declare it external or remove it");
+            }
+            return;
+        }
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.put(PROJECT, project);
+        labels.put(NETWORK, spec.key());
+        labels.put(VERSION, VERSION_VALUE);
+        call("create network " + name, () -> docker.createNetworkCmd().withName(name)
+                .withDriver(spec.driver() == null ? "bridge" : spec.driver()).withLabels(labels)
+                .withCheckDuplicate(true).withAttachable(true).exec());
+        LOG.info("Stack {}: created network {}", project, name);
+    }
+
+    private void ensureVolume(String project, VolumeSpec spec) {
+        String name = spec.engineName(project);
+        InspectVolumeResponse existing = inspectVolume(name);
+        if (spec.external()) {
+            if (existing == null) {
+                throw new RuntimeOperationException("volume " + name + " is declared external but does not exist;"
+                        + " create it first");
+            }
+            return;
+        }
+        if (existing != null) {
+            Map<String, String> labels = existing.getLabels() == null ? Map.of() : existing.getLabels();
+            if (!project.equals(labels.get(PROJECT))) {
+                throw new RuntimeOperationException("volume " + name + " exists but does not belong to project "
+                        + project + " (its labels: " + labels + "); declare it external or remove it");
+            }
+            return;
+        }
+        Map<String, String> labels = new HashMap<>(spec.labels());
+        labels.put(PROJECT, project);
+        labels.put(VOLUME, spec.key());
+        labels.put(VERSION, VERSION_VALUE);
+        call("create volume " + name, () -> docker.createVolumeCmd().withName(name)
+                .withDriver(spec.driver() == null ? "local" : spec.driver()).withLabels(labels).exec());
+        LOG.info("Stack {}: created volume {}", project, name);
+    }
+
+    private InspectVolumeResponse inspectVolume(String name) {
+        try {
+            return docker.inspectVolumeCmd(name).exec();
+        } catch (NotFoundException e) {
+            return null;
+        } catch (RuntimeException e) {
+            throw translate("inspect volume " + name, e);
+        }
+    }
+
+    private void createAndStart(String project, ComposeModel model, ServiceSpec s, String hash, ProjectContext context)
+            throws InterruptedException {
+        String name = s.containerName() != null ? s.containerName() : project + "-" + s.key() + "-1";
+        ensureImage(s.image());
+        Map<String, String> labels = new HashMap<>(s.labels());
+        labels.put(PROJECT, project);
+        labels.put(SERVICE, s.key());
+        labels.put(NUMBER, "1");
+        labels.put(ONEOFF, "False");
+        labels.put(CONFIG_HASH, hash);
+        labels.put(VERSION, VERSION_VALUE);
+        if (context.workingDir() != null) {
+            labels.put(WORKING_DIR, context.workingDir());
+        }
+        if (!context.configFiles().isEmpty()) {
+            labels.put(CONFIG_FILES, String.join(",", context.configFiles()));
+        }
+        List<String> networkKeys = new ArrayList<>(s.networks().keySet());
+        String firstNetwork = model.networks().get(networkKeys.get(0)).engineName(project);
+
+        HostConfig host = HostConfig.newHostConfig().withNetworkMode(firstNetwork);
+        Ports bindings = new Ports();
+        List<ExposedPort> exposed = new ArrayList<>();
+        for (ServiceSpec.Port p : s.ports()) {
+            ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+            exposed.add(port);
+            bindings.bind(port, new Ports.Binding(p.hostIp(), p.hostPort() == null ? null : String.valueOf(p.hostPort())));
+        }
+        host.withPortBindings(bindings);
+        List<Mount> mounts = new ArrayList<>();
+        for (ServiceSpec.Mount m : s.volumes()) {
+            Mount mount = new Mount().withTarget(m.target()).withReadOnly(m.readOnly());
+            if ("bind".equals(m.type())) {
+                mount.withType(MountType.BIND).withSource(bindSource(m.source(), context, s.key()));
+            } else {
+                mount.withType(MountType.VOLUME);
+                if (m.source() != null) {
+                    mount.withSource(model.volumes().get(m.source()).engineName(project));
+                }
+            }
+            mounts.add(mount);
+        }
+        host.withMounts(mounts);
+        if (s.restart() != null) {
+            host.withRestartPolicy(RestartPolicy.parse(s.restart()));
+        }
+        if (s.memoryLimit() != null) {
+            host.withMemory(s.memoryLimit());
+        }
+        if (s.nanoCpus() != null) {
+            host.withNanoCPUs(s.nanoCpus());
+        }
+        if (!s.capAdd().isEmpty()) {
+            host.withCapAdd(capabilities(s.capAdd(), s.key() + ".cap_add"));
+        }
+        if (!s.capDrop().isEmpty()) {
+            host.withCapDrop(capabilities(s.capDrop(), s.key() + ".cap_drop"));
+        }
+        if (s.readOnly()) {
+            host.withReadonlyRootfs(true);
+        }
+        if (!s.securityOpt().isEmpty()) {
+            host.withSecurityOpts(s.securityOpt());
+        }
+        List<String> env = s.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        CreateContainerCmd cmd = docker.createContainerCmd(s.image()).withName(name).withLabels(labels).withEnv(env)
+                .withExposedPorts(exposed).withHostConfig(host)
+                .withAliases(aliases(s, networkKeys.get(0)));
+        if (s.command() != null) {
+            cmd.withCmd(s.command());
+        }
+        if (s.entrypoint() != null) {
+            cmd.withEntrypoint(s.entrypoint());
+        }
+        if (s.user() != null) {
+            cmd.withUser(s.user());
+        }
+        if (s.workingDir() != null) {
+            cmd.withWorkingDir(s.workingDir());
+        }
+        if (s.hostname() != null) {
+            cmd.withHostName(s.hostname());
+        }
+        if (s.healthcheck() != null) {
+            ServiceSpec.Healthcheck h = s.healthcheck();
+            HealthCheck check = new HealthCheck().withTest(h.test());
+            if (h.interval() != null) {
+                check.withInterval(h.interval().toNanos());
+            }
+            if (h.timeout() != null) {
+                check.withTimeout(h.timeout().toNanos());
+            }
+            if (h.retries() != null) {
+                check.withRetries(h.retries());
+            }
+            if (h.startPeriod() != null) {
+                check.withStartPeriod(h.startPeriod().toNanos());
+            }
+            cmd.withHealthcheck(check);
+        }
+        String id = call("create container " + name + " for service " + s.key(), cmd::exec).getId();
+        try {
+            for (String key : networkKeys.subList(1, networkKeys.size())) {
+                String network = model.networks().get(key).engineName(project);
+                call("connect " + name + " to network " + network, () -> docker.connectToNetworkCmd()
+                        .withContainerId(id).withNetworkId(network)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(aliases(s, key))).exec());
+            }
+            call("start container " + name, () -> docker.startContainerCmd(id).exec());
+        } catch (RuntimeOperationException e) {
+            removeQuietly(id);
+            throw e;
+        }
+        LOG.info("Stack {}: started container {} for service {}", project, name, s.key());
+    }
+
+    private static List<String> aliases(ServiceSpec s, String networkKey) {
+        List<String> aliases = new ArrayList<>();
+        aliases.add(s.key());
+        aliases.addAll(s.networks().getOrDefault(networkKey, List.of()));
+        return aliases;
+    }
+
+    private static String bindSource(String source, ProjectContext context, String service) {
+        if (source.startsWith("/")) {
+            return source;
+        }
+        if (source.startsWith("~")) {
+            return Path.of(System.getProperty("user.home") + source.substring(1)).normalize().toString();
+        }
+        if (context.workingDir() == null) {
+            throw new RuntimeOperationException("service " + service + " binds the relative path " + source
+                    + ", but this stack has no project directory; use an absolute path or a named volume");
+        }
+        return Path.of(context.workingDir()).resolve(source).normalize().toAbsolutePath().toString();
+    }
+
+    private static Capability[] capabilities(List<String> names, String path) {
+        List<Capability> caps = new ArrayList<>();
+        for (String name : names) {
+            String bare = name.startsWith("CAP_") ? name.substring(4) : name;
+            try {
+                caps.add(Capability.valueOf(bare));
+            } catch (IllegalArgumentException e) {
+                throw new RuntimeOperationException("services." + path + ": unknown capability " + name);
+            }
+        }
+        return caps.toArray(Capability[]::new);
+    }
+
+    private void ensureImage(String image) throws InterruptedException {
+        try {
+            docker.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            LOG.info("Image {} is not present; pulling it", image);
+            imagePull.pull(image);
+        } catch (RuntimeException e) {
+            throw translate("inspect image " + image, e);
+        }
+    }
+
+    /** Waits until {@code dependency} satisfies {@code condition}, up to the dependency timeout. */
+    private void awaitCondition(String project, String service, String dependency, Condition condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + dependencyTimeout.toNanos();
+        String what = "service " + service + " depends on " + dependency + " (" + condition.composeName() + ")";
+        while (true) {
+            List<Container> containers = serviceContainers(project, dependency);
+            if (containers.isEmpty()) {
+                throw new RuntimeOperationException(what + ", which has no container");
+            }
+            InspectContainerResponse.ContainerState state =
+                    call("inspect " + nameOf(containers.get(0)), () -> docker.inspectContainerCmd(
+                            containers.get(0).getId()).exec()).getState();
+            String status = state.getStatus();
+            switch (condition) {
+                case SERVICE_STARTED -> {
+                    return; // started in dependency order just before
+                }
+                case SERVICE_HEALTHY -> {
+                    if (state.getHealth() == null) {
+                        throw new RuntimeOperationException(what + ", which has no healthcheck");
+                    }
+                    String health = state.getHealth().getStatus();
+                    if ("healthy".equals(health)) {
+                        return;
+                    }
+                    if ("unhealthy".equals(health)) {
+                        throw new RuntimeOperationException(what + ", which is unhealthy");
+                    }
+                    if (!"running".equals(status)) {
+                        throw new RuntimeOperationException(what + ", which is " + status + " (exit code "
+                                + state.getExitCodeLong() + ")");
+                    }
+                }
+                case SERVICE_COMPLETED_SUCCESSFULLY -> {
+                    if ("exited".equals(status) || "dead".equals(status)) {
+                        Long code = state.getExitCodeLong();
+                        if (code != null && code == 0) {
+                            return;
+                        }
+                        throw new RuntimeOperationException(what + ", which exited with code " + code);
+                    }
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new RuntimeOperationException(what + ": not met within " + dependencyTimeout.toSeconds()
+                        + " s (state " + status + (state.getHealth() == null ? "" : ", health "
+                        + state.getHealth().getStatus()) + ")");
+            }
+            TimeUnit.NANOSECONDS.sleep(POLL.toNanos()); // polling the engine's state; there is no push for health
+        }
+    }
+
+    // --- down, ps, logs, stop/start/restart, pull -------------------------------------------------------------
+
+    @Override
+    public DownResult down(String project, boolean removeVolumes) {
+        List<String> containers = new ArrayList<>();
+        for (Container c : projectContainers(project, true)) {
+            if (removeContainer(c.getId(), nameOf(c), removeVolumes)) {
+                containers.add(nameOf(c));
+            }
+        }
+        List<String> networks = new ArrayList<>();
+        for (Network n : call("list networks of " + project,
+                () -> docker.listNetworksCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec())) {
+            try {
+                call("remove network " + n.getName(), () -> docker.removeNetworkCmd(n.getId()).exec());
+                networks.add(n.getName());
+            } catch (RuntimeOperationException e) {
+                if (!(e.getCause() instanceof NotFoundException)) {
+                    throw e;
+                }
+            }
+        }
+        List<String> volumes = new ArrayList<>();
+        if (removeVolumes) {
+            var listed = call("list volumes of " + project,
+                    () -> docker.listVolumesCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec());
+            for (InspectVolumeResponse v : listed.getVolumes() == null ? List.<InspectVolumeResponse>of()
+                    : listed.getVolumes()) {
+                try {
+                    call("remove volume " + v.getName(), () -> docker.removeVolumeCmd(v.getName()).exec());
+                    volumes.add(v.getName());
+                } catch (RuntimeOperationException e) {
+                    if (!(e.getCause() instanceof NotFoundException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        LOG.info("Stack {} is down: removed containers {}, networks {}, volumes {}", project, containers, networks,
+                volumes);
+        return new DownResult(project, containers, networks, volumes);
+    }
+
+    @Override
+    public List<StackContainer> ps(String project) {
+        List<StackContainer> out = new ArrayList<>();
+        for (Container c : projectContainers(project, false)) {
+            InspectContainerResponse inspected;
+            try {
+                inspected = docker.inspectContainerCmd(c.getId()).exec();
+            } catch (NotFoundException e) {
+                continue; // removed meanwhile
+            } catch (RuntimeException e) {
+                throw translate("inspect container " + nameOf(c), e);
+            }
+            var state = inspected.getState();
+            out.add(new StackContainer(c.getId(), nameOf(c), label(c, SERVICE), number(c), c.getImage(),
+                    state.getStatus(), state.getHealth() == null ? null : state.getHealth().getStatus(),
+                    state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(),
+                    label(c, CONFIG_HASH)));
+        }
+        out.sort(Comparator.comparing(StackContainer::service, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparingInt(StackContainer::number));
+        return out;
+    }
+
+    @Override
+    public String logs(String project, String service, int tail) throws InterruptedException {
+        StringBuilder text = new StringBuilder();
+        for (Container c : serviceContainers(project, service)) {
+            ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (text) {
+                        text.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            };
+            try {
+                clients.streams().logContainerCmd(c.getId()).withStdOut(true).withStdErr(true)
+                        .withTail(tail <= 0 ? Integer.MAX_VALUE : tail).exec(callback);
+                callback.awaitCompletion(1, TimeUnit.MINUTES);
+            } catch (RuntimeException e) {
+                throw translate("read logs of " + nameOf(c), e);
+            }
+        }
+        return text.toString();
+    }
+
+    @Override
+    public List<String> restart(String project, List<String> services) {
+        return eachContainer(project, services, "restart", c ->
+                docker.restartContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
+    }
+
+    @Override
+    public List<String> stop(String project, List<String> services) {
+        return eachContainer(project, services, "stop", c ->
+                docker.stopContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
+    }
+
+    @Override
+    public List<String> start(String project, List<String> services) {
+        return eachContainer(project, services, "start", c -> docker.startContainerCmd(c.getId()).exec());
+    }
+
+    @Override
+    public List<String> pull(ComposeModel model) throws InterruptedException {
+        Set<String> images = new LinkedHashSet<>();
+        model.services().values().forEach(s -> images.add(s.image()));
+        for (String image : images) {
+            imagePull.pull(image);
+        }
+        return List.copyOf(images);
+    }
+
+    private void pullDirect(String image) throws InterruptedException {
+        int slash = image.lastIndexOf('/');
+        int at = image.indexOf('@');
+        int colon = image.lastIndexOf(':');
+        String repository = image;
+        String tag = "latest";
+        if (at >= 0) {
+            repository = image.substring(0, at);
+            tag = image.substring(at + 1);
+        } else if (colon > slash) {
+            repository = image.substring(0, colon);
+            tag = image.substring(colon + 1);
+        }
+        try {
+            clients.streams().pullImageCmd(repository).withTag(tag)
+                    .exec(new ResultCallback.Adapter<>()).awaitCompletion(); // no timeout: slow is not failed
+        } catch (RuntimeException e) {
+            throw translate("pull image " + image, e);
+        }
+    }
+
+    private interface ContainerAction {
+        void run(Container container);
+    }
+
+    private List<String> eachContainer(String project, List<String> services, String verb, ContainerAction action) {
+        List<String> done = new ArrayList<>();
+        for (Container c : projectContainers(project, false)) {
+            if (services.isEmpty() || services.contains(label(c, SERVICE))) {
+                try {
+                    call(verb + " container " + nameOf(c), () -> {
+                        action.run(c);
+                        return null;
+                    });
+                } catch (RuntimeOperationException e) {
+                    if (!(e.getCause() instanceof NotModifiedException)) { // already stopped / already running
+                        throw e;
+                    }
+                }
+                done.add(nameOf(c));
+            }
+        }
+        return done;
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------
+
+    /** The project's containers, running or not; one-off ones ({@code docker compose run}) only when asked. */
+    private List<Container> projectContainers(String project, boolean includeOneOff) {
+        Map<String, String> filter = new LinkedHashMap<>();
+        filter.put(PROJECT, project);
+        if (!includeOneOff) {
+            filter.put(ONEOFF, "False");
+        }
+        return call("list containers of " + project,
+                () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
+    }
+
+    private List<Container> serviceContainers(String project, String service) {
+        return call("list containers of " + project + "/" + service, () -> docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(PROJECT, project, SERVICE, service, ONEOFF, "False")).exec());
+    }
+
+    private boolean removeContainer(String id, String name, boolean removeVolumes) {
+        try {
+            docker.stopContainerCmd(id).withTimeout(stopGraceSeconds).exec();
+        } catch (NotModifiedException | NotFoundException ignored) {
+            // already stopped or gone
+        } catch (RuntimeException e) {
+            throw translate("stop container " + name, e);
+        }
+        try {
+            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(removeVolumes).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw translate("remove container " + name, e);
+        }
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).exec();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the half-created container {}: {}", id, e.getMessage());
+        }
+    }
+
+    private static String label(Container c, String key) {
+        return c.getLabels() == null ? null : c.getLabels().get(key);
+    }
+
+    private static int number(Container c) {
+        try {
+            return Integer.parseInt(Objects.requireNonNullElse(label(c, NUMBER), "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String nameOf(Container c) {
+        String[] names = c.getNames();
+        return names == null || names.length == 0 ? c.getId() : names[0].startsWith("/") ? names[0].substring(1) : names[0];
+    }
+
+    private <T> T call(String action, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (RuntimeOperationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(action, e);
+        }
+    }
+
+    private void call(String action, Runnable request) {
+        call(action, () -> {
+            request.run();
+            return null;
+        });
+    }
+
+    private RuntimeOperationException translate(String action, RuntimeException e) {
+        if (e instanceof RuntimeOperationException already) {
+            return already;
+        }
+        String reason = e instanceof DockerException engine ? engineMessage(engine) + " (HTTP " + engine.getHttpStatus()
+                + ")" : String.valueOf(e.getMessage());
+        return new RuntimeOperationException("Docker engine at " + clients.dockerHost() + " could not " + action + ": "
+                + reason, e);
+    }
+
+    private static String engineMessage(DockerException e) {
+        String message = String.valueOf(e.getMessage());
+        int i = message.indexOf("\"message\":\"");
+        if (i >= 0) {
+            int end = message.indexOf('"', i + 11);
+            return end > 0 ? message.substring(i + 11, end) : message.substring(i + 11);
+        }
+        return message.replaceFirst("^Status \\d+:\\s*", "").strip();
+    }
+
+}
