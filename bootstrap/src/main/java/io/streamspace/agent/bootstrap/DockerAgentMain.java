@@ -81,6 +81,7 @@ public final class DockerAgentMain {
                         + AgentVersion.current() + "; run the session agent with 'docker-agent run'");
                 yield EXIT_NOT_AVAILABLE;
             }
+            case CommandLineSpec.STACK -> new StackCommandLine(env, out, err).run(sub);
             case CommandLineSpec.DEV -> new DevMode(env, out, err).run(flags(sub), option(sub, CommandLineSpec.DEV_PORT_FLAG));
             default -> runAgent(sub);
         };

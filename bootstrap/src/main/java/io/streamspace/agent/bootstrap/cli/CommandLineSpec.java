@@ -18,7 +18,8 @@ public final class CommandLineSpec {
     public static final String COMPOSE_AGENT = "compose-agent";
     public static final String DEV = "dev";
     public static final String VERSION = "version";
-    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION);
+    public static final String STACK = "stack";
+    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK);
 
     public static final String CONFIG_FLAG = "--config";
     public static final String CONFIG_ENV = "CONFIG_FILE";
@@ -62,10 +63,44 @@ public final class CommandLineSpec {
         addSettings(dev, true);
         commandLine.addSubcommand(DEV, new CommandLine(dev));
 
+        commandLine.addSubcommand(STACK, stackCommand());
+
         CommandSpec version = CommandSpec.create().name(VERSION);
         version.usageMessage().description("Print the version and exit.");
         commandLine.addSubcommand(VERSION, new CommandLine(version));
         return commandLine;
+    }
+
+    /** {@code stack up -f FILE -p NAME}, {@code stack down -p NAME [-v]}, {@code stack ps -p NAME}. */
+    private static CommandLine stackCommand() {
+        CommandSpec stack = CommandSpec.create().name(STACK).mixinStandardHelpOptions(true);
+        stack.usageMessage().description("Compose stacks on the local Docker engine with the native engine"
+                + " (the docker-compose CLI sees the same stacks).");
+        CommandLine line = new CommandLine(stack);
+        for (String action : List.of("up", "down", "ps")) {
+            CommandSpec spec = CommandSpec.create().name(action).mixinStandardHelpOptions(true);
+            spec.usageMessage().description(switch (action) {
+                case "up" -> "Create or update a stack (unchanged services are left alone).";
+                case "down" -> "Remove a stack's containers and networks (and volumes with -v).";
+                default -> "List a stack's containers.";
+            });
+            spec.addOption(OptionSpec.builder("-p", "--project-name").paramLabel("NAME").type(String.class)
+                    .description("Project name" + ("up".equals(action) ? " (default: the file's name)." : "."))
+                    .build());
+            if ("up".equals(action)) {
+                spec.addOption(OptionSpec.builder("-f", "--file").paramLabel("FILE").type(String.class)
+                        .description("Compose file (default compose.yml); .env beside it is read.").build());
+            }
+            if ("down".equals(action)) {
+                spec.addOption(OptionSpec.builder("-v", "--volumes").arity("0").type(boolean.class)
+                        .description("Also remove the stack's named volumes.").build());
+            }
+            spec.addOption(OptionSpec.builder("--docker-host").paramLabel("URI").type(String.class)
+                    .description("Docker daemon socket. Env: DOCKER_HOST. Default: unix:///var/run/docker.sock.")
+                    .build());
+            line.addSubcommand(action, new CommandLine(spec));
+        }
+        return line;
     }
 
     private static void addSettings(CommandSpec spec, boolean devMode) {
