@@ -82,8 +82,37 @@ public final class CommandRouter implements HandleControlPlaneCommand {
         return executor instanceof CommandScheduler s ? s : (command, work) -> executor.execute(work);
     }
 
+    private volatile String refusingWith;
+
+    /**
+     * From now on every command is acknowledged and failed with {@code reason} (a graceful shutdown: in-flight
+     * commands finish, new ones go to the next leader or process).
+     */
+    public void refuseNewCommands(String reason) {
+        Objects.requireNonNull(reason);
+        // waits for a command being admitted right now, so everything acknowledged is already scheduled
+        admission.lock();
+        try {
+            this.refusingWith = reason;
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    /** Held from a command's ack until its work is scheduled. */
+    private final java.util.concurrent.locks.ReentrantLock admission = new java.util.concurrent.locks.ReentrantLock();
+
     @Override
     public void handle(InboundMessage.Command command) {
+        admission.lock();
+        try {
+            admit(command);
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    private void admit(InboundMessage.Command command) {
         String commandId = command.commandId();
         if (commandId == null || commandId.isBlank() || commandId.length() > 255) {
             // Without a usable id there is nothing the control plane could match an answer to.
@@ -100,6 +129,14 @@ public final class CommandRouter implements HandleControlPlaneCommand {
                 LOG.log(Level.ERROR, "Could not record command " + commandId + " in the command journal (it will"
                         + " not be answered if the agent dies before it finishes)", e);
             }
+        }
+        String refusal = refusingWith;
+        if (refusal != null) {
+            messages.send(new OutboundMessage.Ack(commandId));
+            LOG.log(Level.WARNING, "Command {0} ({1}) refused: {2}", commandId, command.action(), refusal);
+            messages.send(new OutboundMessage.Failed(commandId, refusal));
+            finished(command.action(), CommandOutcome.FAILURE);
+            return;
         }
         messages.send(new OutboundMessage.Ack(commandId));
         if (handler == null) {

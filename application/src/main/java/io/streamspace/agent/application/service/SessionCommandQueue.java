@@ -26,6 +26,8 @@ public final class SessionCommandQueue implements CommandScheduler, Executor {
     private final Executor workers;
     private final Semaphore startPermits;
     private final Map<String, ArrayDeque<Runnable>> lanes = new HashMap<>();
+    /** Tasks accepted and not finished yet, for a graceful shutdown. */
+    private int inFlight;
 
     /**
      * @param workers runs the lanes; blocking Docker calls, so one virtual thread per task is the intended choice
@@ -40,18 +42,23 @@ public final class SessionCommandQueue implements CommandScheduler, Executor {
 
     @Override
     public void schedule(InboundMessage.Command command, Runnable work) {
+        work = counted(work);
         Object raw = command.payload() == null ? null : command.payload().get("sessionId");
         String sessionId = raw instanceof String s && SessionId.isValid(s) ? s : null;
         boolean start = STARTS.contains(command.action());
         if (sessionId == null) {
             workers.execute(start ? bounded(work) : work);
         } else {
-            submit(sessionId, start, work);
+            enqueue(sessionId, start, work);
         }
     }
 
     /** Queues work for a session behind everything already queued for it (also for the agent's own timers). */
     public void submit(String sessionId, boolean start, Runnable work) {
+        enqueue(sessionId, start, counted(work));
+    }
+
+    private void enqueue(String sessionId, boolean start, Runnable work) {
         Runnable task = start ? bounded(work) : work;
         boolean first;
         synchronized (lanes) {
@@ -66,7 +73,49 @@ public final class SessionCommandQueue implements CommandScheduler, Executor {
 
     @Override
     public void execute(Runnable work) {
-        workers.execute(work);
+        workers.execute(counted(work));
+    }
+
+    /**
+     * Waits until every accepted task has finished, at most {@code timeout}.
+     *
+     * @return whether the queue is idle
+     */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lanes) {
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(lanes, left);
+            }
+            return true;
+        }
+    }
+
+    /** Tasks accepted and not finished yet. */
+    public int inFlight() {
+        synchronized (lanes) {
+            return inFlight;
+        }
+    }
+
+    private Runnable counted(Runnable work) {
+        synchronized (lanes) {
+            inFlight++;
+        }
+        return () -> {
+            try {
+                work.run();
+            } finally {
+                synchronized (lanes) {
+                    inFlight--;
+                    lanes.notifyAll();
+                }
+            }
+        };
     }
 
     /** How many tasks of this session are queued or running. */

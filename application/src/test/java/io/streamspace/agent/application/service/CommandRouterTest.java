@@ -126,4 +126,30 @@ class CommandRouterTest {
         router.handle(new InboundMessage.Command("c2", "nope", Map.of()));
         assertThat(sent).extracting(OutboundMessage::type).containsExactly("ack", "complete", "ack", "failed");
     }
+
+    @Test
+    void afterRefuseNewCommandsEveryCommandIsAcknowledgedAndFailedWithTheReason() {
+        CommandRouter router = new CommandRouter(Map.of("start_session", (c, o) -> Map.of()), messages, Runnable::run);
+        router.refuseNewCommands("the agent is shutting down; send the command again");
+        router.handle(new InboundMessage.Command("cmd-late", "start_session", Map.of()));
+        assertThat(sent).containsExactly(new OutboundMessage.Ack("cmd-late"),
+                new OutboundMessage.Failed("cmd-late", "the agent is shutting down; send the command again"));
+    }
+
+    @Test
+    void theQueueReportsWhenItsWorkIsDone() throws Exception {
+        SessionCommandQueue queue = new SessionCommandQueue(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), 2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        queue.submit("s1", true, () -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(queue.awaitIdle(java.time.Duration.ofMillis(50))).isFalse();
+        release.countDown();
+        assertThat(queue.awaitIdle(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(queue.inFlight()).isZero();
+    }
 }

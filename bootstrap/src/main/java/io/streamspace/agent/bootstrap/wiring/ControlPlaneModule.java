@@ -60,10 +60,13 @@ public abstract class ControlPlaneModule {
     @Multibinds
     abstract Map<String, CommandHandler> commandHandlers();
 
+    @Binds
+    abstract HandleControlPlaneCommand commands(CommandRouter router);
+
     /** Acks at once; the per-session queue decides when each command's work runs. */
     @Provides
     @Singleton
-    static HandleControlPlaneCommand commands(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
+    static CommandRouter router(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                                               SessionCommandQueue queue, CommandJournal journal,
                                               CommandOutcomeListener outcomes) {
         return CommandRouter.scheduledBy(handlers, messages, queue, journal, outcomes);

@@ -8,6 +8,9 @@ import io.streamspace.agent.application.port.in.LeadAgent;
 import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.application.service.secret.TokenRefresher;
+import io.streamspace.agent.application.service.CommandRouter;
+import io.streamspace.agent.application.service.SessionCommandQueue;
+import io.streamspace.agent.domain.session.GoDuration;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import java.util.Locale;
@@ -35,13 +38,20 @@ public final class SessionAgent {
     private final DockerClients docker;
     private final StatusApi statusApi;
     private final TokenRefresher tokens;
+    private final CommandRouter router;
+    private final SessionCommandQueue queue;
+    /** Below Docker's default 10 s stop timeout, so the lock is released before a SIGKILL. */
+    private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(7);
     private final CountDownLatch finished = new CountDownLatch(1);
 
     @Inject
     public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, Provider<LeadAgent> election,
                         Provider<LeaderLock> lock, LeadershipActivities leadership, StreamSpaceGateway gateway,
-                        FileOutbox outbox, DockerClients docker, StatusApi statusApi, TokenRefresher tokens) {
+                        FileOutbox outbox, DockerClients docker, StatusApi statusApi, TokenRefresher tokens,
+                        CommandRouter router, SessionCommandQueue queue) {
         this.tokens = tokens;
+        this.router = router;
+        this.queue = queue;
         this.config = config;
         this.controlPlane = controlPlane;
         this.election = election;
@@ -93,10 +103,34 @@ public final class SessionAgent {
     }
 
     /**
+     * Refuses new commands (acknowledged and failed, so the control plane can send them again) and lets the
+     * commands in flight finish while the link is still up, for at most the shutdown grace; what is still running
+     * then is answered by the next process from the command journal.
+     */
+    private void drainCommands() {
+        router.refuseNewCommands("the agent is shutting down; send the command again");
+        int running = queue.inFlight();
+        if (running == 0) {
+            return;
+        }
+        LOG.info("Finishing {} command(s) in flight before stopping (at most {})", running,
+                GoDuration.format(SHUTDOWN_GRACE));
+        try {
+            if (!queue.awaitIdle(SHUTDOWN_GRACE)) {
+                LOG.warn("{} command(s) still running after {}; the next agent process answers them from its"
+                        + " command journal", queue.inFlight(), GoDuration.format(SHUTDOWN_GRACE));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Graceful stop, e.g. from SIGTERM: a leader closes the link and releases its lock at once, so a standby
      * takes over within one retry period; waits briefly for {@link #run()} to return.
      */
     public void stop() {
+        drainCommands();
         if (config.enableHa()) {
             election.get().stop();
         } else {
