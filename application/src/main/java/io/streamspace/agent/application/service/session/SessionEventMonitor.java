@@ -92,6 +92,8 @@ public final class SessionEventMonitor implements AutoCloseable {
                         + event.exitCode() + (oom ? " (out of memory)" : "");
                 LOG.log(Level.WARNING, "Session {0}: {1}", id, reason);
                 registry.expect(id, SessionState.FAILED);
+                // a dead container holds no capacity; if Docker restarts it, its running state counts it again
+                registry.release(id);
                 messages.send(SessionSupport.status(id, SessionState.FAILED, reason));
             }
             case "start" -> {

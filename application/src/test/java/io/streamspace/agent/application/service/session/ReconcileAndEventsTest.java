@@ -91,6 +91,16 @@ class ReconcileAndEventsTest {
     }
 
     @Test
+    void aSessionThatDiedOnItsOwnNoLongerHoldsCapacity() throws Exception {
+        monitor.start();
+        f.startRunning("s1");
+        f.registry.hold(new io.streamspace.agent.domain.capacity.Reservation("s1", 1000, 1 << 30));
+        f.runtime.crash("streamspace-s1", 137);
+        assertThat(f.states("s1")).containsExactly("running", "failed");
+        assertThat(f.registry.held()).doesNotContainKey("s1");
+    }
+
+    @Test
     void outOfMemoryIsNamed() throws Exception {
         monitor.start();
         f.startRunning("s1");
