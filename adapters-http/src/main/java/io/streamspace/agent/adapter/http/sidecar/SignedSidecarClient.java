@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls the sidecar's local API: builds the signed envelope, signs it with the current compose-agent token and maps
  * the answer back. A 401 or 403 makes it ask the {@link TokenSource} to refresh and retry once (the token may have
- * been rotated); a 429 makes it wait for the {@code Retry-After} the sidecar gave and retry, up to
+ * been rotated); a 429 makes it wait for the {@code Retry-After} the sidecar gave (at most a second at a time) and retry, up to
  * {@link #RATE_LIMIT_PATIENCE} in all. Every attempt has a fresh request id and timestamp.
  */
 public final class SignedSidecarClient {
@@ -103,7 +103,9 @@ public final class SignedSidecarClient {
                 continue;
             }
             if (status == 429 && clock.instant().isBefore(giveUp)) {
-                long millis = Math.max(50, body.path("retry_after_ms").asLong(1000));
+                // the sidecar's Retry-After, but at least every second: the sidecar's clock is not ours, and a
+                // rate-limited attempt does not count against the rate
+                long millis = Math.clamp(body.path("retry_after_ms").asLong(1000), 50, 1000);
                 LOG.debug("The compose-agent sidecar rate-limited {}; retrying in {} ms", operation.wireName(), millis);
                 LockSupport.parkNanos(Duration.ofMillis(millis).toNanos());
                 if (Thread.interrupted()) {

@@ -62,6 +62,7 @@ public final class SignedSidecarServer implements AutoCloseable {
     private final ObjectMapper json;
     private final Clock clock;
     private final SidecarWatches watches;
+    private final java.util.concurrent.atomic.AtomicLong rateLimited = new java.util.concurrent.atomic.AtomicLong();
 
     private SignedSidecarServer(HttpServer server, SessionRuntime runtime, RequestVerifier verifier,
                                 TokenSource tokens, ObjectMapper json, Clock clock) {
@@ -97,6 +98,11 @@ public final class SignedSidecarServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** How many requests were refused with 429 since the start (diagnostics). */
+    public long rateLimitedSoFar() {
+        return rateLimited.get();
     }
 
     /** Closes every open watch and stops at once. */
@@ -160,6 +166,9 @@ public final class SignedSidecarServer implements AutoCloseable {
             Rejection rejection = verdict.rejection();
             LOG.warn("Sidecar API refused {} from agent '{}' ({}): {} - {}", operation.get().wireName(),
                     request.agentId(), exchange.getRemoteAddress(), rejection.reason(), verdict.detail());
+            if (rejection == Rejection.RATE_LIMITED) {
+                rateLimited.incrementAndGet();
+            }
             return rejected(verdict);
         }
         SidecarEnvelope envelope;
