@@ -135,11 +135,12 @@ class DockerAgentJarIT {
     }
 
     @Test
-    void theComposeAgentRoleSaysItIsNotAvailable() throws Exception {
+    void theComposeAgentRoleRefusesToStartWithoutAllowedAgentsAndToken() throws Exception {
         try (AgentProcess agent = finished(Map.of(), "compose-agent")) {
-            assertThat(agent.exitCode()).isEqualTo(3);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.err.isEmpty());
-            assertThat(agent.err.get(0)).contains("compose-agent role is not available");
+            assertThat(agent.exitCode()).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err.size() >= 2);
+            assertThat(String.join("\n", agent.err)).contains("--allowed-agents (COMPOSE_AGENT_ALLOWED_AGENTS) is"
+                    + " required", "no compose-agent token");
         }
     }
 

@@ -40,7 +40,10 @@ public record AgentConfiguration(
         String logFormat,
         Integer statusPort,
         boolean composeAgentEnabled,
-        ControlPlaneTag controlPlane) {
+        ControlPlaneTag controlPlane,
+        URI composeAgentUrl,
+        String composeAgentToken,
+        Path composeAgentTokenFile) {
 
     /** Whether the status API is served (it is unless {@code --status-port off}). */
     public boolean statusApiEnabled() {
@@ -71,6 +74,9 @@ public record AgentConfiguration(
                 + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
                 + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + ", statusPort=" + (statusPort == null ? "off" : statusPort)
-                + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName() + "]";
+                + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName()
+                + ", composeAgentUrl=" + composeAgentUrl + ", composeAgentToken="
+                + (composeAgentToken == null ? "none" : "****") + ", composeAgentTokenFile=" + composeAgentTokenFile
+                + "]";
     }
 }
