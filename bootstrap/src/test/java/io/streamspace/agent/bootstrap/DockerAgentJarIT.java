@@ -98,17 +98,29 @@ class DockerAgentJarIT {
     @Test
     void helpListsEveryRoleAndEverySeedSettingWithoutSecrets() throws Exception {
         try (AgentProcess top = finished(Map.of("API_KEY", KEY), "--help");
-             AgentProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help")) {
+             AgentProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help");
+             AgentProcess sidecar = finished(Map.of("COMPOSE_AGENT_TOKEN", "hunter3"), "compose-agent", "--help")) {
             assertThat(top.exitCode()).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> top.all().contains("version"));
             assertThat(top.all()).contains("run", "compose-agent", "dev", "version");
             assertThat(run.exitCode()).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> run.all().contains("--volume-driver"));
             for (Setting setting : Setting.values()) {
+                if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
+                    assertThat(run.all()).doesNotContain(setting.flag());
+                    continue;
+                }
                 assertThat(run.all()).contains(setting.flag());
                 setting.environment().forEach(env -> assertThat(run.all()).contains(env));
             }
             assertThat(run.all()).doesNotContain(KEY).doesNotContain("hunter2");
+            assertThat(sidecar.exitCode()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.all().contains("--listen"));
+            for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
+                assertThat(sidecar.all()).contains(setting.flag());
+                setting.environment().forEach(env -> assertThat(sidecar.all()).contains(env));
+            }
+            assertThat(sidecar.all()).doesNotContain("hunter3").doesNotContain("--api-key");
         }
     }
 
