@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,8 +93,16 @@ public final class ComposeAgentRole {
         }
         LoggingSetup.configure(settings.logLevel(), settings.logFormat());
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (Running running = start(settings)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    closed.await(10, TimeUnit.SECONDS); // let the sidecar close before the JVM halts
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown"));
             stopped.await();
             LOG.info("compose-agent stopping");
             return DockerAgentMain.EXIT_OK;
@@ -103,6 +112,8 @@ public final class ComposeAgentRole {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return DockerAgentMain.EXIT_FAILED;
+        } finally {
+            closed.countDown();
         }
     }
 

@@ -157,6 +157,41 @@ class DockerAgentJarIT {
     }
 
     @Test
+    void theComposeAgentRoleServesTheSignedApiAndStopsOnSigterm(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "jar-token");
+        try (AgentProcess sidecar = new AgentProcess(Map.of("COMPOSE_AGENT_TOKEN_FILE", token.toString()),
+                "compose-agent", "--listen", "127.0.0.1:0", "--allowed-agents", "jar-agent,jar-reader=sessions:read")) {
+            String line = sidecar.awaitOut(Pattern.compile("compose-agent serving the signed local API on"));
+            assertThat(line).contains("control_plane=compose_agent");
+            int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+            URI base = URI.create("http://127.0.0.1:" + port);
+            var tokens = (io.streamspace.agent.application.port.out.TokenSource) id -> java.util.Optional.of(
+                    "jar-token");
+            var runtime = new io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime(
+                    new io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient(base, "jar-agent", tokens,
+                            new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+            assertThat(runtime.info().engineVersion()).isNotBlank();
+
+            var reader = new io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime(
+                    new io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient(base, "jar-reader", tokens,
+                            new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.removeVolume("x", Map.of("a", "b")))
+                    .hasMessageContaining("403 operation outside scopes");
+            var stranger = new io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime(
+                    new io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient(base, "stranger", tokens,
+                            new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(stranger::info)
+                    .hasMessageContaining("401 unknown agent id");
+
+            sidecar.process.toHandle().destroy(); // SIGTERM
+            assertThat(sidecar.exitCode()).isEqualTo(143);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.all().contains("compose-agent stopping"));
+        }
+    }
+
+    @Test
     void runRegistersHeartbeatsAndStopsGracefullyOnSigterm() throws Exception {
         try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent("docker-jar-1", KEY).start();
              AgentProcess agent = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
