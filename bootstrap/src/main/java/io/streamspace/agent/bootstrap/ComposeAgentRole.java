@@ -39,12 +39,13 @@ public final class ComposeAgentRole {
     private static final Logger LOG = LoggerFactory.getLogger("ComposeAgent");
 
     /** The role's validated settings. {@link #toString()} hides the token. */
-    public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, String token,
-                           Path tokenFile, String dockerHost, ControlPlaneTag controlPlane, String logLevel,
-                           String logFormat) {
+    public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
+                           String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
+                           String logLevel, String logFormat) {
         @Override
         public String toString() {
-            return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents + ", token="
+            return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
+                    + ", requestsPerMinute=" + requestsPerMinute + ", token="
                     + (token == null ? "none" : "****") + ", tokenFile=" + tokenFile + ", dockerHost=" + dockerHost
                     + ", controlPlane=" + controlPlane.wireName() + "]";
         }
@@ -123,7 +124,8 @@ public final class ComposeAgentRole {
         DockerClients docker = DockerClients.create(settings.dockerHost());
         try {
             SignedSidecarServer server = SignedSidecarServer.start(settings.listen(), DockerSessionRuntime.open(docker),
-                    new RequestVerifier(settings.allowedAgents(), VerifierLimits.DEFAULTS), tokens, new ObjectMapper(),
+                    new RequestVerifier(settings.allowedAgents(),
+                            VerifierLimits.DEFAULTS.withRequestsPerMinute(settings.requestsPerMinute())), tokens, new ObjectMapper(),
                     Clock.systemUTC());
             LOG.info("compose-agent serving the signed local API on {} (control_plane={}, agents {})",
                     server.address(), settings.controlPlane().wireName(), settings.allowedAgents().keySet());
@@ -159,6 +161,16 @@ public final class ComposeAgentRole {
         }
         InetSocketAddress listen = listen(values.get(Setting.LISTEN), problems);
         Map<String, Set<Scope>> agents = allowedAgents(values.get(Setting.ALLOWED_AGENTS), problems);
+        int perMinute = 0;
+        try {
+            perMinute = Integer.parseInt(values.get(Setting.REQUESTS_PER_MINUTE));
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (perMinute < 1) {
+            problems.add(Setting.REQUESTS_PER_MINUTE.displayName() + " must be a whole number of at least 1, got '"
+                    + values.get(Setting.REQUESTS_PER_MINUTE) + "'");
+        }
         String token = values.get(Setting.COMPOSE_AGENT_TOKEN);
         String tokenFile = values.get(Setting.COMPOSE_AGENT_TOKEN_FILE);
         if (token == null && tokenFile == null) {
@@ -176,7 +188,7 @@ public final class ComposeAgentRole {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
-        return new Settings(listen, agents, token, tokenFile == null ? null : Path.of(tokenFile),
+        return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
                 values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
                 values.get(Setting.LOG_FORMAT));
     }

@@ -73,6 +73,9 @@ public enum Setting {
             "compose-agent role: agent ids allowed to call, comma-separated, each optionally with its scopes:"
                     + " agent-1,reader=sessions:read (scopes: sessions:read, sessions:write, stacks:write; default"
                     + " all). Required."),
+    REQUESTS_PER_MINUTE("--requests-per-minute", List.of("COMPOSE_AGENT_REQUESTS_PER_MINUTE"), "120", "N",
+            "compose-agent role: requests per sliding minute each agent id may make (more answer 429 with"
+                    + " Retry-After; the agent's client waits and retries)."),
     CONTROL_PLANE("--control-plane", List.of("CONTROL_PLANE"), "status_panel", "PLANE",
             "The plane this process belongs to, status_panel or compose_agent; every command it executes is"
                     + " counted under it."),
@@ -80,11 +83,12 @@ public enum Setting {
     LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json.");
 
     /** Settings only the compose-agent role has: not offered by run and dev. */
-    public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE_ONLY = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS);
+    public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE_ONLY = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
+            REQUESTS_PER_MINUTE);
 
     /** The settings of the compose-agent role. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
-            COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT);
+            REQUESTS_PER_MINUTE, COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT);
 
     private final String flag;
     private final List<String> environment;

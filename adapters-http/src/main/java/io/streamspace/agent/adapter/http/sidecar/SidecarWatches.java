@@ -60,6 +60,12 @@ final class SidecarWatches {
         return watch.poll(cursor, wait, clock);
     }
 
+    /** Whether a poll is waiting on this watch right now (for tests). */
+    boolean waiting(String id) {
+        Watch watch = watches.get(id);
+        return watch != null && watch.waiting();
+    }
+
     boolean close(String id) {
         Watch watch = id == null ? null : watches.remove(id);
         if (watch == null) {
@@ -132,6 +138,15 @@ final class SidecarWatches {
                 }
                 lastPolled = clock.instant();
                 return new Batch(events, Math.max(cursor, last), missed);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean waiting() {
+            lock.lock();
+            try {
+                return lock.hasWaiters(arrived);
             } finally {
                 lock.unlock();
             }
