@@ -76,11 +76,7 @@ public final class DockerAgentMain {
                 out.println("docker-agent " + AgentVersion.current() + " (Java " + Runtime.version() + ")");
                 yield EXIT_OK;
             }
-            case CommandLineSpec.COMPOSE_AGENT -> {
-                err.println("error: the compose-agent role is not available in docker-agent "
-                        + AgentVersion.current() + "; run the session agent with 'docker-agent run'");
-                yield EXIT_NOT_AVAILABLE;
-            }
+            case CommandLineSpec.COMPOSE_AGENT -> new ComposeAgentRole(env, err).run(flags(sub));
             case CommandLineSpec.STACK -> new StackCommandLine(env, out, err).run(sub);
             case CommandLineSpec.DEV -> new DevMode(env, out, err).run(flags(sub), option(sub, CommandLineSpec.DEV_PORT_FLAG));
             default -> runAgent(sub);

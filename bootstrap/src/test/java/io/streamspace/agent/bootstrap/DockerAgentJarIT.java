@@ -98,17 +98,29 @@ class DockerAgentJarIT {
     @Test
     void helpListsEveryRoleAndEverySeedSettingWithoutSecrets() throws Exception {
         try (AgentProcess top = finished(Map.of("API_KEY", KEY), "--help");
-             AgentProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help")) {
+             AgentProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help");
+             AgentProcess sidecar = finished(Map.of("COMPOSE_AGENT_TOKEN", "hunter3"), "compose-agent", "--help")) {
             assertThat(top.exitCode()).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> top.all().contains("version"));
             assertThat(top.all()).contains("run", "compose-agent", "dev", "version");
             assertThat(run.exitCode()).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> run.all().contains("--volume-driver"));
             for (Setting setting : Setting.values()) {
+                if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
+                    assertThat(run.all()).doesNotContain(setting.flag());
+                    continue;
+                }
                 assertThat(run.all()).contains(setting.flag());
                 setting.environment().forEach(env -> assertThat(run.all()).contains(env));
             }
             assertThat(run.all()).doesNotContain(KEY).doesNotContain("hunter2");
+            assertThat(sidecar.exitCode()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.all().contains("--listen"));
+            for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
+                assertThat(sidecar.all()).contains(setting.flag());
+                setting.environment().forEach(env -> assertThat(sidecar.all()).contains(env));
+            }
+            assertThat(sidecar.all()).doesNotContain("hunter3").doesNotContain("--api-key");
         }
     }
 
@@ -135,11 +147,47 @@ class DockerAgentJarIT {
     }
 
     @Test
-    void theComposeAgentRoleSaysItIsNotAvailable() throws Exception {
+    void theComposeAgentRoleRefusesToStartWithoutAllowedAgentsAndToken() throws Exception {
         try (AgentProcess agent = finished(Map.of(), "compose-agent")) {
-            assertThat(agent.exitCode()).isEqualTo(3);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.err.isEmpty());
-            assertThat(agent.err.get(0)).contains("compose-agent role is not available");
+            assertThat(agent.exitCode()).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err.size() >= 2);
+            assertThat(String.join("\n", agent.err)).contains("--allowed-agents (COMPOSE_AGENT_ALLOWED_AGENTS) is"
+                    + " required", "no compose-agent token");
+        }
+    }
+
+    @Test
+    void theComposeAgentRoleServesTheSignedApiAndStopsOnSigterm(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "jar-token");
+        try (AgentProcess sidecar = new AgentProcess(Map.of("COMPOSE_AGENT_TOKEN_FILE", token.toString()),
+                "compose-agent", "--listen", "127.0.0.1:0", "--allowed-agents", "jar-agent,jar-reader=sessions:read")) {
+            String line = sidecar.awaitOut(Pattern.compile("compose-agent serving the signed local API on"));
+            assertThat(line).contains("control_plane=compose_agent");
+            int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+            URI base = URI.create("http://127.0.0.1:" + port);
+            var tokens = (io.streamspace.agent.application.port.out.TokenSource) id -> java.util.Optional.of(
+                    "jar-token");
+            var runtime = new io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime(
+                    new io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient(base, "jar-agent", tokens,
+                            new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+            assertThat(runtime.info().engineVersion()).isNotBlank();
+
+            var reader = new io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime(
+                    new io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient(base, "jar-reader", tokens,
+                            new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.removeVolume("x", Map.of("a", "b")))
+                    .hasMessageContaining("403 operation outside scopes");
+            var stranger = new io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime(
+                    new io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient(base, "stranger", tokens,
+                            new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(stranger::info)
+                    .hasMessageContaining("401 unknown agent id");
+
+            sidecar.process.toHandle().destroy(); // SIGTERM
+            assertThat(sidecar.exitCode()).isEqualTo(143);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.all().contains("compose-agent stopping"));
         }
     }
 

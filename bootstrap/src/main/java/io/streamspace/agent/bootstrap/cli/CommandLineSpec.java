@@ -44,14 +44,13 @@ public final class CommandLineSpec {
         commandLine.addSubcommand(RUN, new CommandLine(run));
 
         CommandSpec compose = CommandSpec.create().name(COMPOSE_AGENT).mixinStandardHelpOptions(true);
-        compose.usageMessage().description("Run the compose-agent sidecar (not available in this version).");
-        compose.addUnmatchedArgsBinding(CommandLine.Model.UnmatchedArgsBinding.forStringArrayConsumer(
-                new CommandLine.Model.ISetter() {
-                    @Override
-                    public <T> T set(T value) {
-                        return null;
-                    }
-                }));
+        compose.usageMessage().description("Run the compose-agent sidecar: the only process that changes Docker"
+                + " objects, serving the session agent's signed local API on --listen. Precedence: flag, environment,"
+                + " default.");
+        for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
+            compose.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                    .description(describe(setting)).build());
+        }
         commandLine.addSubcommand(COMPOSE_AGENT, new CommandLine(compose));
 
         CommandSpec dev = CommandSpec.create().name(DEV).mixinStandardHelpOptions(true);
@@ -105,6 +104,9 @@ public final class CommandLineSpec {
 
     private static void addSettings(CommandSpec spec, boolean devMode) {
         for (Setting setting : Setting.values()) {
+            if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
+                continue;
+            }
             if (devMode && (setting == Setting.CONTROL_PLANE_URL || setting == Setting.API_KEY)) {
                 continue; // dev mode makes its own control plane and key
             }

@@ -41,6 +41,9 @@ public record AgentConfiguration(
         Integer statusPort,
         boolean composeAgentEnabled,
         ControlPlaneTag controlPlane,
+        URI composeAgentUrl,
+        String composeAgentToken,
+        Path composeAgentTokenFile,
         VaultConfiguration vault) {
 
     /** Whether the status API is served (it is unless {@code --status-port off}). */
@@ -66,7 +69,8 @@ public record AgentConfiguration(
                 volumeDriver, maxCpu, maxMemoryGb, maxSessions, heartbeatInterval, hostAddress, homeMountPath,
                 hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, enableHa,
                 leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, logLevel, logFormat,
-                statusPort, composeAgentEnabled, controlPlane, vault);
+                statusPort, composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
+                composeAgentTokenFile, vault);
     }
 
     @Override
@@ -82,6 +86,8 @@ public record AgentConfiguration(
                 + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + ", statusPort=" + (statusPort == null ? "off" : statusPort)
                 + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName()
+                + ", composeAgentUrl=" + composeAgentUrl + ", composeAgentToken="
+                + (composeAgentToken == null ? "none" : "****") + ", composeAgentTokenFile=" + composeAgentTokenFile
                 + ", vault=" + vault + "]";
     }
 }

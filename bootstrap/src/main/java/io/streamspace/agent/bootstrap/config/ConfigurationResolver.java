@@ -203,10 +203,17 @@ public final class ConfigurationResolver {
         String logFormat = oneOf(Setting.LOG_FORMAT, Set.of("text", "json"));
         Integer statusPort = statusPort();
         boolean composeAgentEnabled = bool(Setting.COMPOSE_AGENT_ENABLED);
-        if (composeAgentEnabled) {
-            problem(Setting.COMPOSE_AGENT_ENABLED, "is true, but the compose-agent sidecar is not available in this"
-                    + " version: Docker mutations cannot be delegated to it. Set it to false (legacy mode: the agent"
-                    + " uses Docker itself)");
+        URI composeAgentUrl = composeAgentUrl();
+        String composeAgentToken = text(Setting.COMPOSE_AGENT_TOKEN);
+        String composeAgentTokenFile = text(Setting.COMPOSE_AGENT_TOKEN_FILE);
+        if (composeAgentToken != null && composeAgentTokenFile != null) {
+            problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
+                    + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
+        }
+        if (composeAgentEnabled && composeAgentToken == null && composeAgentTokenFile == null) {
+            problem(Setting.COMPOSE_AGENT_ENABLED, "is true, but there is no compose-agent token to sign requests to"
+                    + " the sidecar with: set " + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName() + " or "
+                    + Setting.COMPOSE_AGENT_TOKEN.displayName());
         }
         ControlPlaneTag controlPlane = controlPlane();
         if (!problems.isEmpty()) {
@@ -216,7 +223,24 @@ public final class ConfigurationResolver {
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
                 hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
                 redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat, statusPort,
-                composeAgentEnabled, controlPlane, vault);
+                composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
+                composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile), vault);
+    }
+
+    /** The sidecar's http:// or https:// URL. */
+    private URI composeAgentUrl() {
+        String value = text(Setting.COMPOSE_AGENT_URL);
+        try {
+            URI uri = new URI(value == null ? "" : value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problem(Setting.COMPOSE_AGENT_URL, "must be an http:// or https:// URL with a host, got '"
+                + (value == null ? "" : value) + "'");
+        return null;
     }
 
     /** A port 0-65535 (0: any free one), or null for {@code off}. */

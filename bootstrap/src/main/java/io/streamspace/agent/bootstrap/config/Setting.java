@@ -56,8 +56,26 @@ public enum Setting {
             "Port of the status API on 127.0.0.1 (/health, /capabilities, /api/v1/metrics,"
                     + " /api/v1/diagnostics/commands, Prometheus /metrics); 0 picks a free port, off disables it."),
     COMPOSE_AGENT_ENABLED("--compose-agent-enabled", List.of("COMPOSE_AGENT_ENABLED"), "false", "BOOL",
-            "Perform Docker mutations through the compose-agent sidecar. Not available in this version: only"
-                    + " false (legacy mode, the agent uses Docker itself) is accepted."),
+            "Perform every Docker operation through the compose-agent sidecar ('docker-agent compose-agent') at"
+                    + " --compose-agent-url, signed with the compose-agent token. false: legacy mode, the agent uses"
+                    + " Docker itself."),
+    COMPOSE_AGENT_URL("--compose-agent-url", List.of("COMPOSE_AGENT_URL"), "http://127.0.0.1:5002", "URL",
+            "The compose-agent sidecar's local API (loopback or a private network, never published)."),
+    COMPOSE_AGENT_TOKEN("--compose-agent-token", List.of("COMPOSE_AGENT_TOKEN"), null, "TOKEN",
+            "The compose-agent token that signs the local API's requests (HMAC-SHA256). Prefer"
+                    + " --compose-agent-token-file, which is re-read so a rotated token needs no restart.", true),
+    COMPOSE_AGENT_TOKEN_FILE("--compose-agent-token-file", List.of("COMPOSE_AGENT_TOKEN_FILE"), null, "FILE",
+            "File holding the compose-agent token, re-read on every request (rotation without a restart)."),
+    LISTEN("--listen", List.of("COMPOSE_AGENT_LISTEN"), "127.0.0.1:5002", "ADDRESS:PORT",
+            "compose-agent role: where the local API listens (loopback or a private Docker network; port 0 picks"
+                    + " a free one)."),
+    ALLOWED_AGENTS("--allowed-agents", List.of("COMPOSE_AGENT_ALLOWED_AGENTS"), null, "LIST",
+            "compose-agent role: agent ids allowed to call, comma-separated, each optionally with its scopes:"
+                    + " agent-1,reader=sessions:read (scopes: sessions:read, sessions:write, stacks:write; default"
+                    + " all). Required."),
+    REQUESTS_PER_MINUTE("--requests-per-minute", List.of("COMPOSE_AGENT_REQUESTS_PER_MINUTE"), "120", "N",
+            "compose-agent role: requests per sliding minute each agent id may make (more answer 429 with"
+                    + " Retry-After; the agent's client waits and retries)."),
     CONTROL_PLANE("--control-plane", List.of("CONTROL_PLANE"), "status_panel", "PLANE",
             "The plane this process belongs to, status_panel or compose_agent; every command it executes is"
                     + " counted under it."),
@@ -78,6 +96,14 @@ public enum Setting {
             "CA certificate(s) to trust for Vault: a PEM file path or PEM text."),
     LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
     LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json.");
+
+    /** Settings only the compose-agent role has: not offered by run and dev. */
+    public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE_ONLY = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
+            REQUESTS_PER_MINUTE);
+
+    /** The settings of the compose-agent role. */
+    public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
+            REQUESTS_PER_MINUTE, COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT);
 
     private final String flag;
     private final List<String> environment;

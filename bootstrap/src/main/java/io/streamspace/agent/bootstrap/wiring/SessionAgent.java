@@ -69,6 +69,9 @@ public final class SessionAgent {
                 config.region() == null ? "-" : config.region());
         if (!config.composeAgentEnabled()) {
             LOG.warn("compose_agent=false - running in legacy mode");
+        } else {
+            LOG.info("compose_agent=true - every Docker operation goes through the compose-agent sidecar at {}",
+                    config.composeAgentUrl());
         }
         try {
             statusApi.start();

@@ -7,6 +7,10 @@ import dagger.multibindings.IntoSet;
 import dagger.multibindings.StringKey;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime;
+import io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient;
+import io.streamspace.agent.application.port.out.TokenSource;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.application.port.out.CommandJournal;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.ActiveSessions;
@@ -51,11 +55,21 @@ public final class SessionsModule {
         return DockerClients.create(config.dockerHost());
     }
 
+    /**
+     * Legacy mode: the Docker adapter. Sidecar mode ({@code COMPOSE_AGENT_ENABLED=true}): the same port through the
+     * compose-agent sidecar's signed local API, so the session services cannot tell the two apart.
+     */
     @Provides
     @Singleton
-    static SessionRuntime sessionRuntime(DockerClients clients, AgentConfiguration config) {
-        // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
-        return config.enableHa() ? DockerSessionRuntime.deferred(clients) : DockerSessionRuntime.open(clients);
+    static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients, Clock clock,
+                                         ObjectMapper json) {
+        if (!config.composeAgentEnabled()) {
+            // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
+            return config.enableHa() ? DockerSessionRuntime.deferred(clients.get()) : DockerSessionRuntime.open(clients.get());
+        }
+        TokenSource tokens = SidecarTokens.of(config.composeAgentToken(), config.composeAgentTokenFile());
+        return new RemoteSessionRuntime(new SignedSidecarClient(config.composeAgentUrl(), config.agentId().value(),
+                tokens, json, clock));
     }
 
     @Provides

@@ -207,15 +207,27 @@ class ConfigurationResolverTest {
     }
 
     @Test
-    void sidecarModeIsRefusedBecauseTheSidecarIsNotBuilt() throws Exception {
+    void sidecarModeNeedsATokenAndAnHttpUrl() throws Exception {
         assertThat(problems(flags(), withEnv("COMPOSE_AGENT_ENABLED", "true"), null)).singleElement()
-                .asString().startsWith("--compose-agent-enabled (COMPOSE_AGENT_ENABLED) is true, but the"
-                        + " compose-agent sidecar is not available in this version")
+                .asString().startsWith("--compose-agent-enabled (COMPOSE_AGENT_ENABLED) is true, but there is no"
+                        + " compose-agent token")
                 .endsWith("(from environment variable COMPOSE_AGENT_ENABLED)");
         Path file = dir.resolve("sidecar.json");
-        Files.writeString(file, "{\"compose_agent_enabled\": true}");
-        assertThat(problems(flags(), MINIMAL_ENV, file)).singleElement().asString()
-                .contains("compose-agent sidecar is not available");
+        Files.writeString(file, "{\"compose_agent_enabled\": true, \"compose_agent_url\": \"ftp://x\"}");
+        assertThat(problems(flags(), MINIMAL_ENV, file)).hasSize(2).anySatisfy(p -> assertThat(p)
+                .startsWith("--compose-agent-url (COMPOSE_AGENT_URL) must be an http:// or https:// URL"));
+    }
+
+    @Test
+    void sidecarModeWithATokenFileResolvesAndHidesNoSecret() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(withEnv("COMPOSE_AGENT_ENABLED", "true"));
+        env.put("COMPOSE_AGENT_TOKEN", "s3cret-token");
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(), env, null);
+
+        assertThat(config.composeAgentEnabled()).isTrue();
+        assertThat(config.composeAgentUrl()).hasToString("http://127.0.0.1:5002");
+        assertThat(config.composeAgentToken()).isEqualTo("s3cret-token");
+        assertThat(config.toString()).contains("composeAgentToken=****").doesNotContain("s3cret-token");
     }
 
     private static Map<String, String> withEnv(String name, String value) {

@@ -28,6 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
  * Shared harness of the session end-to-end tests: one strict control-plane simulator per class, one real agent
  * (wired by Dagger as in production) per test with its own agent id and network, the real Docker engine, and a
  * clean-up that removes exactly the objects carrying this test's agent-id label.
+ *
+ * <p>With {@code -Dstreamspace.e2e.mode=sidecar} the same tests run in sidecar mode: each agent gets its own
+ * compose-agent sidecar (in this JVM, on a free loopback port, with a token file) and {@code
+ * COMPOSE_AGENT_ENABLED=true}, so every Docker operation goes through the signed local API.
  */
 abstract class SessionE2E {
 
@@ -44,6 +48,13 @@ abstract class SessionE2E {
     String agentId;
     String network;
     RunningAgent agent;
+    private io.streamspace.agent.bootstrap.ComposeAgentRole.Running sidecar;
+    private java.nio.file.Path sidecarToken;
+
+    /** Whether this run puts a compose-agent sidecar between every agent and Docker. */
+    static boolean sidecarMode() {
+        return "sidecar".equals(System.getProperty("streamspace.e2e.mode"));
+    }
 
     @BeforeAll
     static void startControlPlane() {
@@ -71,6 +82,10 @@ abstract class SessionE2E {
             if (agent != null) {
                 agent.close();
             }
+            if (sidecar != null) {
+                sidecar.close();
+                sidecar = null;
+            }
         } finally {
             removeByAgentLabel(agentId);
         }
@@ -80,10 +95,29 @@ abstract class SessionE2E {
     RunningAgent startAgent(Map<Setting, String> extra) throws Exception {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.NETWORK, network);
+        if (sidecarMode()) {
+            flags.putAll(sidecarFlags());
+        }
         flags.putAll(extra);
         agent = RunningAgent.start(agentId, controlPlane.webSocketBaseUrl().toString(), KEY, flags);
         controlPlane.awaitConnected(agentId, WAIT);
         return agent;
+    }
+
+    /** Starts this test's sidecar (once) and returns the agent settings that use it. */
+    Map<Setting, String> sidecarFlags() throws IOException {
+        if (sidecar == null) {
+            sidecarToken = java.nio.file.Files.createTempFile("compose-agent", ".token");
+            java.nio.file.Files.writeString(sidecarToken, "e2e-" + hex8() + hex8());
+            java.nio.file.Path token = sidecarToken;
+            sidecar = io.streamspace.agent.bootstrap.ComposeAgentRole.start(
+                    io.streamspace.agent.bootstrap.ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0",
+                            Setting.ALLOWED_AGENTS, agentId, Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()),
+                            Map.of()));
+        }
+        return Map.of(Setting.COMPOSE_AGENT_ENABLED, "true",
+                Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:" + sidecar.port(),
+                Setting.COMPOSE_AGENT_TOKEN_FILE, sidecarToken.toString());
     }
 
     static String hex8() {

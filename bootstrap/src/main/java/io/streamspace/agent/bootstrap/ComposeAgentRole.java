@@ -1,0 +1,244 @@
+package io.streamspace.agent.bootstrap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.adapter.http.sidecar.SignedSidecarServer;
+import io.streamspace.agent.application.port.out.TokenSource;
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.bootstrap.wiring.SidecarTokens;
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
+import io.streamspace.agent.domain.sidecar.RequestVerifier;
+import io.streamspace.agent.domain.sidecar.Scope;
+import io.streamspace.agent.domain.sidecar.VerifierLimits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code compose-agent} role: the sidecar that alone changes Docker objects. It serves the signed local API
+ * ({@link SignedSidecarServer}) over the Docker adapter, for the agent ids of {@code --allowed-agents} with the
+ * compose-agent token. Settings: flag, then environment, then default.
+ */
+public final class ComposeAgentRole {
+
+    private static final Logger LOG = LoggerFactory.getLogger("ComposeAgent");
+
+    /** The role's validated settings. {@link #toString()} hides the token. */
+    public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
+                           String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
+                           String logLevel, String logFormat) {
+        @Override
+        public String toString() {
+            return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
+                    + ", requestsPerMinute=" + requestsPerMinute + ", token="
+                    + (token == null ? "none" : "****") + ", tokenFile=" + tokenFile + ", dockerHost=" + dockerHost
+                    + ", controlPlane=" + controlPlane.wireName() + "]";
+        }
+    }
+
+    /** A started sidecar. */
+    public static final class Running implements AutoCloseable {
+        private final SignedSidecarServer server;
+        private final DockerClients docker;
+
+        Running(SignedSidecarServer server, DockerClients docker) {
+            this.server = server;
+            this.docker = docker;
+        }
+
+        public int port() {
+            return server.port();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            docker.close();
+        }
+    }
+
+    private final Map<String, String> env;
+    private final PrintStream err;
+
+    public ComposeAgentRole(Map<String, String> env, PrintStream err) {
+        this.env = env;
+        this.err = err;
+    }
+
+    /** Resolves, starts and serves until SIGTERM/SIGINT; returns the exit code. */
+    public int run(Map<Setting, String> flags) {
+        Settings settings;
+        try {
+            settings = resolve(flags, env);
+        } catch (IllegalArgumentException e) {
+            for (String problem : e.getMessage().split("\n")) {
+                err.println("configuration error: " + problem);
+            }
+            err.println("Run 'docker-agent compose-agent --help' for every setting.");
+            return DockerAgentMain.EXIT_CONFIGURATION;
+        }
+        LoggingSetup.configure(settings.logLevel(), settings.logFormat());
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        try (Running running = start(settings)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    closed.await(10, TimeUnit.SECONDS); // let the sidecar close before the JVM halts
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown"));
+            stopped.await();
+            LOG.info("compose-agent stopping");
+            return DockerAgentMain.EXIT_OK;
+        } catch (IOException e) {
+            err.println("error: cannot listen on " + settings.listen() + ": " + e.getMessage());
+            return DockerAgentMain.EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DockerAgentMain.EXIT_FAILED;
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Starts the sidecar over the Docker engine of {@code settings}. */
+    public static Running start(Settings settings) throws IOException {
+        TokenSource tokens = SidecarTokens.of(settings.token(), settings.tokenFile());
+        DockerClients docker = DockerClients.create(settings.dockerHost());
+        try {
+            SignedSidecarServer server = SignedSidecarServer.start(settings.listen(), DockerSessionRuntime.open(docker),
+                    new RequestVerifier(settings.allowedAgents(),
+                            VerifierLimits.DEFAULTS.withRequestsPerMinute(settings.requestsPerMinute())), tokens, new ObjectMapper(),
+                    Clock.systemUTC());
+            LOG.info("compose-agent serving the signed local API on {} (control_plane={}, agents {})",
+                    server.address(), settings.controlPlane().wireName(), settings.allowedAgents().keySet());
+            return new Running(server, docker);
+        } catch (IOException | RuntimeException e) {
+            docker.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The settings from flags, environment and defaults.
+     *
+     * @throws IllegalArgumentException with every problem, one per line
+     */
+    public static Settings resolve(Map<Setting, String> flags, Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Map<Setting, String> values = new LinkedHashMap<>();
+        for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
+            String value = flags.get(setting);
+            for (String name : setting.environment()) {
+                if (value == null && env.get(name) != null && !env.get(name).isEmpty()) {
+                    value = env.get(name);
+                }
+            }
+            if (value == null) {
+                value = setting == Setting.CONTROL_PLANE ? ControlPlaneTag.COMPOSE_AGENT.wireName()
+                        : setting.defaultValue();
+            }
+            if (value != null) {
+                values.put(setting, value.strip());
+            }
+        }
+        InetSocketAddress listen = listen(values.get(Setting.LISTEN), problems);
+        Map<String, Set<Scope>> agents = allowedAgents(values.get(Setting.ALLOWED_AGENTS), problems);
+        int perMinute = 0;
+        try {
+            perMinute = Integer.parseInt(values.get(Setting.REQUESTS_PER_MINUTE));
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (perMinute < 1) {
+            problems.add(Setting.REQUESTS_PER_MINUTE.displayName() + " must be a whole number of at least 1, got '"
+                    + values.get(Setting.REQUESTS_PER_MINUTE) + "'");
+        }
+        String token = values.get(Setting.COMPOSE_AGENT_TOKEN);
+        String tokenFile = values.get(Setting.COMPOSE_AGENT_TOKEN_FILE);
+        if (token == null && tokenFile == null) {
+            problems.add("no compose-agent token: set " + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName() + " or "
+                    + Setting.COMPOSE_AGENT_TOKEN.displayName());
+        } else if (token != null && tokenFile != null) {
+            problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
+                    + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
+        }
+        var plane = ControlPlaneTag.parse(values.get(Setting.CONTROL_PLANE));
+        if (plane.isEmpty()) {
+            problems.add(Setting.CONTROL_PLANE.displayName() + " must be status_panel or compose_agent, got '"
+                    + values.get(Setting.CONTROL_PLANE) + "'");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+        return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
+                values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
+                values.get(Setting.LOG_FORMAT));
+    }
+
+    private static InetSocketAddress listen(String value, List<String> problems) {
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        if (colon <= 0) {
+            problems.add(Setting.LISTEN.displayName() + " must be ADDRESS:PORT, got '" + value + "'");
+            return null;
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65_535) {
+                throw new NumberFormatException();
+            }
+            String host = value.substring(0, colon).replace("[", "").replace("]", "");
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (NumberFormatException e) {
+            problems.add(Setting.LISTEN.displayName() + " has no valid port (0-65535): '" + value + "'");
+        } catch (UnknownHostException e) {
+            problems.add(Setting.LISTEN.displayName() + " has an unknown address: '" + value + "'");
+        }
+        return null;
+    }
+
+    /** {@code agent-1,reader=sessions:read|sessions:write}; an id without {@code =} holds every scope. */
+    static Map<String, Set<Scope>> allowedAgents(String value, List<String> problems) {
+        Map<String, Set<Scope>> agents = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            problems.add(Setting.ALLOWED_AGENTS.displayName() + " is required: the agent ids that may call the"
+                    + " sidecar (e.g. docker-prod-1)");
+            return agents;
+        }
+        for (String entry : value.split(",")) {
+            String item = entry.strip();
+            if (item.isEmpty()) {
+                continue;
+            }
+            int equals = item.indexOf('=');
+            String id = equals < 0 ? item : item.substring(0, equals).strip();
+            Set<Scope> scopes = equals < 0 ? Scope.all() : EnumSet.noneOf(Scope.class);
+            if (equals >= 0) {
+                for (String name : item.substring(equals + 1).split("\\|")) {
+                    Scope.parse(name).ifPresentOrElse(scopes::add, () -> problems.add(Setting.ALLOWED_AGENTS
+                            .displayName() + ": unknown scope '" + name.strip() + "' for agent '" + id
+                            + "' (sessions:read, sessions:write, stacks:write)"));
+                }
+            }
+            agents.put(id, scopes);
+        }
+        return agents;
+    }
+}

@@ -1,0 +1,44 @@
+package io.streamspace.agent.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
+import io.streamspace.agent.domain.sidecar.Scope;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ComposeAgentRoleTest {
+
+    @Test
+    void defaultsAndScopesFromTheEnvironment() {
+        ComposeAgentRole.Settings settings = ComposeAgentRole.resolve(Map.of(), Map.of(
+                "COMPOSE_AGENT_ALLOWED_AGENTS", "docker-1, reader=sessions:read|sessions:write",
+                "COMPOSE_AGENT_TOKEN", "s3cret"));
+
+        assertThat(settings.listen().getPort()).isEqualTo(5002);
+        assertThat(settings.listen().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(settings.allowedAgents()).containsEntry("docker-1", Scope.all())
+                .containsEntry("reader", Set.of(Scope.SESSIONS_READ, Scope.SESSIONS_WRITE));
+        assertThat(settings.requestsPerMinute()).isEqualTo(120);
+        assertThat(settings.controlPlane()).isEqualTo(ControlPlaneTag.COMPOSE_AGENT);
+        assertThat(settings.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void flagsWinAndEveryProblemIsReportedAtOnce() {
+        assertThat(ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0", Setting.ALLOWED_AGENTS, "a",
+                Setting.COMPOSE_AGENT_TOKEN_FILE, "/run/secrets/t", Setting.REQUESTS_PER_MINUTE, "600"),
+                Map.of("COMPOSE_AGENT_LISTEN", "127.0.0.1:9")).listen().getPort()).isZero();
+
+        assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "nowhere",
+                Setting.ALLOWED_AGENTS, "a=stacks:delete", Setting.REQUESTS_PER_MINUTE, "0"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--listen (COMPOSE_AGENT_LISTEN) must be ADDRESS:PORT")
+                .hasMessageContaining("unknown scope 'stacks:delete'")
+                .hasMessageContaining("--requests-per-minute (COMPOSE_AGENT_REQUESTS_PER_MINUTE) must be")
+                .hasMessageContaining("no compose-agent token");
+    }
+}

@@ -1,0 +1,131 @@
+package io.streamspace.agent.bootstrap.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime;
+import io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient;
+import io.streamspace.agent.adapter.http.sidecar.SignedSidecarServer;
+import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.port.out.SessionRuntimeContract;
+import io.streamspace.agent.application.port.out.TokenSource;
+import io.streamspace.agent.domain.sidecar.RequestVerifier;
+import io.streamspace.agent.domain.sidecar.Scope;
+import io.streamspace.agent.domain.sidecar.VerifierLimits;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The {@link SessionRuntime} contract as sidecar mode runs it: {@link RemoteSessionRuntime} → signed local API →
+ * {@link SignedSidecarServer} → {@link DockerSessionRuntime} on the real engine. A fresh sidecar per test (its
+ * rate limit starts afresh), closed when the next test starts: the contract's own clean-up runs after ours.
+ */
+class RemoteDockerSessionRuntimeContractIT extends SessionRuntimeContract {
+
+    private static final String UNASSIGNABLE_ADDRESS = "192.0.2.1";
+    private static final TokenSource TOKENS = id -> Optional.of("contract-token");
+
+    private static DockerClients clients;
+    private static DockerSessionRuntime docker;
+    private static SignedSidecarServer server;
+    private RemoteSessionRuntime remote;
+    private final List<String> foreignContainers = new ArrayList<>();
+    private final List<String> foreignVolumes = new ArrayList<>();
+    private final List<String> foreignNetworks = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() {
+        clients = DockerClients.create(DockerClients.DEFAULT_HOST);
+        docker = DockerSessionRuntime.connect(clients);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        closeServer();
+        clients.close();
+    }
+
+    @BeforeEach
+    void startSidecar() throws Exception {
+        closeServer();
+        server = SignedSidecarServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), docker,
+                new RequestVerifier(Map.of("contract-agent", Scope.all()), VerifierLimits.DEFAULTS), TOKENS,
+                new ObjectMapper(), Clock.systemUTC());
+        remote = new RemoteSessionRuntime(new SignedSidecarClient(URI.create("http://127.0.0.1:" + server.port()),
+                "contract-agent", TOKENS, new ObjectMapper(), Clock.systemUTC()));
+    }
+
+    private static void closeServer() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    @Override
+    protected SessionRuntime runtime() {
+        return remote;
+    }
+
+    @Override
+    protected void createForeignNetwork(String name, Map<String, String> labels) {
+        foreignNetworks.add(name);
+        raw().createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).exec();
+    }
+
+    @Override
+    protected void createForeignVolume(String name, Map<String, String> labels) {
+        foreignVolumes.add(name);
+        raw().createVolumeCmd().withName(name).withLabels(labels).exec();
+    }
+
+    @Override
+    protected void createForeignContainer(String name, Map<String, String> labels) {
+        foreignContainers.add(name);
+        String id = raw().createContainerCmd(RUNNING_IMAGE).withName(name).withLabels(labels).exec().getId();
+        raw().startContainerCmd(id).exec();
+    }
+
+    @Override
+    protected void removeForeignObjects() {
+        for (String name : foreignContainers) {
+            ignoreMissing(() -> raw().removeContainerCmd(name).withForce(true).exec());
+        }
+        for (String name : foreignVolumes) {
+            ignoreMissing(() -> raw().removeVolumeCmd(name).exec());
+        }
+        for (String name : foreignNetworks) {
+            raw().listNetworksCmd().withNameFilter(name).exec().stream()
+                    .filter(n -> name.equals(n.getName()))
+                    .forEach(n -> ignoreMissing(() -> raw().removeNetworkCmd(n.getId()).exec()));
+        }
+    }
+
+    @Override
+    protected SessionRuntime.ContainerSpec failingToStart(SessionRuntime.ContainerSpec spec) {
+        return withHostAddress(spec, UNASSIGNABLE_ADDRESS);
+    }
+
+    private static DockerClient raw() {
+        return clients.requests();
+    }
+
+    private static void ignoreMissing(Runnable removal) {
+        try {
+            removal.run();
+        } catch (NotFoundException alreadyGone) {
+            // the test removed it already
+        }
+    }
+}

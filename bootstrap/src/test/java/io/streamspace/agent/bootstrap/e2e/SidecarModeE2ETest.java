@@ -1,0 +1,67 @@
+package io.streamspace.agent.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamspace.agent.bootstrap.ComposeAgentRole;
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.testkit.controlplane.CommandState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6 points 1 and 2 end to end: the session agent in sidecar mode ({@code COMPOSE_AGENT_ENABLED=true}) and the
+ * compose-agent role in the same JVM, the control-plane simulator and the real Docker engine. Every Docker
+ * operation of the agent goes through the signed local API; the token is a file both read, rotated mid-test.
+ */
+class SidecarModeE2ETest extends SessionE2E {
+
+    @TempDir
+    Path dir;
+    private ComposeAgentRole.Running sidecar;
+
+    @AfterEach
+    void stopSidecar() {
+        if (sidecar != null) {
+            sidecar.close();
+        }
+    }
+
+    @Test
+    void startAndStopSessionGoThroughTheSidecarAndSurviveATokenRotation() throws Exception {
+        Path token = dir.resolve("compose-agent.token");
+        Files.writeString(token, "first-token\n");
+        sidecar = ComposeAgentRole.start(ComposeAgentRole.resolve(Map.of(
+                Setting.LISTEN, "127.0.0.1:0",
+                Setting.ALLOWED_AGENTS, agentId,
+                Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()), Map.of()));
+        startAgent(Map.of(
+                Setting.COMPOSE_AGENT_ENABLED, "true",
+                Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:" + sidecar.port(),
+                Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()));
+
+        String sessionId = sessionId("alice", "vnc-echo");
+        CommandState started = awaitCompleted(send("start_session", startPayload(sessionId)));
+        assertThat(started.status()).isEqualTo(CommandState.Status.COMPLETED);
+        assertThat(inspectContainer("streamspace-" + sessionId).at("/State/Status").asText()).isEqualTo("running");
+
+        Files.writeString(token, "second-token\n"); // rotated: neither process restarts
+
+        String stop = send("stop_session", Map.of("sessionId", sessionId, "deletePVC", true));
+        awaitCompleted(stop);
+        assertThat(conversation(stop, sessionId)).containsExactly("ack", "status:terminated", "complete");
+        assertThat(inspectContainer("streamspace-" + sessionId)).isNull();
+        assertThat(volumesOfAgent()).isEmpty();
+
+        // proof that the agent does not use Docker itself: without the sidecar a start fails, naming it
+        sidecar.close();
+        sidecar = null;
+        String second = sessionId("alice", "vnc-echo");
+        CommandState failed = awaitFailed(send("start_session", startPayload(second)));
+        assertThat(failed.error()).contains("compose-agent sidecar");
+        assertThat(inspectContainer("streamspace-" + second)).isNull();
+    }
+}
