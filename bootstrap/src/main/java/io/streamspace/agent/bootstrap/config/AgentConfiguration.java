@@ -44,6 +44,7 @@ public record AgentConfiguration(
         URI composeAgentUrl,
         String composeAgentToken,
         Path composeAgentTokenFile,
+        String sidecarContainer,
         VaultConfiguration vault) {
 
     /** Whether the status API is served (it is unless {@code --status-port off}). */
@@ -70,7 +71,7 @@ public record AgentConfiguration(
                 hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, enableHa,
                 leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, logLevel, logFormat,
                 statusPort, composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
-                composeAgentTokenFile, vault);
+                composeAgentTokenFile, sidecarContainer, vault);
     }
 
     @Override
@@ -88,6 +89,6 @@ public record AgentConfiguration(
                 + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName()
                 + ", composeAgentUrl=" + composeAgentUrl + ", composeAgentToken="
                 + (composeAgentToken == null ? "none" : "****") + ", composeAgentTokenFile=" + composeAgentTokenFile
-                + ", vault=" + vault + "]";
+                + ", sidecarContainer=" + sidecarContainer + ", vault=" + vault + "]";
     }
 }

@@ -224,7 +224,8 @@ public final class ConfigurationResolver {
                 hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
                 redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat, statusPort,
                 composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
-                composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile), vault);
+                composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile),
+                required(Setting.SIDECAR_CONTAINER), vault);
     }
 
     /** The sidecar's http:// or https:// URL. */

@@ -79,6 +79,8 @@ public enum Setting {
     CONTROL_PLANE("--control-plane", List.of("CONTROL_PLANE"), "status_panel", "PLANE",
             "The plane this process belongs to, status_panel or compose_agent; every command it executes is"
                     + " counted under it."),
+    SIDECAR_CONTAINER("--sidecar-container", List.of("COMPOSE_AGENT_CONTAINER"), "compose-agent", "NAME",
+            "In sidecar mode, the compose-agent container the watchdog supervises (restarts with backoff)."),
     VAULT_ADDRESS("--vault-address", List.of("VAULT_ADDRESS"), null, "URL",
             "Vault address (http:// or https://). Vault is on when address, token and path prefix are set."),
     VAULT_TOKEN("--vault-token", List.of("VAULT_TOKEN"), null, "TOKEN", "Vault token (prefer the environment).", true),

@@ -8,8 +8,10 @@ import io.streamspace.agent.application.service.election.LeadershipListener;
 import io.streamspace.agent.application.service.session.SessionEventMonitor;
 import io.streamspace.agent.application.service.session.SessionTimers;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.application.port.in.SuperviseSidecar;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,13 +32,16 @@ public final class LeadershipActivities implements LeadershipListener {
     private final SessionEventMonitor events;
     private final SessionTimers timers;
     private final AgentConfiguration config;
+    private final Optional<SuperviseSidecar> watchdog;
     private final SessionRuntime runtime;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("session-timers").factory());
 
     @Inject
     public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
-                                SessionTimers timers, AgentConfiguration config, SessionRuntime runtime) {
+                                SessionTimers timers, AgentConfiguration config, SessionRuntime runtime,
+                                Optional<SuperviseSidecar> watchdog) {
+        this.watchdog = watchdog;
         this.codec = codec;
         this.runtime = runtime;
         this.link = link;
@@ -79,10 +84,12 @@ public final class LeadershipActivities implements LeadershipListener {
             LOG.error("Cannot follow Docker events: {}", e.getMessage());
         }
         timers.start(scheduler, config.sessionCheckInterval());
+        watchdog.ifPresent(SuperviseSidecar::start);
     }
 
     /** Stops it; safe to call when nothing runs. */
     void end() {
+        watchdog.ifPresent(SuperviseSidecar::stop);
         timers.close();
         events.close();
     }

@@ -11,7 +11,7 @@ import java.time.Clock;
 
 /** The `run` role: the session agent. */
 @Singleton
-@Component(modules = {ControlPlaneModule.class, SessionsModule.class, HighAvailabilityModule.class, VncModule.class, VaultModule.class, StacksModule.class,
+@Component(modules = {ControlPlaneModule.class, SessionsModule.class, HighAvailabilityModule.class, VncModule.class, VaultModule.class, StacksModule.class, WatchdogModule.class,
         StatusModule.class})
 public interface SessionAgentComponent {
 

@@ -64,4 +64,24 @@ class SidecarModeE2ETest extends SessionE2E {
         assertThat(failed.error()).contains("compose-agent sidecar");
         assertThat(inspectContainer("streamspace-" + second)).isNull();
     }
+
+    @Test
+    void theWatchdogRunsInSidecarModeAndRestartsACrashedSidecar() throws Exception {
+        Path token = dir.resolve("compose-agent.token");
+        Files.writeString(token, "watchdog-token\n");
+        String sidecarName = "watchdog-target-" + hex8();
+        // a stand-in sidecar that exits at once, labelled as this agent's so the cleanup removes it
+        dockerOk("run", "-d", "--name", sidecarName, "--label", "streamspace.agent.id=" + agentId,
+                "streamspace-test/sidecar-crash:latest");
+        String startedAt = dockerOk("inspect", "-f", "{{.State.StartedAt}}", sidecarName).strip();
+        startAgent(Map.of(
+                Setting.COMPOSE_AGENT_ENABLED, "true",
+                Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:1",
+                Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString(),
+                Setting.SIDECAR_CONTAINER, sidecarName));
+        // the seed's first restart comes 10 s after the first unhealthy check
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40))
+                .until(() -> !dockerOk("inspect", "-f", "{{.State.StartedAt}}", sidecarName).strip().equals(startedAt));
+        assertThat(agent.logLines("Watchdog")).anySatisfy(l -> assertThat(l).containsIgnoringCase("restart"));
+    }
 }
