@@ -7,6 +7,14 @@ import io.streamspace.agent.adapter.http.sidecar.SignedSidecarServer;
 import io.streamspace.agent.application.port.out.TokenSource;
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.bootstrap.wiring.SidecarTokens;
+import io.streamspace.agent.adapter.host.ProcHostMetrics;
+import io.streamspace.agent.adapter.http.StatusHttpServer;
+import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.service.metrics.AgentStatusService;
+import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
+import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
+import io.streamspace.agent.bootstrap.config.AgentVersion;
+import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import io.streamspace.agent.domain.sidecar.RequestVerifier;
 import io.streamspace.agent.domain.sidecar.Scope;
@@ -41,7 +49,7 @@ public final class ComposeAgentRole {
     /** The role's validated settings. {@link #toString()} hides the token. */
     public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
                            String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
-                           String logLevel, String logFormat) {
+                           String logLevel, String logFormat, Integer statusPort) {
         @Override
         public String toString() {
             return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
@@ -55,18 +63,36 @@ public final class ComposeAgentRole {
     public static final class Running implements AutoCloseable {
         private final SignedSidecarServer server;
         private final DockerClients docker;
+        private final StatusHttpServer status;
+        private final CommandMetricsRecorder metrics;
 
-        Running(SignedSidecarServer server, DockerClients docker) {
+        Running(SignedSidecarServer server, DockerClients docker, StatusHttpServer status,
+                CommandMetricsRecorder metrics) {
             this.server = server;
             this.docker = docker;
+            this.status = status;
+            this.metrics = metrics;
         }
 
         public int port() {
             return server.port();
         }
 
+        /** The status API's port, when it serves one. */
+        public java.util.OptionalInt statusPort() {
+            return status == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(status.port());
+        }
+
+        /** Operations carried out so far, tagged with this process's plane. */
+        public CommandMetricsRecorder metrics() {
+            return metrics;
+        }
+
         @Override
         public void close() {
+            if (status != null) {
+                status.close();
+            }
             server.close();
             docker.close();
         }
@@ -122,15 +148,29 @@ public final class ComposeAgentRole {
     public static Running start(Settings settings) throws IOException {
         TokenSource tokens = SidecarTokens.of(settings.token(), settings.tokenFile());
         DockerClients docker = DockerClients.create(settings.dockerHost());
+        CommandMetricsRecorder metrics = new CommandMetricsRecorder(settings.controlPlane(), new CommandMetrics(),
+                Clock.systemUTC());
+        StatusHttpServer status = null;
         try {
-            SignedSidecarServer server = SignedSidecarServer.start(settings.listen(), DockerSessionRuntime.open(docker),
+            if (settings.statusPort() != null) {
+                status = StatusHttpServer.start("127.0.0.1", settings.statusPort(), new AgentStatusService(metrics,
+                        ProcHostMetrics.system(), new QueryAgentStatus.Capabilities(true, settings.controlPlane(),
+                        AgentVersion.current(), List.of("docker", "sessions", "compose", "metrics"))),
+                        new ObjectMapper());
+                LOG.info("compose-agent status API on http://127.0.0.1:{}", status.port());
+            }
+            SignedSidecarServer server = SignedSidecarServer.start(settings.listen(),
+                    new MeteredSessionRuntime(DockerSessionRuntime.open(docker), metrics),
                     new RequestVerifier(settings.allowedAgents(),
                             VerifierLimits.DEFAULTS.withRequestsPerMinute(settings.requestsPerMinute())), tokens, new ObjectMapper(),
                     Clock.systemUTC());
             LOG.info("compose-agent serving the signed local API on {} (control_plane={}, agents {})",
                     server.address(), settings.controlPlane().wireName(), settings.allowedAgents().keySet());
-            return new Running(server, docker);
+            return new Running(server, docker, status, metrics);
         } catch (IOException | RuntimeException e) {
+            if (status != null) {
+                status.close();
+            }
             docker.close();
             throw e;
         }
@@ -152,8 +192,11 @@ public final class ComposeAgentRole {
                 }
             }
             if (value == null) {
-                value = setting == Setting.CONTROL_PLANE ? ControlPlaneTag.COMPOSE_AGENT.wireName()
-                        : setting.defaultValue();
+                value = switch (setting) {
+                    case CONTROL_PLANE -> ControlPlaneTag.COMPOSE_AGENT.wireName();
+                    case STATUS_PORT -> "off"; // the agent's status panel owns 5001; the sidecar serves on request
+                    default -> setting.defaultValue();
+                };
             }
             if (value != null) {
                 values.put(setting, value.strip());
@@ -185,12 +228,24 @@ public final class ComposeAgentRole {
             problems.add(Setting.CONTROL_PLANE.displayName() + " must be status_panel or compose_agent, got '"
                     + values.get(Setting.CONTROL_PLANE) + "'");
         }
+        Integer statusPort = null;
+        String port = values.get(Setting.STATUS_PORT);
+        if (!"off".equalsIgnoreCase(port)) {
+            try {
+                statusPort = Integer.parseInt(port);
+                if (statusPort < 0 || statusPort > 65_535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problems.add(Setting.STATUS_PORT.displayName() + " must be a port (0-65535) or off, got '" + port + "'");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
                 values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
-                values.get(Setting.LOG_FORMAT));
+                values.get(Setting.LOG_FORMAT), statusPort);
     }
 
     private static InetSocketAddress listen(String value, List<String> problems) {

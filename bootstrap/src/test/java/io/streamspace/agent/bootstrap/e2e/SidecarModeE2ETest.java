@@ -37,6 +37,7 @@ class SidecarModeE2ETest extends SessionE2E {
         sidecar = ComposeAgentRole.start(ComposeAgentRole.resolve(Map.of(
                 Setting.LISTEN, "127.0.0.1:0",
                 Setting.ALLOWED_AGENTS, agentId,
+                Setting.STATUS_PORT, "0",
                 Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()), Map.of()));
         startAgent(Map.of(
                 Setting.COMPOSE_AGENT_ENABLED, "true",
@@ -47,6 +48,15 @@ class SidecarModeE2ETest extends SessionE2E {
         CommandState started = awaitCompleted(send("start_session", startPayload(sessionId)));
         assertThat(started.status()).isEqualTo(CommandState.Status.COMPLETED);
         assertThat(inspectContainer("streamspace-" + sessionId).at("/State/Status").asText()).isEqualTo("running");
+
+        // the sidecar counts what it executed under its own plane and serves it like the agent does
+        var diagnostics = JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + sidecar.statusPort().getAsInt() + "/api/v1/diagnostics/commands")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(diagnostics.get("compose_agent_count").asInt()).isPositive();
+        assertThat(diagnostics.get("last_control_plane").asText()).isEqualTo("compose_agent");
+        assertThat(diagnostics.at("/by_action/create_and_start/success").asInt()).isEqualTo(1);
 
         Files.writeString(token, "second-token\n"); // rotated: neither process restarts
 
