@@ -345,6 +345,8 @@ public final class SwarmLeaderLock implements LeaderLock, AutoCloseable {
             }
             String message = message(answer);
             if (isVersionConflict(status, message)) {
+                LOG.debug("Swarm service {} changed since version {} was read: the leader lock update is refused ({})",
+                        service, read.version(), message);
                 return false;
             }
             throw new LeaderLockUnavailableException("Docker at " + dockerHost + " refused to update the labels of"
