@@ -36,6 +36,7 @@ public record AgentConfiguration(
         String instanceId,
         LeaseTiming leaseTiming,
         Path lockFilePath,
+        String swarmService,
         String logLevel,
         String logFormat,
         Integer statusPort,
@@ -69,7 +70,7 @@ public record AgentConfiguration(
         return new AgentConfiguration(agentId, controlPlaneUrl, key, platform, region, dockerHost, network,
                 volumeDriver, maxCpu, maxMemoryGb, maxSessions, heartbeatInterval, hostAddress, homeMountPath,
                 hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, enableHa,
-                leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, logLevel, logFormat,
+                leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, swarmService, logLevel, logFormat,
                 statusPort, composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
                 composeAgentTokenFile, sidecarContainer, vault);
     }
@@ -84,7 +85,8 @@ public record AgentConfiguration(
                 + ", hibernateMode=" + hibernateMode + ", maxParallelStarts=" + maxParallelStarts + ", pidsLimit="
                 + pidsLimit + ", outboxDir=" + outboxDir + ", sessionCheckInterval="
                 + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
-                + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath + ", logLevel=" + logLevel
+                + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath
+                + ", swarmService=" + (swarmService == null ? "(own service)" : swarmService) + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + ", statusPort=" + (statusPort == null ? "off" : statusPort)
                 + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName()
                 + ", composeAgentUrl=" + composeAgentUrl + ", composeAgentToken="

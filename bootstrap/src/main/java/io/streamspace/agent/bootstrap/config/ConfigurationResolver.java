@@ -179,8 +179,9 @@ public final class ConfigurationResolver {
             // never echo the URL: it may carry a password
             problem(Setting.REDIS_URL, "must start with redis:// or rediss://");
         }
-        if (enableHa && "swarm".equals(backend)) {
-            problem(Setting.LEADER_ELECTION_BACKEND, "'swarm' is not available in this version; use file or redis");
+        String swarmService = text(Setting.SWARM_SERVICE);
+        if (swarmService != null && !swarmService.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+            problem(Setting.SWARM_SERVICE, "'" + swarmService + "' is not a valid swarm service name or id");
         }
         String instanceId = text(Setting.INSTANCE_ID);
         if (instanceId == null) {
@@ -222,7 +223,7 @@ public final class ConfigurationResolver {
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
                 hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
-                redisUrl, instanceId, leaseTiming, Path.of(lockFile), logLevel, logFormat, statusPort,
+                redisUrl, instanceId, leaseTiming, Path.of(lockFile), swarmService, logLevel, logFormat, statusPort,
                 composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
                 composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile),
                 required(Setting.SIDECAR_CONTAINER), vault);

@@ -52,6 +52,9 @@ public enum Setting {
             "How often standbys try to acquire and the leader renews."),
     LOCK_FILE_PATH("--lock-file-path", List.of("LOCK_FILE_PATH"), "/var/run/streamspace/agent.lock", "PATH",
             "Lock file for the file backend (single host only)."),
+    SWARM_SERVICE("--swarm-service", List.of("SWARM_SERVICE"), null, "SERVICE",
+            "Swarm service (name or id) whose labels hold the lease for the swarm backend; the agent must run on a"
+                    + " manager node. Default: the service this agent's container is a task of."),
     STATUS_PORT("--status-port", List.of("STATUS_PORT"), "5001", "PORT",
             "Port of the status API on 127.0.0.1 (/health, /capabilities, /api/v1/metrics,"
                     + " /api/v1/diagnostics/commands, Prometheus /metrics); 0 picks a free port, off disables it."),

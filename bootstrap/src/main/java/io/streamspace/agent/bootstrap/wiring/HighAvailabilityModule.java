@@ -2,6 +2,7 @@ package io.streamspace.agent.bootstrap.wiring;
 
 import dagger.Module;
 import dagger.Provides;
+import io.streamspace.agent.adapter.docker.swarm.SwarmLeaderLock;
 import io.streamspace.agent.adapter.host.FileLeaderLock;
 import io.streamspace.agent.adapter.redis.RedisLeaderLock;
 import io.streamspace.agent.application.port.in.LeadAgent;
@@ -30,6 +31,9 @@ public final class HighAvailabilityModule {
         return switch (config.leaderElectionBackend()) {
             case "redis" -> new RedisLeaderLock(config.redisUrl(), agentId, config.leaseTiming());
             case "file" -> FileLeaderLock.open(config.lockFilePath(), agentId);
+            // refuses at once, with the way out, on a worker node or outside a swarm
+            case "swarm" -> SwarmLeaderLock.open(config.dockerHost(), config.swarmService(), agentId,
+                    config.leaseTiming());
             default -> throw new IllegalStateException("leader election backend '" + config.leaderElectionBackend()
                     + "' is not available in this version");
         };

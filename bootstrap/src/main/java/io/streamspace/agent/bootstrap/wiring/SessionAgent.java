@@ -43,6 +43,7 @@ public final class SessionAgent {
     /** Below Docker's default 10 s stop timeout, so the lock is released before a SIGKILL. */
     private static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(7);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile LeadAgent leadAgent;
 
     @Inject
     public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, Provider<LeadAgent> election,
@@ -80,7 +81,14 @@ public final class SessionAgent {
             if (config.enableHa()) {
                 LOG.info("HA enabled: leader election with the {} backend as instance {}",
                         config.leaderElectionBackend(), config.instanceId());
-                reason = election.get().run();
+                try {
+                    leadAgent = election.get();
+                } catch (RuntimeException e) {
+                    // the backend refused to open (not a swarm manager, unwritable lock file, ...): one clear line
+                    LOG.error("Cannot start leader election: {}", e.getMessage());
+                    return 1;
+                }
+                reason = leadAgent.run();
             } else {
                 leadership.begin();
                 reason = controlPlane.serve();
@@ -94,7 +102,7 @@ public final class SessionAgent {
             gateway.close();
             outbox.close();
             docker.close();
-            if (config.enableHa() && lock.get() instanceof AutoCloseable closeable) {
+            if (leadAgent != null && lock.get() instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
                 } catch (Exception e) {
@@ -135,7 +143,10 @@ public final class SessionAgent {
     public void stop() {
         drainCommands();
         if (config.enableHa()) {
-            election.get().stop();
+            LeadAgent running = leadAgent;
+            if (running != null) {
+                running.stop();
+            }
         } else {
             controlPlane.stop();
         }
