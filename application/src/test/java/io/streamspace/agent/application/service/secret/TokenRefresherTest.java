@@ -3,6 +3,7 @@ package io.streamspace.agent.application.service.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.application.port.out.SecretStoreInMemory;
+import io.streamspace.agent.application.testing.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

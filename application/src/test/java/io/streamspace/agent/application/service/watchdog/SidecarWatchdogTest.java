@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamspace.agent.application.port.in.SuperviseSidecar.Status;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.application.testing.ManualScheduler;
 import io.streamspace.agent.domain.watchdog.ContainerSnapshot;
 import io.streamspace.agent.domain.watchdog.ContainerSnapshot.Health;
 import io.streamspace.agent.domain.watchdog.HealthState;

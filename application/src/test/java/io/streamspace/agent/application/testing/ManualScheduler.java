@@ -1,4 +1,4 @@
-package io.streamspace.agent.application.service.secret;
+package io.streamspace.agent.application.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,30 +8,37 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deterministic {@link ScheduledExecutorService} with its own {@link Clock}: nothing runs until the test calls
- * {@link #advance(Duration)} or {@link #runDue()}, which run the due tasks on the test's thread in time order.
+ * A deterministic {@link ScheduledExecutorService} on virtual time, with the {@link Clock} that time is read from:
+ * nothing runs until the test calls {@link #advance(Duration)} or {@link #runDue()}, which run the due tasks on the
+ * test's thread in due order (ties in submission order), with the clock set to each task's due time. A task that
+ * throws makes {@code advance} throw, so a broken task fails the test instead of vanishing.
+ *
+ * <p>Supported: {@code schedule} of a Runnable (a negative delay counts as zero), {@code execute}, cancelling the
+ * returned future, and shutdown. Periodic and Callable scheduling throw {@link UnsupportedOperationException}.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
     private final List<Task> tasks = new ArrayList<>();
     private Instant now;
     private long sequence;
     private boolean shutdown;
 
-    ManualScheduler(Instant start) {
+    public ManualScheduler(Instant start) {
         this.now = start;
     }
 
-    /** A clock that reads this scheduler's time. */
-    Clock clock() {
+    /** A clock that reads this scheduler's virtual time. */
+    public Clock clock() {
         return new Clock() {
             @Override
             public ZoneId getZone() {
@@ -45,15 +52,18 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
             @Override
             public Instant instant() {
-                synchronized (ManualScheduler.this) {
-                    return now;
-                }
+                return now();
             }
         };
     }
 
-    /** Moves time forward, running every task that falls due on the way at its due time. */
-    void advance(Duration duration) {
+    /** The virtual time now. */
+    public synchronized Instant now() {
+        return now;
+    }
+
+    /** Moves time forward by {@code duration}, running every task that falls due on the way at its due time. */
+    public void advance(Duration duration) {
         Instant target;
         synchronized (this) {
             target = now.plus(duration);
@@ -76,21 +86,26 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     }
 
     /** Runs the tasks due now (delay 0), including those they schedule for now. */
-    void runDue() {
+    public void runDue() {
         advance(Duration.ZERO);
     }
 
     /** Delays from now of the tasks waiting, soonest first. */
-    synchronized List<Duration> pendingDelays() {
+    public synchronized List<Duration> pendingDelays() {
         return tasks.stream().sorted().map(t -> Duration.between(now, t.due)).toList();
+    }
+
+    /** When the next waiting task is due, if any. */
+    public synchronized Optional<Instant> nextDue() {
+        return tasks.stream().map(t -> t.due).min(Comparator.naturalOrder());
     }
 
     @Override
     public synchronized ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
         if (shutdown) {
-            throw new java.util.concurrent.RejectedExecutionException("shut down");
+            throw new RejectedExecutionException("shut down");
         }
-        Task task = new Task(command, now.plusNanos(unit.toNanos(delay)), sequence++);
+        Task task = new Task(command, now.plusNanos(unit.toNanos(Math.max(0, delay))), sequence++);
         tasks.add(task);
         return task;
     }
@@ -157,10 +172,13 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
         }
 
         void run() {
-            if (!cancelled) {
-                command.run();
+            try {
+                if (!cancelled) {
+                    command.run();
+                }
+            } finally {
+                done = true;
             }
-            done = true;
         }
 
         @Override
@@ -179,11 +197,14 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
+            if (done || cancelled) {
+                return false;
+            }
             cancelled = true;
             synchronized (ManualScheduler.this) {
                 tasks.remove(this);
             }
-            return !done;
+            return true;
         }
 
         @Override
@@ -196,6 +217,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
             return done || cancelled;
         }
 
+        /** Never blocks: on virtual time nothing else would run the task. */
         @Override
         public Object get() {
             return null;
