@@ -13,7 +13,11 @@ import io.streamspace.agent.application.port.in.QueryAgentStatus;
 import io.streamspace.agent.application.service.metrics.AgentStatusService;
 import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
 import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
+import io.streamspace.agent.application.service.secret.RefreshingTokenSource;
+import io.streamspace.agent.application.service.secret.TokenRefresher;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
+import io.streamspace.agent.bootstrap.config.VaultConfiguration;
+import io.streamspace.agent.bootstrap.wiring.VaultModule;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import io.streamspace.agent.domain.sidecar.RequestVerifier;
@@ -32,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,7 +54,7 @@ public final class ComposeAgentRole {
     /** The role's validated settings. {@link #toString()} hides the token. */
     public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
                            String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
-                           String logLevel, String logFormat, Integer statusPort) {
+                           String logLevel, String logFormat, Integer statusPort, VaultConfiguration vault) {
         @Override
         public String toString() {
             return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
@@ -147,6 +152,16 @@ public final class ComposeAgentRole {
     /** Starts the sidecar over the Docker engine of {@code settings}. */
     public static Running start(Settings settings) throws IOException {
         TokenSource tokens = SidecarTokens.of(settings.token(), settings.tokenFile());
+        if (tokens == null) {
+            // verification follows Vault: a rotated compose_agent_token is used at once, without a restart
+            TokenRefresher refresher = new TokenRefresher(VaultModule.open(settings.vault()),
+                    settings.vault().tokenKey(), null, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(
+                            Thread.ofPlatform().daemon().name("vault-compose-token").factory()),
+                    java.util.random.RandomGenerator.getDefault());
+            refresher.refreshNow();
+            refresher.start();
+            tokens = new RefreshingTokenSource(refresher);
+        }
         DockerClients docker = DockerClients.create(settings.dockerHost());
         CommandMetricsRecorder metrics = new CommandMetricsRecorder(settings.controlPlane(), new CommandMetrics(),
                 Clock.systemUTC());
@@ -216,9 +231,11 @@ public final class ComposeAgentRole {
         }
         String token = values.get(Setting.COMPOSE_AGENT_TOKEN);
         String tokenFile = values.get(Setting.COMPOSE_AGENT_TOKEN_FILE);
-        if (token == null && tokenFile == null) {
+        VaultConfiguration vault = vaultFromEnvironment(env);
+        if (token == null && tokenFile == null && vault == null) {
             problems.add("no compose-agent token: set " + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName() + " or "
-                    + Setting.COMPOSE_AGENT_TOKEN.displayName());
+                    + Setting.COMPOSE_AGENT_TOKEN.displayName() + ", or configure Vault (VAULT_ADDRESS, VAULT_TOKEN,"
+                    + " VAULT_AGENT_PATH_PREFIX, DEPLOYMENT_HASH)");
         } else if (token != null && tokenFile != null) {
             problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
                     + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
@@ -245,7 +262,22 @@ public final class ComposeAgentRole {
         }
         return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
                 values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
-                values.get(Setting.LOG_FORMAT), statusPort);
+                values.get(Setting.LOG_FORMAT), statusPort, vault);
+    }
+
+    /** Vault as the design's environment names it; the compose-agent token is read from compose_agent_token. */
+    private static VaultConfiguration vaultFromEnvironment(Map<String, String> env) {
+        String address = env.get("VAULT_ADDRESS");
+        String token = env.get("VAULT_TOKEN");
+        String prefix = env.get("VAULT_AGENT_PATH_PREFIX");
+        String hash = env.get("DEPLOYMENT_HASH");
+        if (address == null || token == null || prefix == null || hash == null) {
+            return null;
+        }
+        return new VaultConfiguration(java.net.URI.create(address), token, prefix, hash,
+                env.getOrDefault("VAULT_TOKEN_KEY", VaultModule.COMPOSE_AGENT_TOKEN_KEY),
+                env.getOrDefault("VAULT_CLIENT_CERT_PATH", env.get("VAULT_CLIENT_CERT")),
+                env.getOrDefault("VAULT_CLIENT_KEY_PATH", env.get("VAULT_CLIENT_KEY")), env.get("VAULT_CACERT"));
     }
 
     private static InetSocketAddress listen(String value, List<String> problems) {

@@ -211,10 +211,10 @@ public final class ConfigurationResolver {
             problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
                     + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
         }
-        if (composeAgentEnabled && composeAgentToken == null && composeAgentTokenFile == null) {
+        if (composeAgentEnabled && composeAgentToken == null && composeAgentTokenFile == null && vault == null) {
             problem(Setting.COMPOSE_AGENT_ENABLED, "is true, but there is no compose-agent token to sign requests to"
                     + " the sidecar with: set " + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName() + " or "
-                    + Setting.COMPOSE_AGENT_TOKEN.displayName());
+                    + Setting.COMPOSE_AGENT_TOKEN.displayName() + ", or configure Vault (compose_agent_token)");
         }
         ControlPlaneTag controlPlane = controlPlane();
         if (!problems.isEmpty()) {

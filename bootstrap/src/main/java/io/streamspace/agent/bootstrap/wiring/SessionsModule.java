@@ -35,10 +35,14 @@ import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.domain.capacity.CapacityAdmission;
 import io.streamspace.agent.domain.capacity.CapacityLimits;
 import jakarta.inject.Named;
+import io.streamspace.agent.application.port.out.SecretStore;
+import io.streamspace.agent.application.service.secret.RefreshingTokenSource;
+import io.streamspace.agent.application.service.secret.TokenRefresher;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 
@@ -62,12 +66,22 @@ public final class SessionsModule {
     @Provides
     @Singleton
     static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients, Clock clock,
-                                         ObjectMapper json) {
+                                         ObjectMapper json, Optional<SecretStore> vault) {
         if (!config.composeAgentEnabled()) {
             // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
             return config.enableHa() ? DockerSessionRuntime.deferred(clients.get()) : DockerSessionRuntime.open(clients.get());
         }
         TokenSource tokens = SidecarTokens.of(config.composeAgentToken(), config.composeAgentTokenFile());
+        if (tokens == null) {
+            // the compose-agent token from Vault, refreshed every minute and at once when the sidecar refuses it
+            TokenRefresher refresher = new TokenRefresher(vault.orElseThrow(), VaultModule.COMPOSE_AGENT_TOKEN_KEY,
+                    null, clock, Executors.newSingleThreadScheduledExecutor(
+                            Thread.ofPlatform().daemon().name("vault-compose-token").factory()),
+                    java.util.random.RandomGenerator.getDefault());
+            refresher.refreshNow();
+            refresher.start();
+            tokens = new RefreshingTokenSource(refresher);
+        }
         return new RemoteSessionRuntime(new SignedSidecarClient(config.composeAgentUrl(), config.agentId().value(),
                 tokens, json, clock));
     }

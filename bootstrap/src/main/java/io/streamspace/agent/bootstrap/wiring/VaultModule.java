@@ -21,6 +21,9 @@ import javax.net.ssl.SSLContext;
 @Module
 public final class VaultModule {
 
+    /** The key both sides of the sidecar's local API sign with (the seed's layout). */
+    public static final String COMPOSE_AGENT_TOKEN_KEY = "compose_agent_token";
+
     private VaultModule() {
     }
 

@@ -162,6 +162,14 @@ public final class SignedSidecarServer implements AutoCloseable {
         Verdict verdict = verifier.verify(request,
                 agent -> tokens.tokenFor(agent).map(token -> RequestSigning.hmac(token, body)),
                 operation.get(), clock.instant());
+        if (!verdict.accepted() && verdict.rejection() == Rejection.BAD_SIGNATURE && mayRefreshToken()) {
+            // the peer may already sign with a rotated token: read ours again once before refusing (a bad
+            // signature is not remembered by the replay cache, so checking the same request again is safe)
+            tokens.refresh();
+            verdict = verifier.verify(request,
+                    agent -> tokens.tokenFor(agent).map(token -> RequestSigning.hmac(token, body)),
+                    operation.get(), clock.instant());
+        }
         if (!verdict.accepted()) {
             Rejection rejection = verdict.rejection();
             LOG.warn("Sidecar API refused {} from agent '{}' ({}): {} - {}", operation.get().wireName(),
@@ -195,6 +203,16 @@ public final class SignedSidecarServer implements AutoCloseable {
             return new Response(503, error("interrupted", "the sidecar is stopping"));
         }
     }
+
+    /** At most one token refresh every 5 s, so forged signatures cannot turn into a flood of secret-store reads. */
+    private boolean mayRefreshToken() {
+        long now = System.nanoTime();
+        long last = lastTokenRefresh.get();
+        return now - last >= java.util.concurrent.TimeUnit.SECONDS.toNanos(5) && lastTokenRefresh.compareAndSet(last, now);
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong lastTokenRefresh =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
 
     private static Response rejected(Verdict verdict) {
         Rejection rejection = verdict.rejection();
