@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +36,7 @@ public final class DockerCli {
 
     /** {@code docker rmi IMAGE}; true when removed, false when there was no such image. */
     public static boolean removeImage(String image) throws IOException, InterruptedException {
-        Result result = tryRun(null, "image", "rm", image);
+        Result result = tryRun(null, Map.of(), "image", "rm", image);
         if (result.exitCode() == 0) {
             return true;
         }
@@ -46,9 +47,21 @@ public final class DockerCli {
                 + result.output().strip());
     }
 
+    /**
+     * {@code docker build -t TAG CONTEXT} with the classic builder ({@code DOCKER_BUILDKIT=0}, as scripts/lib.sh
+     * builds the test images: no network, {@code FROM} a local image works).
+     */
+    public static void build(Path context, String tag) throws IOException, InterruptedException {
+        Result result = tryRun(null, Map.of("DOCKER_BUILDKIT", "0"), "build", "-q", "-t", tag, context.toString());
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("docker build -t " + tag + " " + context + " exited with "
+                    + result.exitCode() + ": " + result.output().strip());
+        }
+    }
+
     /** Whether the engine has an image with this reference. */
     public static boolean imagePresent(String image) throws IOException, InterruptedException {
-        return tryRun(null, "image", "inspect", "--format", "{{.Id}}", image).exitCode() == 0;
+        return tryRun(null, Map.of(), "image", "inspect", "--format", "{{.Id}}", image).exitCode() == 0;
     }
 
     /** The exit code and the combined output of one {@code docker} call. */
@@ -56,6 +69,11 @@ public final class DockerCli {
     }
 
     public static Result tryRun(Path configDir, String... args) throws IOException, InterruptedException {
+        return tryRun(configDir, Map.of(), args);
+    }
+
+    private static Result tryRun(Path configDir, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("docker");
         if (configDir != null) {
@@ -63,7 +81,9 @@ public final class DockerCli {
             command.add(configDir.toString());
         }
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
