@@ -3,12 +3,9 @@ package io.streamspace.agent.adapter.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.PushResponseItem;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.testkit.registry.LocalRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +14,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,21 +41,9 @@ class ImagePullIT {
         clients = DockerClients.create(DockerTestSupport.host());
         DockerTestSupport.requireImage(clients, DockerTestSupport.BUSYBOX_IMAGE);
         registry = LocalRegistry.start(USER, PASSWORD);
-        String repository = registry.address() + "/streamspace-test/busybox";
         String tag = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        image = repository + ":" + tag;
-        DockerClient docker = clients.requests();
-        docker.tagImageCmd(DockerTestSupport.BUSYBOX_IMAGE, repository, tag).exec();
-        try {
-            Push push = clients.streams().pushImageCmd(repository).withTag(tag)
-                    .withAuthConfig(new AuthConfig().withUsername(USER).withPassword(PASSWORD)
-                            .withRegistryAddress(registry.address()))
-                    .exec(new Push());
-            assertThat(push.awaitCompletion(120, TimeUnit.SECONDS)).as("push finished").isTrue();
-            assertThat(push.error).as("push error").isNull();
-        } finally {
-            removeLocal(image); // only our tag: the busybox image itself stays
-        }
+        // docker CLI tag + push with the registry's credentials; the local tag is removed again (busybox stays)
+        image = registry.push(DockerTestSupport.BUSYBOX_IMAGE, "streamspace-test/busybox", tag);
     }
 
     @AfterAll
@@ -155,17 +139,6 @@ class ImagePullIT {
             clients.requests().removeImageCmd(reference).exec();
         } catch (NotFoundException alreadyGone) {
             // not pulled (or already removed)
-        }
-    }
-
-    private static final class Push extends ResultCallback.Adapter<PushResponseItem> {
-        volatile String error;
-
-        @Override
-        public void onNext(PushResponseItem item) {
-            if (item.isErrorIndicated() && error == null) {
-                error = item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : item.getError();
-            }
         }
     }
 }

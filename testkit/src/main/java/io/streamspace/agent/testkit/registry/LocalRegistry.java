@@ -1,6 +1,4 @@
-package io.streamspace.agent.adapter.docker;
-
-import static org.awaitility.Awaitility.await;
+package io.streamspace.agent.testkit.registry;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,30 +22,38 @@ import java.util.stream.Stream;
  * with htpasswd basic auth. The bcrypt hash htpasswd needs comes from the C library's {@code crypt(3)} through
  * Perl (Debian's libxcrypt does {@code $2b$}); no apache2-utils needed. The engine treats 127.0.0.0/8 as an
  * insecure registry by default, so plain HTTP works for push and pull.
+ *
+ * <p>JDK only: images are tagged, pushed and removed with the {@code docker} CLI ({@link DockerCli}); the pushes
+ * use a temporary Docker config directory holding this registry's credentials, never the user's own.
  */
-final class LocalRegistry implements AutoCloseable {
+public final class LocalRegistry implements AutoCloseable {
 
-    static final String BINARY = "/usr/bin/docker-registry";
+    public static final String BINARY = "/usr/bin/docker-registry";
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(20);
     private static final String BCRYPT_SALT_ALPHABET =
             "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final Path dir;
     private final Process process;
     private final int port;
+    private final String user;
+    private final String password;
 
-    private LocalRegistry(Path dir, Process process, int port) {
+    private LocalRegistry(Path dir, Process process, int port, String user, String password) {
         this.dir = dir;
         this.process = process;
         this.port = port;
+        this.user = user;
+        this.password = password;
     }
 
     /** Starts a registry without auth. */
-    static LocalRegistry start() throws IOException {
+    public static LocalRegistry start() throws IOException, InterruptedException {
         return start(null, null);
     }
 
     /** Starts a registry; with a user, every request needs basic auth with that user and password. */
-    static LocalRegistry start(String user, String password) throws IOException {
+    public static LocalRegistry start(String user, String password) throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's docker-registry (scripts/setup-env.sh does)");
         }
@@ -70,10 +77,10 @@ final class LocalRegistry implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile())
                 .start();
-        LocalRegistry registry = new LocalRegistry(dir, process, port);
+        LocalRegistry registry = new LocalRegistry(dir, process, port, user, password);
         try {
             registry.awaitReady(user != null);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | Error | InterruptedException e) {
             String log = Files.exists(dir.resolve("registry.log")) ? Files.readString(dir.resolve("registry.log")) : "";
             registry.close();
             throw new IllegalStateException("docker-registry did not come up on 127.0.0.1:" + port + "; log:\n" + log, e);
@@ -82,22 +89,75 @@ final class LocalRegistry implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}, the registry part of image names. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
-    private void awaitReady(boolean auth) {
+    public int port() {
+        return port;
+    }
+
+    /** The registry's log so far (for failure messages). */
+    public String log() throws IOException {
+        Path log = dir.resolve("registry.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /**
+     * Tags {@code localImage} as {@code ADDRESS/repository:tag}, pushes it (with this registry's credentials) and
+     * removes that local tag again (only the tag: {@code localImage} itself stays). Returns the pushed reference.
+     */
+    public String push(String localImage, String repository, String tag) throws IOException, InterruptedException {
+        String reference = address() + "/" + repository + ":" + tag;
+        Path pushConfig = Files.createTempDirectory(dir, "push-config-");
+        if (user != null) {
+            writeDockerConfig(pushConfig, user, password);
+        }
+        DockerCli.run("image", "tag", localImage, reference);
+        try {
+            DockerCli.run(pushConfig, "image", "push", reference);
+        } finally {
+            DockerCli.removeImage(reference);
+        }
+        return reference;
+    }
+
+    /**
+     * Writes {@code dockerConfigDir/config.json} with an {@code auths} entry for this registry, as
+     * {@code docker login} leaves it (base64 {@code user:password}); returns the file.
+     */
+    public Path writeDockerConfig(Path dockerConfigDir, String user, String password) throws IOException {
+        Files.createDirectories(dockerConfigDir);
+        String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        Path file = dockerConfigDir.resolve("config.json");
+        Files.writeString(file, "{\"auths\":{\"" + address() + "\":{\"auth\":\"" + auth + "\"}}}\n",
+                StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private void awaitReady(boolean auth) throws InterruptedException {
         int expected = auth ? 401 : 200;
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI base = URI.create("http://" + address() + "/v2/");
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+        long deadline = System.nanoTime() + READY_DEADLINE.toNanos();
+        String last = "no answer yet";
+        while (System.nanoTime() - deadline < 0) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("docker-registry exited with " + process.exitValue());
             }
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == expected;
-        });
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == expected) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            process.waitFor(50, TimeUnit.MILLISECONDS); // poll interval; returns early only if it died
+        }
+        throw new IllegalStateException("not ready within " + READY_DEADLINE + " (" + last + ")");
     }
 
     /** A bcrypt ({@code $2b$}, cost 5: a test password) hash from crypt(3) via Perl. */
@@ -114,7 +174,7 @@ final class LocalRegistry implements AutoCloseable {
         try {
             hash = new String(perl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!perl.waitFor(20, TimeUnit.SECONDS)) {
-                perl.destroyForcibly();
+                perl.toHandle().destroyForcibly();
                 throw new IllegalStateException("perl crypt did not finish");
             }
         } catch (InterruptedException e) {
@@ -134,12 +194,14 @@ final class LocalRegistry implements AutoCloseable {
         }
     }
 
+    /** Stops the registry and deletes its storage (every pushed image goes with it). */
     @Override
     public void close() {
-        process.destroy();
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                process.toHandle().destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
