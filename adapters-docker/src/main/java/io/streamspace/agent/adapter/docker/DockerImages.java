@@ -78,7 +78,7 @@ final class DockerImages {
             throw new RuntimeOperationException("Image " + image + " not found and could not be pulled from "
                     + registry + " (" + credentialNote + "): " + oneLine(reason), failure);
         }
-        LOG.info("Pulled image {}", image);
+        LOG.debug("Pulled image {}", image); // the session handler reports it
     }
 
     /** Collects the pull's first error; passes progress lines on, throttling the per-layer byte counters. */
