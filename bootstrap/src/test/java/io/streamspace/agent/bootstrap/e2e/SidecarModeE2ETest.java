@@ -93,5 +93,8 @@ class SidecarModeE2ETest extends SessionE2E {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40))
                 .until(() -> !dockerOk("inspect", "-f", "{{.State.StartedAt}}", sidecarName).strip().equals(startedAt));
         assertThat(agent.logLines("Watchdog")).anySatisfy(l -> assertThat(l).containsIgnoringCase("restart"));
+        // stacks do not bypass the sidecar: until its API carries them they are refused in sidecar mode
+        CommandState stack = awaitFailed(send("deploy_stack", Map.of("project", "p1", "compose", "services: {}")));
+        assertThat(stack.error()).contains("not available in sidecar mode");
     }
 }
