@@ -44,6 +44,7 @@ public class FailoverBench {
             b.environment().keySet().removeIf(k -> k.startsWith("AGENT_") || k.equals("DOCKER_HOST"));
             b.environment().put("AGENT_API_KEY", KEY);
             b.environment().put("HEALTH_CHECK_INTERVAL", "1");
+            b.environment().put("STATUS_PORT", "0"); // several replicas on one host: no fixed status port
             process = b.start();
             Thread.ofVirtual().start(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -128,8 +129,18 @@ public class FailoverBench {
                 } else {
                     leader.process.toHandle().destroy();
                 }
-                last = cp.awaitMessage(agentId, m -> m.isAccepted("heartbeat") && m.connectionNumber() > sockets,
-                        Duration.ofSeconds(60));
+                try {
+                    last = cp.awaitMessage(agentId, m -> m.isAccepted("heartbeat") && m.connectionNumber() > sockets,
+                            Duration.ofSeconds(60));
+                } catch (AssertionError e) {
+                    for (Replica r : replicas) {
+                        System.out.println("---- replica " + r.id + (r.process.isAlive() ? "" : " (ended)"));
+                        List<Line> lines = List.copyOf(r.out);
+                        lines.subList(Math.max(0, lines.size() - 25), lines.size())
+                                .forEach(l -> System.out.println(l.text()));
+                    }
+                    throw e;
+                }
                 long toHeartbeat = Duration.between(t0, last.receivedAt()).toMillis();
                 long newEpoch = last.agentEpoch();
                 awaitTrue(() -> replicas.stream().anyMatch(r -> r.became(newEpoch) != null), Duration.ofSeconds(10),
