@@ -4,22 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -29,81 +22,26 @@ import org.junit.jupiter.api.Test;
 class DockerAgentJarIT {
 
     private static final String KEY = "d".repeat(32) + "e".repeat(32);
-    private static final Path JAR = Path.of(System.getProperty("agent.jar", "target/docker-agent.jar"));
+    private static final Duration EXIT = Duration.ofSeconds(60);
+    private static final Duration OUTPUT = Duration.ofSeconds(30);
 
-    /** A running docker-agent process with its output collected line by line. */
-    private static final class AgentProcess implements AutoCloseable {
-        final Process process;
-        final List<String> out = new CopyOnWriteArrayList<>();
-        final List<String> err = new CopyOnWriteArrayList<>();
-
-        AgentProcess(Map<String, String> env, String... args) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.add("-jar");
-            command.add(JAR.toString());
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_") || k.equals("API_KEY")
-                    || k.equals("CONTROL_PLANE_URL") || k.equals("LOG_LEVEL"));
-            builder.environment().putAll(env);
-            process = builder.start();
-            pump(process.getInputStream(), out);
-            pump(process.getErrorStream(), err);
-        }
-
-        private static void pump(java.io.InputStream stream, List<String> lines) {
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        int exitCode() throws InterruptedException {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process ended").isTrue();
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> true);
-            return process.exitValue();
-        }
-
-        String awaitOut(Pattern pattern) {
-            return Awaitility.await("output line matching " + pattern + ", output so far:\n" + all())
-                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> out.stream().filter(l -> pattern.matcher(l).find()).findFirst().orElse(null),
-                            line -> line != null);
-        }
-
-        String all() {
-            return String.join("\n", out) + "\n" + String.join("\n", err);
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
-    }
-
-    private static AgentProcess finished(Map<String, String> env, String... args) throws Exception {
-        AgentProcess agent = new AgentProcess(env, args);
-        agent.process.waitFor(60, TimeUnit.SECONDS);
+    private static AgentJarProcess finished(Map<String, String> env, String... args) throws Exception {
+        AgentJarProcess agent = AgentJarProcess.start(env, args);
+        agent.waitFor(EXIT);
         // let the pumps drain the closed pipes
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.process.isAlive());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.isAlive());
         return agent;
     }
 
     @Test
     void helpListsEveryRoleAndEverySeedSettingWithoutSecrets() throws Exception {
-        try (AgentProcess top = finished(Map.of("API_KEY", KEY), "--help");
-             AgentProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help");
-             AgentProcess sidecar = finished(Map.of("COMPOSE_AGENT_TOKEN", "hunter3"), "compose-agent", "--help")) {
-            assertThat(top.exitCode()).isZero();
+        try (AgentJarProcess top = finished(Map.of("API_KEY", KEY), "--help");
+             AgentJarProcess run = finished(Map.of("API_KEY", KEY, "REDIS_URL", "redis://u:hunter2@h:1/0"), "run", "--help");
+             AgentJarProcess sidecar = finished(Map.of("COMPOSE_AGENT_TOKEN", "hunter3"), "compose-agent", "--help")) {
+            assertThat(top.exitCode(EXIT)).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> top.all().contains("version"));
             assertThat(top.all()).contains("run", "compose-agent", "dev", "version");
-            assertThat(run.exitCode()).isZero();
+            assertThat(run.exitCode(EXIT)).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> run.all().contains("--volume-driver"));
             for (Setting setting : Setting.values()) {
                 if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
@@ -114,7 +52,7 @@ class DockerAgentJarIT {
                 setting.environment().forEach(env -> assertThat(run.all()).contains(env));
             }
             assertThat(run.all()).doesNotContain(KEY).doesNotContain("hunter2");
-            assertThat(sidecar.exitCode()).isZero();
+            assertThat(sidecar.exitCode(EXIT)).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.all().contains("--listen"));
             for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
                 assertThat(sidecar.all()).contains(setting.flag());
@@ -126,20 +64,20 @@ class DockerAgentJarIT {
 
     @Test
     void versionPrintsTheBuildVersion() throws Exception {
-        try (AgentProcess version = finished(Map.of(), "version")) {
-            assertThat(version.exitCode()).isZero();
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !version.out.isEmpty());
-            assertThat(version.out.get(0)).startsWith("docker-agent ").doesNotContain("unknown");
+        try (AgentJarProcess version = finished(Map.of(), "version")) {
+            assertThat(version.exitCode(EXIT)).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !version.out().isEmpty());
+            assertThat(version.out().get(0)).startsWith("docker-agent ").doesNotContain("unknown");
         }
     }
 
     @Test
     void invalidConfigurationExitsWithCodeTwoAndOneLinePerProblem() throws Exception {
-        try (AgentProcess agent = finished(Map.of("API_KEY", "not-a-key", "CONTROL_PLANE_URL", "https://cp.example.com"),
+        try (AgentJarProcess agent = finished(Map.of("API_KEY", "not-a-key", "CONTROL_PLANE_URL", "https://cp.example.com"),
                 "--agent-id", "bad;id", "--max-sessions", "0", "--leader-election-backend", "redis")) {
-            assertThat(agent.exitCode()).isEqualTo(2);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err.size() >= 5);
-            List<String> problems = agent.err.stream().filter(l -> l.startsWith("configuration error: ")).toList();
+            assertThat(agent.exitCode(EXIT)).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err().size() >= 5);
+            List<String> problems = agent.err().stream().filter(l -> l.startsWith("configuration error: ")).toList();
             assertThat(problems).hasSize(5);
             assertThat(String.join("\n", problems)).contains("agent id 'bad;id'", "ws:// or wss://",
                     "64 hexadecimal characters", "--max-sessions", "no Redis URL").doesNotContain("not-a-key");
@@ -148,10 +86,10 @@ class DockerAgentJarIT {
 
     @Test
     void theComposeAgentRoleRefusesToStartWithoutAllowedAgentsAndToken() throws Exception {
-        try (AgentProcess agent = finished(Map.of(), "compose-agent")) {
-            assertThat(agent.exitCode()).isEqualTo(2);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err.size() >= 2);
-            assertThat(String.join("\n", agent.err)).contains("--allowed-agents (COMPOSE_AGENT_ALLOWED_AGENTS) is"
+        try (AgentJarProcess agent = finished(Map.of(), "compose-agent")) {
+            assertThat(agent.exitCode(EXIT)).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err().size() >= 2);
+            assertThat(String.join("\n", agent.err())).contains("--allowed-agents (COMPOSE_AGENT_ALLOWED_AGENTS) is"
                     + " required", "no compose-agent token");
         }
     }
@@ -161,9 +99,9 @@ class DockerAgentJarIT {
             throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "jar-token");
-        try (AgentProcess sidecar = new AgentProcess(Map.of("COMPOSE_AGENT_TOKEN_FILE", token.toString()),
+        try (AgentJarProcess sidecar = AgentJarProcess.start(Map.of("COMPOSE_AGENT_TOKEN_FILE", token.toString()),
                 "compose-agent", "--listen", "127.0.0.1:0", "--allowed-agents", "jar-agent,jar-reader=sessions:read")) {
-            String line = sidecar.awaitOut(Pattern.compile("compose-agent serving the signed local API on"));
+            String line = sidecar.awaitOutput(Pattern.compile("compose-agent serving the signed local API on"), OUTPUT);
             assertThat(line).contains("control_plane=compose_agent");
             int port = Integer.parseInt(line.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1"));
             URI base = URI.create("http://127.0.0.1:" + port);
@@ -185,8 +123,8 @@ class DockerAgentJarIT {
             org.assertj.core.api.Assertions.assertThatThrownBy(stranger::info)
                     .hasMessageContaining("401 unknown agent id");
 
-            sidecar.process.toHandle().destroy(); // SIGTERM
-            assertThat(sidecar.exitCode()).isEqualTo(143);
+            sidecar.sigterm();
+            assertThat(sidecar.exitCode(EXIT)).isEqualTo(143);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sidecar.all().contains("compose-agent stopping"));
         }
     }
@@ -194,18 +132,19 @@ class DockerAgentJarIT {
     @Test
     void runRegistersHeartbeatsAndStopsGracefullyOnSigterm() throws Exception {
         try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent("docker-jar-1", KEY).start();
-             AgentProcess agent = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
+             AgentJarProcess agent = AgentJarProcess.start(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
                      "OUTBOX_DIR", Files.createTempDirectory("jar-outbox").toString()),
                      "--agent-id=docker-jar-1", "--control-plane-url=" + controlPlane.webSocketBaseUrl())) {
-            assertThat(agent.awaitOut(Pattern.compile("\\[DockerAgent] Registered successfully \\(ID: [0-9a-f-]{36}, Status: online\\)")))
+            assertThat(agent.awaitOutput(Pattern.compile(
+                    "\\[DockerAgent] Registered successfully \\(ID: [0-9a-f-]{36}, Status: online\\)"), OUTPUT))
                     .isNotNull();
-            agent.awaitOut(Pattern.compile("\\[DockerAgent] WebSocket connected"));
-            agent.awaitOut(Pattern.compile("\\[Heartbeat] Sent heartbeat \\(activeSessions: 0\\)"));
+            agent.awaitOutput(Pattern.compile("\\[DockerAgent] WebSocket connected"), OUTPUT);
+            agent.awaitOutput(Pattern.compile("\\[Heartbeat] Sent heartbeat \\(activeSessions: 0\\)"), OUTPUT);
             controlPlane.awaitMessages("docker-jar-1", m -> "heartbeat".equals(m.type()) && m.accepted(), 2,
                     Duration.ofSeconds(10));
-            agent.process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its pipes): the JVM exits with 128+15 after the graceful stop below
-            assertThat(agent.exitCode()).isEqualTo(143);
-            agent.awaitOut(Pattern.compile("\\[DockerAgent] Agent stopped \\(stopped\\)"));
+            agent.sigterm(); // the JVM exits with 128+15 after the graceful stop below
+            assertThat(agent.exitCode(EXIT)).isEqualTo(143);
+            agent.awaitOutput(Pattern.compile("\\[DockerAgent] Agent stopped \\(stopped\\)"), OUTPUT);
             controlPlane.awaitDisconnected("docker-jar-1", Duration.ofSeconds(10));
             assertThat(agent.all()).doesNotContain(KEY);
         }
@@ -214,11 +153,12 @@ class DockerAgentJarIT {
     @Test
     void devModeStartsAControlPlaneAndTheAgentAndAcceptsCommands() throws Exception {
         Path home = Files.createTempDirectory("dev-mode");
-        try (AgentProcess dev = new AgentProcess(Map.of(), "dev", "--port", "0")) {
-            String banner = dev.awaitOut(Pattern.compile("control plane \\(simulator\\): (http://127\\.0\\.0\\.1:\\d+)"));
+        try (AgentJarProcess dev = AgentJarProcess.start(Map.of(), "dev", "--port", "0")) {
+            String banner = dev.awaitOutput(
+                    Pattern.compile("control plane \\(simulator\\): (http://127\\.0\\.0\\.1:\\d+)"), OUTPUT);
             Matcher url = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(banner);
             assertThat(url.find()).isTrue();
-            dev.awaitOut(Pattern.compile("\\[Heartbeat] Sent heartbeat"));
+            dev.awaitOutput(Pattern.compile("\\[Heartbeat] Sent heartbeat"), OUTPUT);
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(url.group(1) + "/dev/commands"))
                     .header("Content-Type", "application/json")
@@ -229,9 +169,9 @@ class DockerAgentJarIT {
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> http.send(HttpRequest.newBuilder(
                             URI.create(url.group(1) + "/dev/messages?agentId=dev-agent")).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("unknown action 'no_such_action'"));
-            dev.process.toHandle().destroy();
-            assertThat(dev.exitCode()).isEqualTo(143);
-            dev.awaitOut(Pattern.compile("\\[DockerAgent] Agent stopped"));
+            dev.sigterm();
+            assertThat(dev.exitCode(EXIT)).isEqualTo(143);
+            dev.awaitOutput(Pattern.compile("\\[DockerAgent] Agent stopped"), OUTPUT);
         } finally {
             Files.deleteIfExists(home);
         }

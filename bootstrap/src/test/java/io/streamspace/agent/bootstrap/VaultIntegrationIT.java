@@ -6,21 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.vault.VaultKv2TestServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class VaultIntegrationIT {
 
     private static final String KEY = "f".repeat(32) + "0123456789abcdef".repeat(2);
-    private static final Path JAR = Path.of(System.getProperty("agent.jar", "target/docker-agent.jar"));
 
     @Test
     void apiKeyComesFromVaultAndHealthReportsTheRefresh() throws Exception {
@@ -44,29 +36,15 @@ class VaultIntegrationIT {
                      .agent("docker-vault-1", KEY).start()) {
             vault.addToken("agent-vault-token", Duration.ofHours(1));
             vault.putSecret("secret/agent/h1/status_panel_token", Map.of("token", KEY));
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-jar", JAR.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().keySet().removeIf(k -> k.contains("API_KEY"));
-            builder.environment().putAll(Map.of("AGENT_ID", "docker-vault-1",
-                    "CONTROL_PLANE_URL", controlPlane.webSocketBaseUrl().toString(),
-                    "VAULT_ADDRESS", vault.address().toString(), "VAULT_TOKEN", "agent-vault-token",
-                    "VAULT_AGENT_PATH_PREFIX", "secret/agent", "DEPLOYMENT_HASH", "h1",
-                    "STATUS_PORT", String.valueOf(statusPort),
-                    "OUTBOX_DIR", Files.createTempDirectory("vault-outbox").toString()));
-            builder.redirectErrorStream(true);
-            Process agent = builder.start();
-            List<String> output = new CopyOnWriteArrayList<>();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(
-                        new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        output.add(line);
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the process ended
-                }
-            });
+            AgentJarProcess agent = AgentJarProcess.builder().scrubEnv(k -> k.contains("API_KEY"))
+                    .redirectErrorStream()
+                    .env(Map.of("AGENT_ID", "docker-vault-1",
+                            "CONTROL_PLANE_URL", controlPlane.webSocketBaseUrl().toString(),
+                            "VAULT_ADDRESS", vault.address().toString(), "VAULT_TOKEN", "agent-vault-token",
+                            "VAULT_AGENT_PATH_PREFIX", "secret/agent", "DEPLOYMENT_HASH", "h1",
+                            "STATUS_PORT", String.valueOf(statusPort),
+                            "OUTBOX_DIR", Files.createTempDirectory("vault-outbox").toString()))
+                    .start();
             try {
                 controlPlane.awaitConnected("docker-vault-1", Duration.ofSeconds(30));
                 assertThat(controlPlane.registrations()).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
@@ -80,10 +58,9 @@ class VaultIntegrationIT {
                 assertThat(health.get("last_refresh_ok").asBoolean()).isTrue();
                 assertThat(health.get("token_age_seconds").isIntegralNumber()).isTrue();
                 assertThat(health.get("token_age_seconds").asLong()).isBetween(0L, 60L);
-                assertThat(String.join("\n", output)).doesNotContain(KEY).doesNotContain("agent-vault-token");
+                assertThat(agent.all()).doesNotContain(KEY).doesNotContain("agent-vault-token");
             } finally {
-                agent.toHandle().destroyForcibly();
-                agent.waitFor();
+                agent.close();
             }
         }
     }

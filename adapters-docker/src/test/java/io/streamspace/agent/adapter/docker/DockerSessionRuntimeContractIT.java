@@ -1,11 +1,7 @@
 package io.streamspace.agent.adapter.docker;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.port.out.SessionRuntimeContract;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +14,7 @@ class DockerSessionRuntimeContractIT extends SessionRuntimeContract {
 
     private static DockerClients clients;
     private static DockerSessionRuntime runtime;
-    private final List<String> foreignContainers = new ArrayList<>();
-    private final List<String> foreignVolumes = new ArrayList<>();
-    private final List<String> foreignNetworks = new ArrayList<>();
+    private final DockerForeignObjects foreign = new DockerForeignObjects(() -> clients.requests());
 
     @BeforeAll
     static void connect() {
@@ -42,52 +36,26 @@ class DockerSessionRuntimeContractIT extends SessionRuntimeContract {
 
     @Override
     protected void createForeignNetwork(String name, Map<String, String> labels) {
-        foreignNetworks.add(name);
-        raw().createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).exec();
+        foreign.createNetwork(name, labels);
     }
 
     @Override
     protected void createForeignVolume(String name, Map<String, String> labels) {
-        foreignVolumes.add(name);
-        raw().createVolumeCmd().withName(name).withLabels(labels).exec();
+        foreign.createVolume(name, labels);
     }
 
     @Override
     protected void createForeignContainer(String name, Map<String, String> labels) {
-        foreignContainers.add(name);
-        String id = raw().createContainerCmd(RUNNING_IMAGE).withName(name).withLabels(labels).exec().getId();
-        raw().startContainerCmd(id).exec();
+        foreign.createContainer(RUNNING_IMAGE, name, labels);
     }
 
     @Override
     protected void removeForeignObjects() {
-        for (String name : foreignContainers) {
-            ignoreMissing(() -> raw().removeContainerCmd(name).withForce(true).exec());
-        }
-        for (String name : foreignVolumes) {
-            ignoreMissing(() -> raw().removeVolumeCmd(name).exec());
-        }
-        for (String name : foreignNetworks) {
-            raw().listNetworksCmd().withNameFilter(name).exec().stream()
-                    .filter(n -> name.equals(n.getName()))
-                    .forEach(n -> ignoreMissing(() -> raw().removeNetworkCmd(n.getId()).exec()));
-        }
+        foreign.removeAll();
     }
 
     @Override
     protected SessionRuntime.ContainerSpec failingToStart(SessionRuntime.ContainerSpec spec) {
         return withHostAddress(spec, UNASSIGNABLE_ADDRESS);
-    }
-
-    private static DockerClient raw() {
-        return clients.requests();
-    }
-
-    private static void ignoreMissing(Runnable removal) {
-        try {
-            removal.run();
-        } catch (NotFoundException alreadyGone) {
-            // the test removed it already
-        }
     }
 }

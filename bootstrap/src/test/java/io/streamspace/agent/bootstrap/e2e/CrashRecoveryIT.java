@@ -3,14 +3,12 @@ package io.streamspace.agent.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.model.Container;
+import io.streamspace.agent.bootstrap.AgentJarProcess;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import io.streamspace.agent.testkit.controlplane.SessionState;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -37,61 +34,15 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryIT {
 
     private static final String KEY = "f".repeat(32) + "0123456789abcdef0123456789abcdef";
-    private static final Path JAR = Path.of(System.getProperty("agent.jar", "target/docker-agent.jar"));
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int SESSIONS = 12;
-
-    /** The agent jar as a process; killed through its handle so our ends of its pipes stay open for the pumps. */
-    private static final class AgentProcess implements AutoCloseable {
-        final Process process;
-        final List<String> out = new CopyOnWriteArrayList<>();
-
-        AgentProcess(Map<String, String> env, String... args) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.add("-jar");
-            command.add(JAR.toString());
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_") || k.equals("API_KEY")
-                    || k.equals("CONTROL_PLANE_URL") || k.equals("LOG_LEVEL") || k.equals("NETWORK_NAME")
-                    || k.equals("OUTBOX_DIR"));
-            builder.environment().putAll(env);
-            process = builder.start();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        out.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        void kill9() throws InterruptedException {
-            process.toHandle().destroyForcibly();
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("killed agent ended").isTrue();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.toHandle().destroy();
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.toHandle().destroyForcibly();
-                }
-            }
-        }
-    }
 
     private String agentId;
     private String network;
     private Path outboxDir;
     private ControlPlaneSimulator controlPlane;
     private AgentObjects docker;
-    private final List<AgentProcess> processes = new ArrayList<>();
+    private final List<AgentJarProcess> processes = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -106,12 +57,12 @@ class CrashRecoveryIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            for (AgentProcess p : processes) {
+            for (AgentJarProcess p : processes) {
                 p.close();
             }
             if (!processes.isEmpty()) {
                 System.out.println("---- last agent's output ----\n"
-                        + String.join("\n", processes.get(processes.size() - 1).out));
+                        + String.join("\n", processes.get(processes.size() - 1).out()));
             }
         } finally {
             controlPlane.stop();
@@ -120,10 +71,13 @@ class CrashRecoveryIT {
         }
     }
 
-    private AgentProcess startAgent() throws IOException {
-        AgentProcess p = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
-                "OUTBOX_DIR", outboxDir.toString(), "NETWORK_NAME", network),
-                "--agent-id=" + agentId, "--control-plane-url=" + controlPlane.webSocketBaseUrl());
+    private AgentJarProcess startAgent() throws IOException {
+        AgentJarProcess p = AgentJarProcess.builder().scrubAlso("NETWORK_NAME", "OUTBOX_DIR").redirectErrorStream()
+                .stopGracefully(Duration.ofSeconds(15))
+                .env(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
+                        "OUTBOX_DIR", outboxDir.toString(), "NETWORK_NAME", network))
+                .args("--agent-id=" + agentId, "--control-plane-url=" + controlPlane.webSocketBaseUrl())
+                .start();
         processes.add(p);
         return p;
     }
@@ -135,7 +89,7 @@ class CrashRecoveryIT {
 
     @Test
     void killNineInAStartStormLeavesEverySessionAccountedFor() throws Exception {
-        AgentProcess first = startAgent();
+        AgentJarProcess first = startAgent();
         controlPlane.awaitConnected(agentId, WAIT);
         controlPlane.awaitMessage(agentId, m -> m.isAccepted("heartbeat"), WAIT);
 
@@ -151,7 +105,8 @@ class CrashRecoveryIT {
         // Kill while starts are in flight: after some were answered, long before all are.
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(5))
                 .until(() -> count("complete", commandIds) + count("failed", commandIds) >= 2);
-        first.kill9();
+        first.sigkill();
+        assertThat(first.waitFor(Duration.ofSeconds(30))).as("killed agent ended").isTrue();
         long killedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stormStart);
         Set<String> ackedByFirst = controlPlane.received(agentId).stream().filter(m -> m.isAccepted("ack"))
                 .map(m -> m.payloadText("commandId")).filter(commandIds::contains).collect(Collectors.toSet());

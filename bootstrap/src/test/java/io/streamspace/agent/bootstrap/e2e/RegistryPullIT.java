@@ -2,26 +2,21 @@ package io.streamspace.agent.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamspace.agent.bootstrap.AgentJarProcess;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.SessionState;
 import io.streamspace.agent.testkit.registry.DockerCli;
 import io.streamspace.agent.testkit.registry.LocalRegistry;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryPullIT {
 
     private static final String KEY = "a".repeat(32) + "0123456789abcdef0123456789abcdef";
-    private static final Path JAR = Path.of(System.getProperty("agent.jar", "target/docker-agent.jar"));
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String SOURCE_IMAGE = "streamspace-test/vnc-echo:latest";
     private static final String USER = "agent";
@@ -50,51 +44,6 @@ class RegistryPullIT {
     /** {@code 127.0.0.1:PORT/streamspace-e2e/vnc-echo-XXXX:TAG}: only in the registry, never local at the start. */
     private static String image;
 
-    /** The agent jar as a process, stdout and stderr collected line by line; stopped through its handle. */
-    private static final class AgentProcess implements AutoCloseable {
-        final Process process;
-        final List<String> out = new CopyOnWriteArrayList<>();
-
-        AgentProcess(Map<String, String> env, String... args) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.add("-jar");
-            command.add(JAR.toString());
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_") || k.equals("API_KEY")
-                    || k.equals("CONTROL_PLANE_URL") || k.equals("LOG_LEVEL") || k.equals("NETWORK_NAME")
-                    || k.equals("OUTBOX_DIR") || k.equals("DOCKER_CONFIG") || k.equals("STATUS_PORT"));
-            builder.environment().putAll(env);
-            process = builder.start();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        out.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-        }
-
-        String all() {
-            return String.join("\n", out);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.toHandle().destroy();
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.toHandle().destroyForcibly();
-                    process.waitFor(15, TimeUnit.SECONDS);
-                }
-            }
-        }
-    }
-
     @TempDir
     Path dockerConfig;
     @TempDir
@@ -104,7 +53,7 @@ class RegistryPullIT {
     private String network;
     private ControlPlaneSimulator controlPlane;
     private AgentObjects docker;
-    private AgentProcess agent;
+    private AgentJarProcess agent;
 
     @BeforeAll
     static void pushTheImageToAFreshRegistry() throws Exception {
@@ -171,10 +120,14 @@ class RegistryPullIT {
     }
 
     private void startAgent() throws IOException {
-        agent = new AgentProcess(Map.of("AGENT_API_KEY", KEY, "DOCKER_CONFIG", dockerConfig.toString(),
-                "OUTBOX_DIR", outboxDir.toString(), "STATUS_PORT", "0"),
-                "--agent-id=" + agentId, "--control-plane-url=" + controlPlane.webSocketBaseUrl(),
-                "--network=" + network);
+        agent = AgentJarProcess.builder()
+                .scrubAlso("NETWORK_NAME", "OUTBOX_DIR", "DOCKER_CONFIG", "STATUS_PORT").redirectErrorStream()
+                .stopGracefully(Duration.ofSeconds(15))
+                .env(Map.of("AGENT_API_KEY", KEY, "DOCKER_CONFIG", dockerConfig.toString(),
+                        "OUTBOX_DIR", outboxDir.toString(), "STATUS_PORT", "0"))
+                .args("--agent-id=" + agentId, "--control-plane-url=" + controlPlane.webSocketBaseUrl(),
+                        "--network=" + network)
+                .start();
         controlPlane.awaitConnected(agentId, WAIT);
         controlPlane.awaitMessage(agentId, m -> m.isAccepted("heartbeat"), WAIT);
     }
@@ -210,7 +163,7 @@ class RegistryPullIT {
         // The pull's progress is in the agent's log: the start, the engine's per-layer lines, the end.
         Pattern progress = Pattern.compile("Pulling " + Pattern.quote(image) + ": [0-9a-f]{12}: Pull complete");
         Awaitility.await("pull progress in the agent's output").atMost(WAIT).pollInterval(Duration.ofMillis(50))
-                .until(() -> agent.out.stream().anyMatch(l -> progress.matcher(l).find()));
+                .until(() -> agent.out().stream().anyMatch(l -> progress.matcher(l).find()));
         assertThat(agent.all())
                 .contains("Pulling image " + image + " for session " + session)
                 .contains("credentials: user '" + USER + "' from " + dockerConfig.resolve("config.json"))

@@ -1,9 +1,8 @@
 package io.streamspace.agent.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.DockerForeignObjects;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
 import io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime;
 import io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient;
@@ -18,8 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -40,9 +37,7 @@ class RemoteDockerSessionRuntimeContractIT extends SessionRuntimeContract {
     private static DockerSessionRuntime docker;
     private static SignedSidecarServer server;
     private RemoteSessionRuntime remote;
-    private final List<String> foreignContainers = new ArrayList<>();
-    private final List<String> foreignVolumes = new ArrayList<>();
-    private final List<String> foreignNetworks = new ArrayList<>();
+    private final DockerForeignObjects foreign = new DockerForeignObjects(() -> clients.requests());
 
     @BeforeAll
     static void connect() {
@@ -80,52 +75,26 @@ class RemoteDockerSessionRuntimeContractIT extends SessionRuntimeContract {
 
     @Override
     protected void createForeignNetwork(String name, Map<String, String> labels) {
-        foreignNetworks.add(name);
-        raw().createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels).exec();
+        foreign.createNetwork(name, labels);
     }
 
     @Override
     protected void createForeignVolume(String name, Map<String, String> labels) {
-        foreignVolumes.add(name);
-        raw().createVolumeCmd().withName(name).withLabels(labels).exec();
+        foreign.createVolume(name, labels);
     }
 
     @Override
     protected void createForeignContainer(String name, Map<String, String> labels) {
-        foreignContainers.add(name);
-        String id = raw().createContainerCmd(RUNNING_IMAGE).withName(name).withLabels(labels).exec().getId();
-        raw().startContainerCmd(id).exec();
+        foreign.createContainer(RUNNING_IMAGE, name, labels);
     }
 
     @Override
     protected void removeForeignObjects() {
-        for (String name : foreignContainers) {
-            ignoreMissing(() -> raw().removeContainerCmd(name).withForce(true).exec());
-        }
-        for (String name : foreignVolumes) {
-            ignoreMissing(() -> raw().removeVolumeCmd(name).exec());
-        }
-        for (String name : foreignNetworks) {
-            raw().listNetworksCmd().withNameFilter(name).exec().stream()
-                    .filter(n -> name.equals(n.getName()))
-                    .forEach(n -> ignoreMissing(() -> raw().removeNetworkCmd(n.getId()).exec()));
-        }
+        foreign.removeAll();
     }
 
     @Override
     protected SessionRuntime.ContainerSpec failingToStart(SessionRuntime.ContainerSpec spec) {
         return withHostAddress(spec, UNASSIGNABLE_ADDRESS);
-    }
-
-    private static DockerClient raw() {
-        return clients.requests();
-    }
-
-    private static void ignoreMissing(Runnable removal) {
-        try {
-            removal.run();
-        } catch (NotFoundException alreadyGone) {
-            // the test removed it already
-        }
     }
 }

@@ -1,17 +1,13 @@
 package io.streamspace.agent.bootstrap.ha;
 
-import java.io.BufferedReader;
+import io.streamspace.agent.bootstrap.AgentJarProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -30,47 +26,38 @@ final class AgentReplica implements AutoCloseable {
     }
 
     final String instanceId;
+    final AgentJarProcess agent;
     final Process process;
     final DockerSocketProxy docker;
-    final List<Line> out = new CopyOnWriteArrayList<>();
+    final List<Line> out;
     private volatile Instant signalledAt;
 
-    private AgentReplica(String instanceId, Process process, DockerSocketProxy docker) {
+    private AgentReplica(String instanceId, AgentJarProcess agent, DockerSocketProxy docker, List<Line> out) {
         this.instanceId = instanceId;
-        this.process = process;
+        this.agent = agent;
+        this.process = agent.process();
         this.docker = docker;
-        Thread.ofVirtual().name("pump-" + instanceId).start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    Matcher m = STAMP.matcher(line);
-                    out.add(new Line(m.find() ? Instant.parse(m.group(1)) : Instant.now(), line));
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
+        this.out = out;
     }
 
     static AgentReplica start(Path jar, String instanceId, DockerSocketProxy docker, Map<String, String> env,
                               List<String> args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-XX:TieredStopAtLevel=1"); // starts faster; three JVMs share two cores
-        command.add("-Xshare:auto");
-        command.add("-jar");
-        command.add(jar.toString());
-        command.addAll(args);
-        command.add("--instance-id=" + instanceId);
-        command.add("--docker-host=" + docker.uri());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_") || k.equals("API_KEY")
-                || k.equals("CONTROL_PLANE_URL") || k.equals("LOG_LEVEL") || k.equals("NETWORK_NAME")
-                || k.equals("OUTBOX_DIR") || k.equals("DOCKER_HOST") || k.equals("ENABLE_HA")
-                || k.equals("REDIS_URL") || k.equals("INSTANCE_ID") || k.startsWith("LEADER_")
-                || k.equals("LOCK_FILE_PATH") || k.equals("LOG_FORMAT"));
-        builder.environment().putAll(env);
-        return new AgentReplica(instanceId, builder.start(), docker);
+        List<Line> out = new CopyOnWriteArrayList<>();
+        AgentJarProcess agent = AgentJarProcess.builder().jar(jar)
+                .jvmOptions("-XX:TieredStopAtLevel=1", // starts faster; three JVMs share two cores
+                        "-Xshare:auto")
+                .args(args).args("--instance-id=" + instanceId, "--docker-host=" + docker.uri())
+                .scrubEnv(AgentJarProcess.AGENT_SETTINGS.or(k -> k.equals("NETWORK_NAME")
+                        || k.equals("OUTBOX_DIR") || k.equals("DOCKER_HOST") || k.equals("ENABLE_HA")
+                        || k.equals("REDIS_URL") || k.equals("INSTANCE_ID") || k.startsWith("LEADER_")
+                        || k.equals("LOCK_FILE_PATH") || k.equals("LOG_FORMAT")))
+                .env(env).redirectErrorStream().stopGracefully(Duration.ofSeconds(15)).name(instanceId)
+                .onLine(line -> {
+                    Matcher m = STAMP.matcher(line);
+                    out.add(new Line(m.find() ? Instant.parse(m.group(1)) : Instant.now(), line));
+                })
+                .start();
+        return new AgentReplica(instanceId, agent, docker, out);
     }
 
     boolean isAlive() {
@@ -86,7 +73,7 @@ final class AgentReplica implements AutoCloseable {
     Instant kill9() {
         Instant at = Instant.now();
         signalledAt = at;
-        process.toHandle().destroyForcibly();
+        agent.sigkill();
         return at;
     }
 
@@ -94,12 +81,12 @@ final class AgentReplica implements AutoCloseable {
     Instant sigterm() {
         Instant at = Instant.now();
         signalledAt = at;
-        process.toHandle().destroy();
+        agent.sigterm();
         return at;
     }
 
     void awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!agent.waitFor(timeout)) {
             throw new AssertionError(instanceId + " did not exit within " + timeout + "\n" + output());
         }
     }
@@ -124,13 +111,7 @@ final class AgentReplica implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
-            if (process.isAlive()) {
-                process.toHandle().destroy();
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.toHandle().destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-            }
+            agent.close();
         } finally {
             docker.close();
         }
