@@ -1,9 +1,11 @@
 package io.streamspace.agent.application.service.metrics;
 
 import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.port.in.SuperviseSidecar;
 import io.streamspace.agent.application.port.out.HostMetrics;
 import io.streamspace.agent.domain.metrics.CommandMetricsSnapshot;
 import io.streamspace.agent.domain.metrics.HostSnapshot;
+import io.streamspace.agent.domain.watchdog.HealthState;
 import io.streamspace.agent.application.service.secret.TokenRefresher;
 import java.time.Clock;
 import java.util.Objects;
@@ -13,7 +15,8 @@ import java.util.Optional;
 /**
  * Answers the status API from the command metrics, the host and the token refresher: {@code token_age_seconds}
  * and {@code last_refresh_ok} are the refresher's real values, null when Vault is off (never a made-up
- * {@code true}).
+ * {@code true}). In sidecar mode {@code sidecar} is the watchdog's status and the overall status turns
+ * {@code degraded} once the watchdog has given up on the sidecar.
  */
 public final class AgentStatusService implements QueryAgentStatus {
 
@@ -22,6 +25,7 @@ public final class AgentStatusService implements QueryAgentStatus {
     private final Capabilities capabilities;
     private final TokenRefresher tokens;
     private final Clock clock;
+    private final Optional<SuperviseSidecar> watchdog;
 
     public AgentStatusService(CommandMetricsRecorder metrics, HostMetrics host, Capabilities capabilities) {
         this(metrics, host, capabilities, null, Clock.systemUTC());
@@ -29,6 +33,12 @@ public final class AgentStatusService implements QueryAgentStatus {
 
     public AgentStatusService(CommandMetricsRecorder metrics, HostMetrics host, Capabilities capabilities,
                               TokenRefresher tokens, Clock clock) {
+        this(metrics, host, capabilities, tokens, clock, Optional.empty());
+    }
+
+    public AgentStatusService(CommandMetricsRecorder metrics, HostMetrics host, Capabilities capabilities,
+                              TokenRefresher tokens, Clock clock, Optional<SuperviseSidecar> watchdog) {
+        this.watchdog = Objects.requireNonNull(watchdog);
         this.tokens = tokens;
         this.clock = Objects.requireNonNull(clock);
         this.metrics = Objects.requireNonNull(metrics);
@@ -42,11 +52,55 @@ public final class AgentStatusService implements QueryAgentStatus {
 
     @Override
     public Health health() {
+        Sidecar sidecar = sidecar().orElse(null);
+        String overall = sidecar != null && sidecar.failed() ? "degraded" : "ok";
         if (tokens == null) {
-            return new Health("ok", null, null, metrics.snapshot());
+            return new Health(overall, null, null, metrics.snapshot(), sidecar);
         }
         OptionalLong age = tokens.tokenAgeSeconds(clock.instant());
-        return new Health("ok", age.isPresent() ? age.getAsLong() : null, tokens.lastRefreshOk(), metrics.snapshot());
+        return new Health(overall, age.isPresent() ? age.getAsLong() : null, tokens.lastRefreshOk(),
+                metrics.snapshot(), sidecar);
+    }
+
+    @Override
+    public Optional<Sidecar> sidecar() {
+        return watchdog.map(w -> sidecar(w.status()));
+    }
+
+    static Sidecar sidecar(SuperviseSidecar.Status s) {
+        HealthState health = s.health();
+        String state;
+        String reason;
+        switch (health) {
+            case null -> {
+                state = "starting";
+                reason = "not checked yet";
+            }
+            case HealthState.Healthy h -> {
+                state = "healthy";
+                reason = null;
+            }
+            case HealthState.Starting h -> {
+                state = "starting";
+                reason = h.describe();
+            }
+            case HealthState.Unhealthy u -> {
+                state = "unhealthy";
+                reason = u.reason();
+            }
+            case HealthState.GlibcMismatch g -> {
+                state = "glibc_mismatch";
+                reason = g.detail();
+            }
+            case HealthState.NotFound n -> {
+                state = "not_found";
+                reason = null;
+            }
+        }
+        if (s.lastError() != null) {
+            reason = reason == null ? s.lastError() : reason + "; " + s.lastError();
+        }
+        return new Sidecar(s.target(), state, reason, s.attempts(), s.maxAttempts(), s.failed(), s.lastRestartAt());
     }
 
     @Override

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.port.in.SuperviseSidecar;
 import io.streamspace.agent.application.port.out.HostMetrics;
 import io.streamspace.agent.domain.metrics.ActionCounts;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.CommandOutcome;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import io.streamspace.agent.domain.metrics.HostSnapshot;
+import io.streamspace.agent.domain.watchdog.HealthState;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -65,5 +67,100 @@ class AgentStatusServiceTest {
                 new CommandMetrics(), CLOCK);
         assertThatThrownBy(() -> new AgentStatusService(recorder, HostMetrics.none(), LEGACY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("compose_agent");
+    }
+
+    /** A watchdog that reports whatever the test sets. */
+    private static final class FakeWatchdog implements SuperviseSidecar {
+        volatile Status status;
+
+        FakeWatchdog(Status status) {
+            this.status = status;
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public Status checkNow() {
+            return status;
+        }
+
+        @Override
+        public Status status() {
+            return status;
+        }
+    }
+
+    private static final QueryAgentStatus.Capabilities SIDECAR = new QueryAgentStatus.Capabilities(true,
+            ControlPlaneTag.STATUS_PANEL, "1.2.3", List.of("docker"));
+
+    private static AgentStatusService withWatchdog(SuperviseSidecar watchdog) {
+        return new AgentStatusService(new CommandMetricsRecorder(ControlPlaneTag.STATUS_PANEL, new CommandMetrics(),
+                CLOCK), HostMetrics.none(), SIDECAR, null, CLOCK, Optional.of(watchdog));
+    }
+
+    @Test
+    void legacyModeHasNoSidecarAndStaysOk() {
+        AgentStatusService status = new AgentStatusService(new CommandMetricsRecorder(ControlPlaneTag.STATUS_PANEL,
+                new CommandMetrics(), CLOCK), HostMetrics.none(), LEGACY);
+        assertThat(status.health().sidecar()).isNull();
+        assertThat(status.health().status()).isEqualTo("ok");
+        assertThat(status.sidecar()).isEmpty();
+    }
+
+    @Test
+    void aHealthySidecarIsReportedAndTheAgentIsOk() {
+        Instant restarted = CLOCK.instant().minusSeconds(60);
+        FakeWatchdog watchdog = new FakeWatchdog(new SuperviseSidecar.Status("compose-agent", HealthState.HEALTHY,
+                1, 5, false, CLOCK.instant(), restarted, null, null));
+        QueryAgentStatus.Health health = withWatchdog(watchdog).health();
+
+        assertThat(health.status()).isEqualTo("ok");
+        assertThat(health.sidecar()).isEqualTo(new QueryAgentStatus.Sidecar("compose-agent", "healthy", null, 1, 5,
+                false, restarted));
+    }
+
+    @Test
+    void aSidecarTheWatchdogGaveUpOnDegradesTheAgent() {
+        FakeWatchdog watchdog = new FakeWatchdog(new SuperviseSidecar.Status("compose-agent",
+                new HealthState.GlibcMismatch("version `GLIBC_2.39' not found"), 5, 5, true, CLOCK.instant(),
+                CLOCK.instant().minusSeconds(5), null, null));
+        AgentStatusService status = withWatchdog(watchdog);
+
+        QueryAgentStatus.Health health = status.health();
+        assertThat(health.status()).isEqualTo("degraded");
+        assertThat(health.sidecar().state()).isEqualTo("glibc_mismatch");
+        assertThat(health.sidecar().reason()).isEqualTo("version `GLIBC_2.39' not found");
+        assertThat(health.sidecar().failed()).isTrue();
+        assertThat(health.sidecar().restartAttempts()).isEqualTo(5);
+        assertThat(health.sidecar().maxRestartAttempts()).isEqualTo(5);
+
+        // The watchdog reads live: once it resets (healthy again) the agent is ok again.
+        watchdog.status = new SuperviseSidecar.Status("compose-agent", HealthState.HEALTHY, 0, 5, false,
+                CLOCK.instant(), null, null, null);
+        assertThat(status.health().status()).isEqualTo("ok");
+    }
+
+    @Test
+    void mapsEveryWatchdogStateAndTheLatestError() {
+        SuperviseSidecar.Status unchecked = new SuperviseSidecar.Status("sc", null, 0, 5, false, null, null, null,
+                null);
+        assertThat(withWatchdog(new FakeWatchdog(unchecked)).health().sidecar().state()).isEqualTo("starting");
+        SuperviseSidecar.Status starting = new SuperviseSidecar.Status("sc", HealthState.STARTING, 0, 5, false,
+                CLOCK.instant(), null, null, null);
+        assertThat(withWatchdog(new FakeWatchdog(starting)).health().sidecar().state()).isEqualTo("starting");
+        SuperviseSidecar.Status unhealthy = new SuperviseSidecar.Status("sc", new HealthState.Unhealthy("exited 1"),
+                2, 5, false, CLOCK.instant(), null, CLOCK.instant().plusSeconds(4), "restart failed: boom");
+        QueryAgentStatus.Sidecar sidecar = withWatchdog(new FakeWatchdog(unhealthy)).health().sidecar();
+        assertThat(sidecar.state()).isEqualTo("unhealthy");
+        assertThat(sidecar.reason()).isEqualTo("exited 1; restart failed: boom");
+        SuperviseSidecar.Status gone = new SuperviseSidecar.Status("sc", HealthState.NOT_FOUND, 0, 5, false,
+                CLOCK.instant(), null, null, null);
+        assertThat(withWatchdog(new FakeWatchdog(gone)).health().sidecar().state()).isEqualTo("not_found");
     }
 }
