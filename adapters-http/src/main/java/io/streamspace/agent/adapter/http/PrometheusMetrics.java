@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The Prometheus view of the status, through Micrometer: {@code agent_commands_total{control_plane,action,outcome}}
- * (from the command metrics, one series per plane, action and outcome seen) and the host's load and memory gauges.
+ * (from the command metrics, one series per plane, action and outcome seen), the host's load and memory gauges and,
+ * in sidecar mode, {@code agent_sidecar_restarts} and {@code agent_sidecar_failed} (0 or 1) from the watchdog.
  * Each scrape reads the status once and the meters report from that reading.
  */
 final class PrometheusMetrics {
@@ -27,6 +28,8 @@ final class PrometheusMetrics {
     private final Set<String> registered = new HashSet<>();
     private volatile CommandMetricsSnapshot commands = CommandMetricsSnapshot.EMPTY;
     private volatile HostSnapshot host;
+    private volatile QueryAgentStatus.Sidecar sidecar;
+    private boolean sidecarRegistered;
 
     PrometheusMetrics(QueryAgentStatus status) {
         this.status = status;
@@ -41,6 +44,18 @@ final class PrometheusMetrics {
     synchronized String scrape() {
         commands = status.commandMetrics();
         host = status.host().orElse(null);
+        sidecar = status.sidecar().orElse(null);
+        if (sidecar != null && !sidecarRegistered) {
+            sidecarRegistered = true;
+            Gauge.builder("agent.sidecar.restarts", this, self -> self.sidecar == null ? Double.NaN
+                            : self.sidecar.restartAttempts())
+                    .description("Restarts of the compose-agent sidecar by the watchdog since its last reset")
+                    .register(registry);
+            Gauge.builder("agent.sidecar.failed", this, self -> self.sidecar == null ? Double.NaN
+                            : self.sidecar.failed() ? 1 : 0)
+                    .description("1 when the watchdog gave up on the compose-agent sidecar, else 0")
+                    .register(registry);
+        }
         for (Map.Entry<ControlPlaneTag, Map<String, ActionCounts>> plane : commands.byPlaneAndAction().entrySet()) {
             for (String action : plane.getValue().keySet()) {
                 for (CommandOutcome outcome : CommandOutcome.values()) {

@@ -19,11 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The status panel's HTTP API (the JDK's {@link HttpServer}, one virtual thread per request), read-only:
  * <ul>
- *   <li>{@code GET /health}: status, Vault token age and last refresh (null while Vault is off), command metrics</li>
+ *   <li>{@code GET /health}: status ({@code degraded} once the sidecar watchdog gave up), Vault token age and last
+ *       refresh (null while Vault is off), command metrics, and in sidecar mode {@code sidecar} (the watchdog's
+ *       view of the compose-agent container)</li>
  *   <li>{@code GET /capabilities}: compose-agent mode, control plane, version, features</li>
  *   <li>{@code GET /api/v1/metrics}: command metrics plus {@code host} (load averages, memory)</li>
  *   <li>{@code GET /api/v1/diagnostics/commands}: command metrics</li>
- *   <li>{@code GET /metrics}: Prometheus text format</li>
+ *   <li>{@code GET /metrics}: Prometheus text format (in sidecar mode with {@code agent_sidecar_restarts} and
+ *       {@code agent_sidecar_failed})</li>
  * </ul>
  * Any other path answers 404, another method on a known path 405, both with a JSON body.
  */

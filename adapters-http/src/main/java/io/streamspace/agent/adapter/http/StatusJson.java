@@ -20,6 +20,22 @@ final class StatusJson {
         body.put("token_age_seconds", health.tokenAgeSeconds());
         body.put("last_refresh_ok", health.lastRefreshOk());
         body.put("command_metrics", commandMetrics(health.commandMetrics()));
+        if (health.sidecar() != null) {
+            body.put("sidecar", sidecar(health.sidecar()));
+        }
+        return body;
+    }
+
+    /** The watchdog's view of the sidecar; {@code last_restart} is RFC 3339 (UTC) or null. */
+    static Map<String, Object> sidecar(QueryAgentStatus.Sidecar sidecar) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("container", sidecar.container());
+        body.put("state", sidecar.state());
+        body.put("reason", sidecar.reason());
+        body.put("restart_attempts", sidecar.restartAttempts());
+        body.put("max_restart_attempts", sidecar.maxRestartAttempts());
+        body.put("failed", sidecar.failed());
+        body.put("last_restart", sidecar.lastRestart() == null ? null : sidecar.lastRestart().toString());
         return body;
     }
 

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.port.in.SuperviseSidecar;
 import io.streamspace.agent.application.service.metrics.AgentStatusService;
 import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.CommandOutcome;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
 import io.streamspace.agent.domain.metrics.HostSnapshot;
+import io.streamspace.agent.domain.watchdog.HealthState;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -170,5 +172,75 @@ class StatusHttpServerTest {
                             new QueryAgentStatus.Capabilities(false, ControlPlaneTag.STATUS_PANEL, "x", List.of())),
                     JSON)).isInstanceOf(java.net.BindException.class);
         }
+    }
+
+    /** A watchdog reporting whatever the test sets. */
+    private static final class FakeWatchdog implements SuperviseSidecar {
+        volatile Status status;
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public Status checkNow() {
+            return status;
+        }
+
+        @Override
+        public Status status() {
+            return status;
+        }
+    }
+
+    @Test
+    void healthAndPrometheusShowTheSidecarInSidecarMode() throws Exception {
+        FakeWatchdog watchdog = new FakeWatchdog();
+        watchdog.status = new SuperviseSidecar.Status("compose-agent", HealthState.HEALTHY, 0, 5, false,
+                Instant.ofEpochMilli(NOW), null, null, null);
+        CommandMetricsRecorder plane = new CommandMetricsRecorder(ControlPlaneTag.COMPOSE_AGENT, new CommandMetrics(),
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+        QueryAgentStatus status = new AgentStatusService(plane, Optional::empty, new QueryAgentStatus.Capabilities(
+                true, ControlPlaneTag.COMPOSE_AGENT, "0.1.0-test", List.of("docker")), null,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), Optional.of(watchdog));
+        server.close();
+        server = StatusHttpServer.start("127.0.0.1", 0, status, JSON);
+
+        JsonNode healthy = getJson("/health");
+        assertThat(healthy.get("status").asText()).isEqualTo("ok");
+        assertThat(JSON.writeValueAsString(healthy.get("sidecar"))).isEqualTo("{\"container\":\"compose-agent\","
+                + "\"state\":\"healthy\",\"reason\":null,\"restart_attempts\":0,\"max_restart_attempts\":5,"
+                + "\"failed\":false,\"last_restart\":null}");
+        assertThat(healthy.has("command_metrics")).isTrue();
+        assertThat(send("GET", "/metrics").body())
+                .contains("agent_sidecar_restarts 0.0")
+                .contains("agent_sidecar_failed 0.0");
+
+        watchdog.status = new SuperviseSidecar.Status("compose-agent",
+                new HealthState.GlibcMismatch("version `GLIBC_2.39' not found"), 5, 5, true,
+                Instant.ofEpochMilli(NOW), Instant.parse("2024-11-22T18:26:30Z"), null, null);
+        JsonNode failed = getJson("/health");
+        assertThat(failed.get("status").asText()).isEqualTo("degraded");
+        JsonNode sidecar = failed.get("sidecar");
+        assertThat(sidecar.get("state").asText()).isEqualTo("glibc_mismatch");
+        assertThat(sidecar.get("reason").asText()).isEqualTo("version `GLIBC_2.39' not found");
+        assertThat(sidecar.get("restart_attempts").asInt()).isEqualTo(5);
+        assertThat(sidecar.get("failed").asBoolean()).isTrue();
+        assertThat(sidecar.get("last_restart").asText()).isEqualTo("2024-11-22T18:26:30Z");
+        assertThat(send("GET", "/metrics").body())
+                .contains("# TYPE agent_sidecar_restarts gauge")
+                .contains("agent_sidecar_restarts 5.0")
+                .contains("# TYPE agent_sidecar_failed gauge")
+                .contains("agent_sidecar_failed 1.0");
+    }
+
+    @Test
+    void legacyModeHasNoSidecarGauges() throws Exception {
+        assertThat(getJson("/health").has("sidecar")).isFalse();
+        assertThat(send("GET", "/metrics").body()).doesNotContain("agent_sidecar");
     }
 }
