@@ -6,6 +6,7 @@ import dagger.Module;
 import dagger.Provides;
 import io.streamspace.agent.adapter.host.ProcHostMetrics;
 import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.port.in.SuperviseSidecar;
 import io.streamspace.agent.application.port.out.HostMetrics;
 import io.streamspace.agent.application.service.metrics.AgentStatusService;
 import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
@@ -18,8 +19,12 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Command execution metrics (fed by the command router) and the status API that serves them. */
+/**
+ * Command execution metrics (fed by the command router) and the status API that serves them, with the sidecar
+ * watchdog's state in sidecar mode.
+ */
 @Module
 public abstract class StatusModule {
 
@@ -47,14 +52,14 @@ public abstract class StatusModule {
     @Provides
     @Singleton
     static AgentStatusService status(CommandMetricsRecorder metrics, HostMetrics host, AgentConfiguration config,
-                                     TokenRefresher tokens, Clock clock) {
+                                     TokenRefresher tokens, Clock clock, Optional<SuperviseSidecar> watchdog) {
         // What this build really offers; compose, logs, restart and mcp arrive with the sidecar.
         List<String> features = new ArrayList<>(List.of("docker", "sessions", "vnc", "monitoring", "metrics"));
         if (config.enableHa()) {
             features.add("ha");
         }
         return new AgentStatusService(metrics, host, new QueryAgentStatus.Capabilities(config.composeAgentEnabled(),
-                config.controlPlane(), AgentVersion.current(), features), tokens, clock);
+                config.controlPlane(), AgentVersion.current(), features), tokens, clock, watchdog);
     }
 
     @Provides

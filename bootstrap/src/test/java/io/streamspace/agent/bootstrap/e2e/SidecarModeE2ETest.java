@@ -93,6 +93,20 @@ class SidecarModeE2ETest extends SessionE2E {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(40))
                 .until(() -> !dockerOk("inspect", "-f", "{{.State.StartedAt}}", sidecarName).strip().equals(startedAt));
         assertThat(agent.logLines("Watchdog")).anySatisfy(l -> assertThat(l).containsIgnoringCase("restart"));
+        // the status API shows the watchdog's view of the sidecar (the restart is counted once it has been made)
+        int statusPort = agent.component().statusApi().port().orElseThrow();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + statusPort + "/health")).build();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                var sidecarHealth = JSON.readTree(http.send(request,
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body()).get("sidecar");
+                assertThat(sidecarHealth.get("container").asText()).isEqualTo(sidecarName);
+                assertThat(sidecarHealth.get("restart_attempts").asInt()).isPositive();
+                assertThat(sidecarHealth.get("max_restart_attempts").asInt()).isEqualTo(5);
+                assertThat(sidecarHealth.get("last_restart").isTextual()).isTrue();
+            });
+        }
         // stacks do not bypass the sidecar: until its API carries them they are refused in sidecar mode
         CommandState stack = awaitFailed(send("deploy_stack", Map.of("project", "p1", "compose", "services: {}")));
         assertThat(stack.error()).contains("not available in sidecar mode");
