@@ -3,6 +3,8 @@ package io.streamspace.agent.bootstrap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.adapter.docker.compose.DockerStackRuntime;
+import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.adapter.http.sidecar.SignedSidecarServer;
 import io.streamspace.agent.application.port.out.TokenSource;
 import io.streamspace.agent.bootstrap.config.Setting;
@@ -13,6 +15,7 @@ import io.streamspace.agent.application.port.in.QueryAgentStatus;
 import io.streamspace.agent.application.service.metrics.AgentStatusService;
 import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
 import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
+import io.streamspace.agent.application.service.metrics.MeteredStackRuntime;
 import io.streamspace.agent.application.service.secret.RefreshingTokenSource;
 import io.streamspace.agent.application.service.secret.TokenRefresher;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
@@ -44,7 +47,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code compose-agent} role: the sidecar that alone changes Docker objects. It serves the signed local API
- * ({@link SignedSidecarServer}) over the Docker adapter, for the agent ids of {@code --allowed-agents} with the
+ * ({@link SignedSidecarServer}) over the Docker adapter (sessions and Compose stacks), for the agent ids of {@code --allowed-agents} with the
  * compose-agent token. Settings: flag, then environment, then default.
  */
 public final class ComposeAgentRole {
@@ -174,8 +177,12 @@ public final class ComposeAgentRole {
                         new ObjectMapper());
                 LOG.info("compose-agent status API on http://127.0.0.1:{}", status.port());
             }
+            SessionRuntime sessions = DockerSessionRuntime.open(docker);
+            // stack pulls go through the session runtime so registry credentials from config.json are honoured
+            DockerStackRuntime stacks = new DockerStackRuntime(docker, image -> sessions.pullImage(image, line -> { }),
+                    java.time.Duration.ofMinutes(2), DockerStackRuntime.DEFAULT_STOP_GRACE);
             SignedSidecarServer server = SignedSidecarServer.start(settings.listen(),
-                    new MeteredSessionRuntime(DockerSessionRuntime.open(docker), metrics),
+                    new MeteredSessionRuntime(sessions, metrics), new MeteredStackRuntime(stacks, metrics),
                     new RequestVerifier(settings.allowedAgents(),
                             VerifierLimits.DEFAULTS.withRequestsPerMinute(settings.requestsPerMinute())), tokens, new ObjectMapper(),
                     Clock.systemUTC());

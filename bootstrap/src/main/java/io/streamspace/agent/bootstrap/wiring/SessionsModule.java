@@ -65,12 +65,23 @@ public final class SessionsModule {
      */
     @Provides
     @Singleton
-    static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients, Clock clock,
-                                         ObjectMapper json, Optional<SecretStore> vault) {
+    static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients,
+                                         Provider<SignedSidecarClient> sidecar) {
         if (!config.composeAgentEnabled()) {
             // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
             return config.enableHa() ? DockerSessionRuntime.deferred(clients.get()) : DockerSessionRuntime.open(clients.get());
         }
+        return new RemoteSessionRuntime(sidecar.get());
+    }
+
+    /**
+     * Sidecar mode only: the signed client of the compose-agent's local API, shared by the session and the stack
+     * runtime (one token source, one HTTP client).
+     */
+    @Provides
+    @Singleton
+    static SignedSidecarClient sidecarClient(AgentConfiguration config, Clock clock, ObjectMapper json,
+                                             Optional<SecretStore> vault) {
         TokenSource tokens = SidecarTokens.of(config.composeAgentToken(), config.composeAgentTokenFile());
         if (tokens == null) {
             // the compose-agent token from Vault, refreshed every minute and at once when the sidecar refuses it
@@ -82,8 +93,7 @@ public final class SessionsModule {
             refresher.start();
             tokens = new RefreshingTokenSource(refresher);
         }
-        return new RemoteSessionRuntime(new SignedSidecarClient(config.composeAgentUrl(), config.agentId().value(),
-                tokens, json, clock));
+        return new SignedSidecarClient(config.composeAgentUrl(), config.agentId().value(), tokens, json, clock);
     }
 
     @Provides

@@ -7,8 +7,9 @@ import dagger.multibindings.StringKey;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.compose.ComposeYaml;
 import io.streamspace.agent.adapter.docker.compose.DockerStackRuntime;
+import io.streamspace.agent.adapter.http.sidecar.RemoteStackRuntime;
+import io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient;
 import io.streamspace.agent.application.port.out.SessionRuntime;
-import io.streamspace.agent.application.service.CommandFailedException;
 import io.streamspace.agent.application.service.CommandHandler;
 import io.streamspace.agent.application.service.stack.DeployStackHandler;
 import io.streamspace.agent.application.service.stack.RemoveStackHandler;
@@ -20,8 +21,10 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 
 /**
- * Compose stacks on the native engine: the extension actions {@code deploy_stack}, {@code remove_stack} and
- * {@code stack_status} (the real StreamSpace control plane never sends them; a plane that knows them may).
+ * Compose stacks: the extension actions {@code deploy_stack}, {@code remove_stack} and {@code stack_status} (the
+ * real StreamSpace control plane never sends them; a plane that knows them may). Legacy mode runs them on the
+ * native engine; sidecar mode ({@code COMPOSE_AGENT_ENABLED=true}) through the compose-agent's signed local API,
+ * which needs {@code stacks:write} for the agent id.
  */
 @Module
 public final class StacksModule {
@@ -31,7 +34,13 @@ public final class StacksModule {
 
     @Provides
     @Singleton
-    static StackService stackService(DockerClients clients, SessionRuntime sessions) {
+    static StackService stackService(AgentConfiguration config, Provider<DockerClients> dockerClients,
+                                     Provider<SignedSidecarClient> sidecar, SessionRuntime sessions) {
+        if (config.composeAgentEnabled()) {
+            // sidecar mode: the Compose file is parsed here, the compose-agent runs the model (stacks:write)
+            return new StackService(new RemoteStackRuntime(sidecar.get()), new ComposeYaml());
+        }
+        DockerClients clients = dockerClients.get();
         // pulls go through the session runtime so registry credentials from config.json are honoured
         DockerStackRuntime runtime = new DockerStackRuntime(clients, image -> sessions.pullImage(image, line -> { }),
                 Duration.ofMinutes(2), DockerStackRuntime.DEFAULT_STOP_GRACE);
@@ -41,33 +50,22 @@ public final class StacksModule {
     @Provides
     @IntoMap
     @StringKey(DeployStackHandler.ACTION)
-    static CommandHandler deploy(Provider<StackService> stacks, AgentConfiguration config) {
-        return config.composeAgentEnabled() ? notInSidecarMode(DeployStackHandler.ACTION) : new DeployStackHandler(stacks.get());
+    static CommandHandler deploy(StackService stacks) {
+        return new DeployStackHandler(stacks);
     }
 
     @Provides
     @IntoMap
     @StringKey(RemoveStackHandler.ACTION)
-    static CommandHandler remove(Provider<StackService> stacks, AgentConfiguration config) {
-        return config.composeAgentEnabled() ? notInSidecarMode(RemoveStackHandler.ACTION) : new RemoveStackHandler(stacks.get());
+    static CommandHandler remove(StackService stacks) {
+        return new RemoveStackHandler(stacks);
     }
 
     @Provides
     @IntoMap
     @StringKey(StackStatusHandler.ACTION)
-    static CommandHandler status(Provider<StackService> stacks, AgentConfiguration config) {
-        return config.composeAgentEnabled() ? notInSidecarMode(StackStatusHandler.ACTION) : new StackStatusHandler(stacks.get());
-    }
-
-    /**
-     * In sidecar mode every Docker mutation must go through the compose-agent, whose API does not carry stack
-     * operations yet: the stack actions say so instead of touching Docker behind the sidecar's back.
-     */
-    private static CommandHandler notInSidecarMode(String action) {
-        return (command, messages) -> {
-            throw new CommandFailedException(action + " is not available in sidecar mode yet (the compose-agent's API"
-                    + " does not carry stack operations); use legacy mode or 'docker-agent stack' on the host");
-        };
+    static CommandHandler status(StackService stacks) {
+        return new StackStatusHandler(stacks);
     }
 
     /** The same engine for the {@code docker-agent stack} command line. */

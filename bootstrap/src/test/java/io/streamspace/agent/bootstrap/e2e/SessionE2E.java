@@ -95,8 +95,8 @@ abstract class SessionE2E {
     RunningAgent startAgent(Map<Setting, String> extra) throws Exception {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.NETWORK, network);
-        if (sidecarMode()) {
-            flags.putAll(sidecarFlags());
+        if (sidecarMode() && !extra.containsKey(Setting.COMPOSE_AGENT_ENABLED)) {
+            flags.putAll(sidecarFlags()); // a test that brings its own sidecar keeps it
         }
         flags.putAll(extra);
         agent = RunningAgent.start(agentId, controlPlane.webSocketBaseUrl().toString(), KEY, flags);

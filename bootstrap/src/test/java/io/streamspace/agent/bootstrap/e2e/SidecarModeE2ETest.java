@@ -19,14 +19,36 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SidecarModeE2ETest extends SessionE2E {
 
+    private static final String COMPOSE = """
+            services:
+              web:
+                image: streamspace-test/busybox:latest
+                command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+              worker:
+                image: streamspace-test/busybox:latest
+                command: ["sh", "-c", "trap 'exit 0' TERM; sleep 300 & wait"]
+                depends_on: [web]
+            """;
+
     @TempDir
     Path dir;
     private ComposeAgentRole.Running sidecar;
+    private String project;
 
     @AfterEach
-    void stopSidecar() {
+    void stopSidecar() throws Exception {
         if (sidecar != null) {
             sidecar.close();
+        }
+        if (project != null) {
+            // a stack left behind by a failed assertion: its containers and networks carry the project label
+            String label = "label=com.docker.compose.project=" + project;
+            for (String id : lines(dockerOk("ps", "-aq", "--filter", label))) {
+                docker("rm", "-f", id);
+            }
+            for (String id : lines(dockerOk("network", "ls", "-q", "--filter", label))) {
+                docker("network", "rm", id);
+            }
         }
     }
 
@@ -107,8 +129,38 @@ class SidecarModeE2ETest extends SessionE2E {
                 assertThat(sidecarHealth.get("last_restart").isTextual()).isTrue();
             });
         }
-        // stacks do not bypass the sidecar: until its API carries them they are refused in sidecar mode
-        CommandState stack = awaitFailed(send("deploy_stack", Map.of("project", "p1", "compose", "services: {}")));
-        assertThat(stack.error()).contains("not available in sidecar mode");
+    }
+
+    @Test
+    void stacksAreDeployedListedAndRemovedThroughTheSidecar() throws Exception {
+        Path token = dir.resolve("compose-agent.token");
+        Files.writeString(token, "stack-token\n");
+        project = "e2e-sidecar-stack-" + hex8();
+        sidecar = ComposeAgentRole.start(ComposeAgentRole.resolve(Map.of(
+                Setting.LISTEN, "127.0.0.1:0",
+                Setting.ALLOWED_AGENTS, agentId + "=sessions:read|sessions:write|stacks:write",
+                Setting.STATUS_PORT, "0",
+                Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()), Map.of()));
+        startAgent(Map.of(
+                Setting.COMPOSE_AGENT_ENABLED, "true",
+                Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:" + sidecar.port(),
+                Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()));
+
+        CommandState deployed = awaitCompleted(send("deploy_stack", Map.of("project", project, "compose", COMPOSE)));
+        assertThat(deployed.result().get("created").toString()).contains("web", "worker");
+        assertThat(inspectContainer(project + "-web-1").at("/State/Status").asText()).isEqualTo("running");
+        assertThat(inspectContainer(project + "-worker-1").at("/State/Status").asText()).isEqualTo("running");
+
+        CommandState status = awaitCompleted(send("stack_status", Map.of("project", project)));
+        assertThat(status.result().get("running").asInt()).isEqualTo(2);
+
+        // the sidecar, not the agent, carried out the deploy: it counts it under its own plane
+        assertThat(sidecar.metrics().snapshot().byAction().get("stack_up").success()).isEqualTo(1);
+
+        CommandState removed = awaitCompleted(send("remove_stack", Map.of("project", project)));
+        assertThat(removed.result().toString()).contains(project + "-web-1", project + "-worker-1");
+        assertThat(inspectContainer(project + "-web-1")).isNull();
+        assertThat(inspectContainer(project + "-worker-1")).isNull();
+        assertThat(sidecar.metrics().snapshot().byAction().get("stack_down").success()).isEqualTo(1);
     }
 }

@@ -11,7 +11,7 @@ public enum Scope {
     SESSIONS_READ("sessions:read"),
     /** Containers, networks, volumes and images of sessions. */
     SESSIONS_WRITE("sessions:write"),
-    /** Compose stacks (deploy, remove). */
+    /** Compose stacks: up, down, restart, stop, start, pull (reading them needs {@link #SESSIONS_READ}). */
     STACKS_WRITE("stacks:write");
 
     private final String wireName;

@@ -4,7 +4,9 @@ import java.util.Optional;
 
 /**
  * Every operation of the sidecar's local API (one per method of the session runtime port, plus the three of the
- * event long-poll) and the scope it needs. The wire name is the last path segment of its endpoint.
+ * event long-poll, plus one per method of the stack runtime port) and the scope it needs. Stack mutations need
+ * {@code stacks:write}; reading a stack ({@code stack_ps}, {@code stack_logs}) needs {@code sessions:read}, like
+ * every other read. The wire name is the last path segment of its endpoint.
  */
 public enum SidecarOperation {
     INFO("info", Scope.SESSIONS_READ),
@@ -26,7 +28,15 @@ public enum SidecarOperation {
     UNPAUSE_CONTAINER("unpause_container", Scope.SESSIONS_WRITE),
     WATCH_OPEN("watch_open", Scope.SESSIONS_READ),
     WATCH_POLL("watch_poll", Scope.SESSIONS_READ),
-    WATCH_CLOSE("watch_close", Scope.SESSIONS_READ);
+    WATCH_CLOSE("watch_close", Scope.SESSIONS_READ),
+    STACK_UP("stack_up", Scope.STACKS_WRITE),
+    STACK_DOWN("stack_down", Scope.STACKS_WRITE),
+    STACK_PS("stack_ps", Scope.SESSIONS_READ),
+    STACK_LOGS("stack_logs", Scope.SESSIONS_READ),
+    STACK_RESTART("stack_restart", Scope.STACKS_WRITE),
+    STACK_STOP("stack_stop", Scope.STACKS_WRITE),
+    STACK_START("stack_start", Scope.STACKS_WRITE),
+    STACK_PULL("stack_pull", Scope.STACKS_WRITE);
 
     private final String wireName;
     private final Scope scope;

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.port.out.SessionRuntime.ContainerSpec;
+import io.streamspace.agent.application.port.out.StackRuntime;
 import io.streamspace.agent.application.port.out.TokenSource;
 import io.streamspace.agent.domain.sidecar.Rejection;
 import io.streamspace.agent.domain.sidecar.RequestVerifier;
@@ -32,7 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compose-agent sidecar's local API: every {@link SessionRuntime} operation as {@code POST
+ * The compose-agent sidecar's local API: every {@link SessionRuntime} operation (and every {@link StackRuntime}
+ * operation as {@code stack_*}, the Compose model as {@link StackWire} JSON) as {@code POST
  * /v1/operations/<name>} with a signed JSON envelope, served by the JDK's {@link HttpServer} (one virtual thread per
  * request). Every request is verified before its body is even parsed: unknown agent, clock skew and bad signature
  * answer 401, a replayed request id 409 {@code replay detected}, too many requests 429 (with {@code Retry-After}),
@@ -47,6 +49,7 @@ public final class SignedSidecarServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignedSidecarServer.class);
     private static final int MAX_BODY = 1 << 20;
     private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private record Response(int status, Object body, Map<String, String> headers) {
         Response(int status, Object body) {
@@ -57,6 +60,7 @@ public final class SignedSidecarServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final SessionRuntime runtime;
+    private final StackRuntime stacks;
     private final RequestVerifier verifier;
     private final TokenSource tokens;
     private final ObjectMapper json;
@@ -64,10 +68,11 @@ public final class SignedSidecarServer implements AutoCloseable {
     private final SidecarWatches watches;
     private final java.util.concurrent.atomic.AtomicLong rateLimited = new java.util.concurrent.atomic.AtomicLong();
 
-    private SignedSidecarServer(HttpServer server, SessionRuntime runtime, RequestVerifier verifier,
-                                TokenSource tokens, ObjectMapper json, Clock clock) {
+    private SignedSidecarServer(HttpServer server, SessionRuntime runtime, StackRuntime stacks,
+                                RequestVerifier verifier, TokenSource tokens, ObjectMapper json, Clock clock) {
         this.server = server;
         this.runtime = runtime;
+        this.stacks = stacks;
         this.verifier = verifier;
         this.tokens = tokens;
         this.json = json.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -86,8 +91,19 @@ public final class SignedSidecarServer implements AutoCloseable {
     public static SignedSidecarServer start(InetSocketAddress address, SessionRuntime runtime,
                                             RequestVerifier verifier, TokenSource tokens, ObjectMapper json,
                                             Clock clock) throws IOException {
+        return start(address, runtime, null, verifier, tokens, json, clock);
+    }
+
+    /**
+     * Binds and starts serving sessions and, when {@code stacks} is given, the {@code stack_*} operations.
+     *
+     * @param stacks the stack runtime, or null to answer the stack operations 501 {@code not implemented}
+     */
+    public static SignedSidecarServer start(InetSocketAddress address, SessionRuntime runtime, StackRuntime stacks,
+                                            RequestVerifier verifier, TokenSource tokens, ObjectMapper json,
+                                            Clock clock) throws IOException {
         HttpServer server = HttpServer.create(address, 0);
-        SignedSidecarServer sidecar = new SignedSidecarServer(server, runtime, verifier, tokens, json, clock);
+        SignedSidecarServer sidecar = new SignedSidecarServer(server, runtime, stacks, verifier, tokens, json, clock);
         server.start();
         return sidecar;
     }
@@ -191,6 +207,9 @@ public final class SignedSidecarServer implements AutoCloseable {
             return new Response(400, error("bad request", "the signed envelope does not match the path and headers"
                     + " (operation, request_id, timestamp)"));
         }
+        if (operation.get().wireName().startsWith("stack_") && stacks == null) {
+            return new Response(501, error("not implemented", "this sidecar does not serve compose stacks"));
+        }
         try {
             return new Response(200, result(execute(operation.get(),
                     envelope.args() == null ? json.createObjectNode() : envelope.args())));
@@ -278,6 +297,16 @@ public final class SignedSidecarServer implements AutoCloseable {
             case WATCH_POLL -> watches.poll(text(args, "watchId"), args.path("cursor").asLong(0),
                     Duration.ofMillis(Math.min(30_000, Math.max(0, args.path("waitMillis").asLong(0)))));
             case WATCH_CLOSE -> watches.close(text(args, "watchId"));
+            case STACK_UP -> stacks.up(StackWire.toDomain(convert(args.get("model"), StackWire.Model.class)),
+                    StackWire.toDomain(convert(args.get("context"), StackWire.Context.class)));
+            case STACK_DOWN -> stacks.down(project(args), args.path("removeVolumes").asBoolean(false));
+            case STACK_PS -> stacks.ps(project(args));
+            case STACK_LOGS -> Map.of("logs", stacks.logs(project(args), text(args, "service"),
+                    args.path("tail").asInt(100)));
+            case STACK_RESTART -> stacks.restart(project(args), services(args));
+            case STACK_STOP -> stacks.stop(project(args), services(args));
+            case STACK_START -> stacks.start(project(args), services(args));
+            case STACK_PULL -> stacks.pull(StackWire.toDomain(convert(args.get("model"), StackWire.Model.class)));
         };
     }
 
@@ -290,6 +319,19 @@ public final class SignedSidecarServer implements AutoCloseable {
     private static String text(JsonNode args, String field) {
         JsonNode node = args.get(field);
         return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static String project(JsonNode args) {
+        String project = text(args, "project");
+        if (project == null || project.isBlank()) {
+            throw new IllegalArgumentException("missing argument: project");
+        }
+        return project;
+    }
+
+    private List<String> services(JsonNode args) {
+        JsonNode node = args.get("services");
+        return node == null || node.isNull() ? List.of() : convert(node, STRINGS);
     }
 
     private Map<String, String> labels(JsonNode args, String field) {
