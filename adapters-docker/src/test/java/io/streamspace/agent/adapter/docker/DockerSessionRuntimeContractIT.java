@@ -1,61 +1,20 @@
 package io.streamspace.agent.adapter.docker;
 
 import io.streamspace.agent.application.port.out.SessionRuntime;
-import io.streamspace.agent.application.port.out.SessionRuntimeContract;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The {@link SessionRuntime} contract against {@link DockerSessionRuntime} on the real engine. */
-class DockerSessionRuntimeContractIT extends SessionRuntimeContract {
+class DockerSessionRuntimeContractIT extends DockerEngineSessionRuntimeContract {
 
-    /** TEST-NET-1 (RFC 5737): no interface has it, so publishing a port on it makes the start fail. */
-    private static final String UNASSIGNABLE_ADDRESS = "192.0.2.1";
-
-    private static DockerClients clients;
     private static DockerSessionRuntime runtime;
-    private final DockerForeignObjects foreign = new DockerForeignObjects(() -> clients.requests());
 
     @BeforeAll
     static void connect() {
-        clients = DockerClients.create(DockerTestSupport.host());
-        DockerTestSupport.requireImage(clients, RUNNING_IMAGE);
-        DockerTestSupport.requireImage(clients, EXITING_IMAGE);
         runtime = DockerSessionRuntime.connect(clients);
-    }
-
-    @AfterAll
-    static void disconnect() {
-        clients.close();
     }
 
     @Override
     protected SessionRuntime runtime() {
         return runtime;
-    }
-
-    @Override
-    protected void createForeignNetwork(String name, Map<String, String> labels) {
-        foreign.createNetwork(name, labels);
-    }
-
-    @Override
-    protected void createForeignVolume(String name, Map<String, String> labels) {
-        foreign.createVolume(name, labels);
-    }
-
-    @Override
-    protected void createForeignContainer(String name, Map<String, String> labels) {
-        foreign.createContainer(RUNNING_IMAGE, name, labels);
-    }
-
-    @Override
-    protected void removeForeignObjects() {
-        foreign.removeAll();
-    }
-
-    @Override
-    protected SessionRuntime.ContainerSpec failingToStart(SessionRuntime.ContainerSpec spec) {
-        return withHostAddress(spec, UNASSIGNABLE_ADDRESS);
     }
 }

@@ -1,14 +1,12 @@
 package io.streamspace.agent.bootstrap.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamspace.agent.adapter.docker.DockerClients;
-import io.streamspace.agent.adapter.docker.DockerForeignObjects;
+import io.streamspace.agent.adapter.docker.DockerEngineSessionRuntimeContract;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
 import io.streamspace.agent.adapter.http.sidecar.RemoteSessionRuntime;
 import io.streamspace.agent.adapter.http.sidecar.SignedSidecarClient;
 import io.streamspace.agent.adapter.http.sidecar.SignedSidecarServer;
 import io.streamspace.agent.application.port.out.SessionRuntime;
-import io.streamspace.agent.application.port.out.SessionRuntimeContract;
 import io.streamspace.agent.application.port.out.TokenSource;
 import io.streamspace.agent.domain.sidecar.RequestVerifier;
 import io.streamspace.agent.domain.sidecar.Scope;
@@ -28,27 +26,22 @@ import org.junit.jupiter.api.BeforeEach;
  * {@link SignedSidecarServer} → {@link DockerSessionRuntime} on the real engine. A fresh sidecar per test (its
  * rate limit starts afresh), closed when the next test starts: the contract's own clean-up runs after ours.
  */
-class RemoteDockerSessionRuntimeContractIT extends SessionRuntimeContract {
+class RemoteDockerSessionRuntimeContractIT extends DockerEngineSessionRuntimeContract {
 
-    private static final String UNASSIGNABLE_ADDRESS = "192.0.2.1";
     private static final TokenSource TOKENS = id -> Optional.of("contract-token");
 
-    private static DockerClients clients;
     private static DockerSessionRuntime docker;
     private static SignedSidecarServer server;
     private RemoteSessionRuntime remote;
-    private final DockerForeignObjects foreign = new DockerForeignObjects(() -> clients.requests());
 
     @BeforeAll
     static void connect() {
-        clients = DockerClients.create(DockerClients.DEFAULT_HOST);
         docker = DockerSessionRuntime.connect(clients);
     }
 
     @AfterAll
     static void disconnect() {
-        closeServer();
-        clients.close();
+        closeServer(); // before the base class closes the engine connection
     }
 
     @BeforeEach
@@ -71,30 +64,5 @@ class RemoteDockerSessionRuntimeContractIT extends SessionRuntimeContract {
     @Override
     protected SessionRuntime runtime() {
         return remote;
-    }
-
-    @Override
-    protected void createForeignNetwork(String name, Map<String, String> labels) {
-        foreign.createNetwork(name, labels);
-    }
-
-    @Override
-    protected void createForeignVolume(String name, Map<String, String> labels) {
-        foreign.createVolume(name, labels);
-    }
-
-    @Override
-    protected void createForeignContainer(String name, Map<String, String> labels) {
-        foreign.createContainer(RUNNING_IMAGE, name, labels);
-    }
-
-    @Override
-    protected void removeForeignObjects() {
-        foreign.removeAll();
-    }
-
-    @Override
-    protected SessionRuntime.ContainerSpec failingToStart(SessionRuntime.ContainerSpec spec) {
-        return withHostAddress(spec, UNASSIGNABLE_ADDRESS);
     }
 }

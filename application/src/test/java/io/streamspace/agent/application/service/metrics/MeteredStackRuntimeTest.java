@@ -1,5 +1,6 @@
 package io.streamspace.agent.application.service.metrics;
 
+import io.streamspace.agent.application.testing.QuietStackRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,48 +35,13 @@ class MeteredStackRuntimeTest {
                 "stack_start:success", "stack_pull:success", "stack_down:success", "stack_down:failure");
     }
 
-    private static final class Stub implements StackRuntime {
-        @Override
-        public UpResult up(ComposeModel model, ProjectContext context) {
-            return new UpResult(context.project(), List.of(), List.of(), List.of(), List.of());
-        }
-
+    private static final class Stub extends QuietStackRuntime {
         @Override
         public DownResult down(String project, boolean removeVolumes) {
             if (project.equals("broken")) {
                 throw new RuntimeOperationException("boom");
             }
             return new DownResult(project, List.of(), List.of(), List.of());
-        }
-
-        @Override
-        public List<StackContainer> ps(String project) {
-            return List.of();
-        }
-
-        @Override
-        public String logs(String project, String service, int tail) {
-            return "";
-        }
-
-        @Override
-        public List<String> restart(String project, List<String> services) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> stop(String project, List<String> services) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> start(String project, List<String> services) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> pull(ComposeModel model) {
-            return List.of();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamspace.agent.application.service.stack;
 
+import io.streamspace.agent.application.testing.QuietStackRuntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class StackHandlersTest {
 
     /** Records what the handlers ask of the runtime. */
-    static final class RecordingRuntime implements StackRuntime {
+    static final class RecordingRuntime extends QuietStackRuntime {
         final List<String> calls = new ArrayList<>();
         ComposeModel lastModel;
         ProjectContext lastContext;
@@ -40,31 +41,6 @@ class StackHandlersTest {
         public List<StackContainer> ps(String project) {
             calls.add("ps " + project);
             return List.of(new StackContainer("abc", project + "-web-1", "web", 1, "busybox", "running", null, 0, "h"));
-        }
-
-        @Override
-        public String logs(String project, String service, int tail) {
-            return "";
-        }
-
-        @Override
-        public List<String> restart(String project, List<String> services) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> stop(String project, List<String> services) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> start(String project, List<String> services) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> pull(ComposeModel model) {
-            return List.of();
         }
     }
 
