@@ -16,8 +16,6 @@ import io.streamspace.agent.application.service.metrics.AgentStatusService;
 import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
 import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
 import io.streamspace.agent.application.service.metrics.MeteredStackRuntime;
-import io.streamspace.agent.application.service.secret.RefreshingTokenSource;
-import io.streamspace.agent.application.service.secret.TokenRefresher;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.VaultConfiguration;
 import io.streamspace.agent.bootstrap.wiring.VaultModule;
@@ -39,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -157,13 +154,8 @@ public final class ComposeAgentRole {
         TokenSource tokens = SidecarTokens.of(settings.token(), settings.tokenFile());
         if (tokens == null) {
             // verification follows Vault: a rotated compose_agent_token is used at once, without a restart
-            TokenRefresher refresher = new TokenRefresher(VaultModule.open(settings.vault()),
-                    settings.vault().tokenKey(), null, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(
-                            Thread.ofPlatform().daemon().name("vault-compose-token").factory()),
-                    java.util.random.RandomGenerator.getDefault());
-            refresher.refreshNow();
-            refresher.start();
-            tokens = new RefreshingTokenSource(refresher);
+            tokens = VaultModule.composeAgentTokens(VaultModule.open(settings.vault()), settings.vault().tokenKey(),
+                    Clock.systemUTC());
         }
         DockerClients docker = DockerClients.create(settings.dockerHost());
         CommandMetricsRecorder metrics = new CommandMetricsRecorder(settings.controlPlane(), new CommandMetrics(),

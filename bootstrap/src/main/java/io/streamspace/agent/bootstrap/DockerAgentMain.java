@@ -21,14 +21,13 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Entry point of {@code docker-agent.jar}. Exit codes: 0 done, 1 failed at run time, 2 invalid command line or
- * configuration, 3 a role this build does not provide.
+ * configuration.
  */
 public final class DockerAgentMain {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_CONFIGURATION = 2;
-    public static final int EXIT_NOT_AVAILABLE = 3;
 
     private final Map<String, String> env;
     private final PrintStream out;

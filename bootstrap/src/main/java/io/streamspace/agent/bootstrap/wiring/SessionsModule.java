@@ -36,12 +36,9 @@ import io.streamspace.agent.domain.capacity.CapacityAdmission;
 import io.streamspace.agent.domain.capacity.CapacityLimits;
 import jakarta.inject.Named;
 import io.streamspace.agent.application.port.out.SecretStore;
-import io.streamspace.agent.application.service.secret.RefreshingTokenSource;
-import io.streamspace.agent.application.service.secret.TokenRefresher;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -84,14 +81,7 @@ public final class SessionsModule {
                                              Optional<SecretStore> vault) {
         TokenSource tokens = SidecarTokens.of(config.composeAgentToken(), config.composeAgentTokenFile());
         if (tokens == null) {
-            // the compose-agent token from Vault, refreshed every minute and at once when the sidecar refuses it
-            TokenRefresher refresher = new TokenRefresher(vault.orElseThrow(), VaultModule.COMPOSE_AGENT_TOKEN_KEY,
-                    null, clock, Executors.newSingleThreadScheduledExecutor(
-                            Thread.ofPlatform().daemon().name("vault-compose-token").factory()),
-                    java.util.random.RandomGenerator.getDefault());
-            refresher.refreshNow();
-            refresher.start();
-            tokens = new RefreshingTokenSource(refresher);
+            tokens = VaultModule.composeAgentTokens(vault.orElseThrow(), VaultModule.COMPOSE_AGENT_TOKEN_KEY, clock);
         }
         return new SignedSidecarClient(config.composeAgentUrl(), config.agentId().value(), tokens, json, clock);
     }
@@ -225,12 +215,5 @@ public final class SessionsModule {
                                 HibernateSessionHandler hibernate, StopSessionHandler stop,
                                 ControlPlaneMessages messages) {
         return new SessionTimers(clock, registry, queue, hibernate, stop, messages);
-    }
-
-    /** How often idle and lifetime limits are checked ({@code --session-check-interval}). */
-    @Provides
-    @Named("timerInterval")
-    static Duration timerInterval(AgentConfiguration config) {
-        return config.sessionCheckInterval();
     }
 }

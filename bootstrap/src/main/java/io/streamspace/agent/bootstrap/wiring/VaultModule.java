@@ -6,6 +6,8 @@ import io.streamspace.agent.adapter.vault.VaultKv2SecretStore;
 import io.streamspace.agent.adapter.vault.VaultSettings;
 import io.streamspace.agent.adapter.vault.VaultTls;
 import io.streamspace.agent.application.port.out.SecretStore;
+import io.streamspace.agent.application.port.out.TokenSource;
+import io.streamspace.agent.application.service.secret.RefreshingTokenSource;
 import io.streamspace.agent.application.service.secret.TokenRefresher;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.VaultConfiguration;
@@ -42,6 +44,20 @@ public final class VaultModule {
         return new TokenRefresher(store.get(), config.vault().tokenKey(), null, clock,
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("vault-refresh").factory()),
                 RandomGenerator.getDefault());
+    }
+
+    /**
+     * The compose-agent token as Vault holds it under {@code key}: read now, refreshed every minute plus jitter,
+     * and at once when the peer refuses a signature. Both sides of the sidecar's API use this.
+     */
+    public static TokenSource composeAgentTokens(SecretStore store, String key, Clock clock) {
+        TokenRefresher refresher = new TokenRefresher(store, key, null, clock,
+                Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().daemon().name("vault-compose-token").factory()),
+                RandomGenerator.getDefault());
+        refresher.refreshNow();
+        refresher.start();
+        return new RefreshingTokenSource(refresher);
     }
 
     /** Opens the Vault store described by the configuration (also used before wiring, to read the API key). */
