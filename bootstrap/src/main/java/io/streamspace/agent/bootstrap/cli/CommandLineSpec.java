@@ -19,7 +19,8 @@ public final class CommandLineSpec {
     public static final String DEV = "dev";
     public static final String VERSION = "version";
     public static final String STACK = "stack";
-    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK);
+    public static final String SOCKET_PROXY = "socket-proxy";
+    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK, SOCKET_PROXY);
 
     public static final String CONFIG_FLAG = "--config";
     public static final String CONFIG_ENV = "CONFIG_FILE";
@@ -52,6 +53,17 @@ public final class CommandLineSpec {
                     .description(describe(setting)).build());
         }
         commandLine.addSubcommand(COMPOSE_AGENT, new CommandLine(compose));
+
+        CommandSpec proxy = CommandSpec.create().name(SOCKET_PROXY).mixinStandardHelpOptions(true);
+        proxy.usageMessage().description("Run the watchdog's socket proxy: a TCP front of the Docker socket that lets"
+                + " through only ping, version, and inspect, logs and restart of the named containers (the agent in"
+                + " sidecar mode supervises the compose-agent through it, without the socket). Precedence: flag,"
+                + " environment, default.");
+        for (Setting setting : Setting.SOCKET_PROXY_ROLE) {
+            proxy.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                    .description(describe(setting)).build());
+        }
+        commandLine.addSubcommand(SOCKET_PROXY, new CommandLine(proxy));
 
         CommandSpec dev = CommandSpec.create().name(DEV).mixinStandardHelpOptions(true);
         dev.usageMessage().description("Start an embedded control-plane simulator on 127.0.0.1 and the agent"
@@ -104,7 +116,7 @@ public final class CommandLineSpec {
 
     private static void addSettings(CommandSpec spec, boolean devMode) {
         for (Setting setting : Setting.values()) {
-            if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
+            if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting) || Setting.SOCKET_PROXY_ROLE_ONLY.contains(setting)) {
                 continue;
             }
             if (devMode && (setting == Setting.CONTROL_PLANE_URL || setting == Setting.API_KEY)) {
