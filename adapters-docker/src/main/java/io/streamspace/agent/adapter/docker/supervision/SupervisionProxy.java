@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A TCP front of the Docker socket that lets through only what the sidecar watchdog needs: {@code GET /_ping},
- * {@code GET /version}, and inspect ({@code GET /containers/X/json}), logs ({@code GET /containers/X/logs}) and
- * restart ({@code POST /containers/X/restart}) of the named containers (X a name or an id of one of them). Anything
- * else answers 403 and never reaches the engine. With it, the agent in sidecar mode supervises the compose-agent
+ * {@code GET /version}, the lookup of a named container by its exact name ({@code GET /containers/json} whose only
+ * filter is {@code name=^/X$}), and inspect ({@code GET /containers/X/json}), logs ({@code GET /containers/X/logs})
+ * and restart ({@code POST /containers/X/restart}) of the named containers (X a name or an id of one of them).
+ * Anything else answers 403 and never reaches the engine. With it, the agent in sidecar mode supervises the compose-agent
  * without the Docker socket in its own container.
  *
  * <p>One request per connection: the request head is read, checked, forwarded with {@code Connection: close}, and
@@ -150,6 +152,9 @@ public final class SupervisionProxy implements AutoCloseable {
         if (path.equals("/_ping") || path.equals("/version")) {
             return read ? Optional.empty() : Optional.of("only GET");
         }
+        if (path.equals("/containers/json")) {
+            return read ? exactNameLookup(request.query()) : Optional.of("only GET");
+        }
         Matcher container = CONTAINER.matcher(path);
         if (!container.matches()) {
             return Optional.of("only ping, version, and inspect, logs and restart of " + containers);
@@ -166,6 +171,37 @@ public final class SupervisionProxy implements AutoCloseable {
         Optional<String> name = nameOf(target);
         return name.isPresent() && containers.contains(name.get()) ? Optional.empty()
                 : Optional.of("container " + target + " is not one of " + containers);
+    }
+
+    /** A container list is allowed only as a lookup by the exact name of a supervised container. */
+    private Optional<String> exactNameLookup(String query) throws IOException {
+        String refusal = "a container list only as a lookup by the exact name of " + containers;
+        JsonNode filters = null;
+        for (String pair : query.isEmpty() ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            switch (key) {
+                case "all", "limit", "size" -> { }
+                case "filters" -> filters = JSON.readTree(value);
+                default -> {
+                    return Optional.of(refusal);
+                }
+            }
+        }
+        if (filters == null || !filters.isObject() || filters.size() != 1 || !filters.has("name")) {
+            return Optional.of(refusal);
+        }
+        JsonNode names = filters.get("name");
+        List<String> patterns = new ArrayList<>();
+        if (names.isArray()) {
+            names.forEach(n -> patterns.add(n.asText()));
+        } else if (names.isObject()) {
+            names.fieldNames().forEachRemaining(patterns::add);
+        }
+        Set<String> allowed = new java.util.HashSet<>();
+        containers.forEach(n -> allowed.add("^/" + n.replace(".", "\\.") + "$"));
+        return !patterns.isEmpty() && allowed.containsAll(patterns) ? Optional.empty() : Optional.of(refusal);
     }
 
     /** The name of the container with this id (or id prefix), asked from the engine. */
@@ -205,6 +241,11 @@ public final class SupervisionProxy implements AutoCloseable {
         String path() {
             int query = target.indexOf('?');
             return query < 0 ? target : target.substring(0, query);
+        }
+
+        String query() {
+            int query = target.indexOf('?');
+            return query < 0 ? "" : target.substring(query + 1);
         }
 
         /** The head sent to the engine: the client's headers without hop-by-hop ones, plus Connection: close. */
