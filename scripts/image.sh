@@ -5,6 +5,8 @@
 #   docker build -t streamspace/docker-agent .
 #
 #   scripts/image.sh [--tag TAG] [--jar FILE] [--docker-gid GID]
+#   scripts/image.sh --redis          makes localhost/streamspace/redis:host (the base + the host's redis-server and
+#                                     its libraries) for docker-compose.ha.yml's REDIS_IMAGE where no registry is
 #
 #   --tag TAG         the image to build (default streamspace/docker-agent:latest)
 #   --jar FILE        the shaded jar to put in the image; without it the jar is (re)built from the sources first
@@ -116,6 +118,48 @@ build_agent_image() {
   fi
 }
 
+# Makes (when missing or changed) a Redis image from the host's redis-server (Debian's redis-server package) and the
+# libraries it links, on the local base. Prints its tag.
+ensure_redis_image() {
+  local tag=localhost/streamspace/redis:host binary hash current ctx lib target
+  binary="$(readlink -f "$(command -v redis-server || die "redis-server is missing (apt-get install redis-server)")")"
+  hash="$({ docker image inspect -f '{{.Id}}' "$BASE_IMAGE_TAG"; echo redis-image-v2; sha256sum <"$binary"; } | sha256sum | cut -c1-16)"
+  current="$(docker image inspect -f "{{ index .Config.Labels \"$IMAGE_HASH_LABEL\" }}" "$tag" 2>/dev/null || true)"
+  if [[ "$current" == "$hash" ]]; then
+    log "Redis image $tag is up to date ($hash)"
+    printf '%s\n' "$tag"
+    return 0
+  fi
+  log "making Redis image $tag from $binary"
+  ctx="$(mktemp -d "${TMPDIR:-/tmp}/streamspace-redis.XXXXXX")"
+  mkdir -p "$ctx/root/usr/local/bin"
+  cp "$binary" "$ctx/root/usr/local/bin/redis-server"
+  # the shared libraries it links (the C library aside), at their real paths: /lib is a link to /usr/lib
+  for lib in $(ldd "$binary" | awk '/=> \//{print $3}'); do
+    case "$(basename "$lib")" in libc.so.*|libm.so.*|ld-linux*) continue ;; esac
+    target="$(readlink -f "$(dirname "$lib")")/$(basename "$lib")"
+    mkdir -p "$ctx/root$(dirname "$target")"
+    cp -L "$lib" "$ctx/root$target"
+  done
+  cat >"$ctx/Dockerfile" <<DOCKERFILE
+FROM $BASE_IMAGE_TAG
+COPY root/ /
+RUN useradd --system --home-dir /data redis && mkdir -p /data && chown redis /data
+USER redis
+WORKDIR /data
+EXPOSE 6379
+# as the official image runs it without a configuration file: reachable on its network, no persistence needed here
+CMD ["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]
+DOCKERFILE
+  if ! DOCKER_BUILDKIT=0 docker build --label "$IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" >"$ctx.log" 2>&1; then
+    tail -n 30 "$ctx.log" >&2
+    rm -rf "$ctx" "$ctx.log"
+    die "building $tag failed (output above)"
+  fi
+  rm -rf "$ctx" "$ctx.log"
+  printf '%s\n' "$tag"
+}
+
 # Logs the image's size beyond its base (docs/deploy.md records it).
 report_size() {
   local tag="$1" size base
@@ -125,9 +169,10 @@ report_size() {
 }
 
 main() {
-  local tag=streamspace/docker-agent:latest jar="" docker_gid=""
+  local tag=streamspace/docker-agent:latest jar="" docker_gid="" redis=false
   while [[ $# -gt 0 ]]; do
     case "$1" in
+      --redis) redis=true; shift ;;
       --tag) tag="${2:?--tag needs a value}"; shift 2 ;;
       --jar) jar="${2:?--jar needs a file}"; shift 2 ;;
       --docker-gid) docker_gid="${2:?--docker-gid needs a number}"; shift 2 ;;
@@ -138,6 +183,13 @@ main() {
   [[ -z "$docker_gid" || "$docker_gid" =~ ^[0-9]+$ ]] || die "--docker-gid must be a number, not '$docker_gid'"
   ensure_jdk
   ensure_dockerd
+  if [[ "$redis" == true ]]; then
+    exec 9>"${TMPDIR:-/tmp}/streamspace-image.lock"
+    flock 9
+    ensure_base_image
+    ensure_redis_image
+    return 0
+  fi
   if [[ -z "$jar" ]]; then
     log "building the jar: ./mvnw -B -q -DskipTests package -pl bootstrap -am"
     (cd "$REPO_ROOT" && ./mvnw -B -q -DskipTests package -pl bootstrap -am) >&2 || die "building the jar failed"
