@@ -35,7 +35,7 @@ RUN set -eu; \
 # --- the Java runtime: only the modules the agent uses (ADR 0008 says why each) ----------------------------------
 FROM ${JDK_IMAGE} AS runtime
 RUN set -eu; \
-    modules=java.base,java.logging,java.naming,java.net.http,java.xml,jdk.httpserver,jdk.unsupported; \
+    modules=java.base,java.logging,java.management,java.naming,java.net.http,java.xml,jdk.httpserver,jdk.unsupported; \
     # Java 21 keeps the elliptic-curve TLS ciphers in their own module (merged into java.base in 22).
     # --strip-java-debug-attributes, not --strip-debug: that one also runs objcopy, which JDK images lack.
     if "$JAVA_HOME/bin/java" --list-modules | grep -q '^jdk\.crypto\.ec@'; then modules="$modules,jdk.crypto.ec"; fi; \

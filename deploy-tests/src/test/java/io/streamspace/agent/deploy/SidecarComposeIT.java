@@ -57,6 +57,9 @@ class SidecarComposeIT {
                 });
                 assertThat(Deployment.logs(d.container("agent")))
                         .contains("[Watchdog] Restarting container '" + sidecarName + "'");
+                // once the restarted sidecar serves again (its HEALTHCHECK), sessions start through it again
+                Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() ->
+                        Deployment.inspect(sidecarName).at("/State/Health/Status").asText(), "healthy"::equals);
                 d.startSession();
             });
         }
