@@ -21,6 +21,8 @@ ARG BASE_IMAGE=debian:bookworm-slim
 
 # --- the jar -------------------------------------------------------------------------------------------------
 FROM ${JDK_IMAGE} AS jar
+# the stages are labelled so scripts/image.sh can drop the untagged jar stage the classic builder leaves behind
+LABEL io.streamspace.image.stage=jar
 ARG JAR_FROM=source
 WORKDIR /src
 COPY . .
@@ -34,6 +36,7 @@ RUN set -eu; \
 
 # --- the Java runtime: only the modules the agent uses (ADR 0008 says why each) ----------------------------------
 FROM ${JDK_IMAGE} AS runtime
+LABEL io.streamspace.image.stage=runtime
 RUN set -eu; \
     modules=java.base,java.logging,java.management,java.naming,java.net.http,java.xml,jdk.httpserver,jdk.unsupported; \
     # Java 21 keeps the elliptic-curve TLS ciphers in their own module (merged into java.base in 22).

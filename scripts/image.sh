@@ -116,6 +116,9 @@ build_agent_image() {
   if [[ -n "$old_id" && "$old_id" != "$(docker image inspect -f '{{.Id}}' "$tag")" ]]; then
     docker image rm "$old_id" >/dev/null 2>&1 || true
   fi
+  # the untagged jar-stage image the classic builder leaves behind (a new one with every jar; the runtime stage's
+  # stays: it is the cache that spares the next build its jlink)
+  docker image prune --force --filter "label=io.streamspace.image.stage=jar" >/dev/null 2>&1 || true
 }
 
 # Makes (when missing or changed) a Redis image from the host's redis-server (Debian's redis-server package) and the

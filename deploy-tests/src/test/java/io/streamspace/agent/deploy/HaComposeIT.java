@@ -3,23 +3,24 @@ package io.streamspace.agent.deploy;
 import static io.streamspace.agent.deploy.Host.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamspace.agent.testkit.controlplane.RecordedRegistration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/docker-compose.ha.yml with Debian's docker-compose: three replicas of one agent id and Redis. One replica
- * leads and serves; {@code docker kill} of the leader's container makes a standby lead, reconnect and serve the
- * next command. The lease timings come from .env, as any setting does.
+ * leads and serves; {@code docker kill} of the leader's container makes a standby lead, register and serve the next
+ * command. The leader is the replica whose address the control plane saw register (only a leader registers). The
+ * lease timings come from .env, as any setting does.
  */
 class HaComposeIT {
 
-    private static final String BECAME_LEADER = "Became leader for agent";
     private static final List<String> REPLICAS = List.of("agent-1", "agent-2", "agent-3");
 
     @TempDir
@@ -34,35 +35,34 @@ class HaComposeIT {
                 ok(d.compose("up", "-d"));
                 assertThat(REPLICAS).allSatisfy(replica -> assertThat(d.containers(replica)).hasSize(1));
                 d.awaitConnected();
-                String leader = awaitSingleLeader(d, null);
+                String leader = currentLeader(d);
+                assertThat(Deployment.logs(leader)).contains("Became leader for agent: " + d.agentId);
                 d.startSession();
 
+                int registrations = d.controlPlane.registrations().size();
                 Host.dockerOk("kill", leader);
-                String next = awaitSingleLeader(d, leader);
+                Awaitility.await().atMost(Deployment.STARTUP).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        d.controlPlane.registrations().size() > registrations && d.controlPlane.isConnected(d.agentId));
+                String next = currentLeader(d);
                 assertThat(next).isNotEqualTo(leader);
                 assertThat(Deployment.inspect(leader).at("/State/Running").asBoolean()).isFalse();
-                Awaitility.await().atMost(Deployment.STARTUP).until(() -> d.controlPlane.connectionCount(d.agentId) >= 2);
-                d.awaitConnected();
+                assertThat(Deployment.logs(next)).contains("Became leader for agent: " + d.agentId);
                 d.startSession();
             });
         }
     }
 
-    /** The one running replica whose log says it became leader (other than {@code previous}), once there is one. */
-    private static String awaitSingleLeader(Deployment d, String previous) {
-        AtomicReference<String> leader = new AtomicReference<>();
-        Awaitility.await().atMost(Deployment.STARTUP).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            List<String> leaders = REPLICAS.stream().map(d::container)
-                    .filter(id -> !id.equals(previous))
-                    .filter(id -> Deployment.logs(id).contains(BECAME_LEADER))
-                    .toList();
-            if (leaders.size() == 1) {
-                leader.set(leaders.get(0));
-                return true;
-            }
-            assertThat(leaders).as("replicas that became leader").hasSizeLessThanOrEqualTo(1);
-            return false;
-        });
-        return leader.get();
+    /** The replica whose address made the latest accepted registration. */
+    private static String currentLeader(Deployment d) {
+        List<RecordedRegistration> accepted = d.controlPlane.registrations().stream()
+                .filter(r -> r.statusCode() == 200 && d.agentId.equals(r.agentId())).toList();
+        assertThat(accepted).as("accepted registrations").isNotEmpty();
+        String address = accepted.get(accepted.size() - 1).clientAddress();
+        Optional<String> replica = REPLICAS.stream().map(d::container)
+                .filter(id -> Deployment.inspect(id).at("/NetworkSettings/Networks").toString()
+                        .contains("\"IPAddress\":\"" + address + "\""))
+                .findFirst();
+        assertThat(replica).as("the replica at " + address).isPresent();
+        return replica.get();
     }
 }
