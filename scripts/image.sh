@@ -73,7 +73,7 @@ FROM $BASE_IMAGE_TAG
 COPY jdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 DOCKERFILE
-  if ! DOCKER_BUILDKIT=0 docker build --label "$IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" >"$ctx.log" 2>&1; then
+  if ! DOCKER_BUILDKIT=0 docker build --force-rm --label "$IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" >"$ctx.log" 2>&1; then
     tail -n 30 "$ctx.log" >&2
     rm -rf "$ctx" "$ctx.log"
     die "building $tag failed (output above)"
@@ -104,7 +104,7 @@ build_agent_image() {
   cp "$REPO_ROOT/Dockerfile" "$ctx/"
   cp "$REPO_ROOT/bin/docker-agent" "$REPO_ROOT/bin/docker-agent-healthcheck" "$ctx/bin/"
   cp "$jar" "$ctx/prebuilt/docker-agent.jar"
-  if ! DOCKER_BUILDKIT=0 docker build --label "$IMAGE_HASH_LABEL=$hash" \
+  if ! DOCKER_BUILDKIT=0 docker build --force-rm --label "$IMAGE_HASH_LABEL=$hash" \
       --build-arg "BASE_IMAGE=$BASE_IMAGE_TAG" --build-arg "JDK_IMAGE=$jdk_image" \
       --build-arg JAR_FROM=prebuilt --build-arg "DOCKER_GID=$docker_gid" \
       -t "$tag" "$ctx" >"$ctx.log" 2>&1; then
@@ -154,7 +154,7 @@ EXPOSE 6379
 # as the official image runs it without a configuration file: reachable on its network, no persistence needed here
 CMD ["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]
 DOCKERFILE
-  if ! DOCKER_BUILDKIT=0 docker build --label "$IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" >"$ctx.log" 2>&1; then
+  if ! DOCKER_BUILDKIT=0 docker build --force-rm --label "$IMAGE_HASH_LABEL=$hash" -t "$tag" "$ctx" >"$ctx.log" 2>&1; then
     tail -n 30 "$ctx.log" >&2
     rm -rf "$ctx" "$ctx.log"
     die "building $tag failed (output above)"

@@ -27,8 +27,7 @@ class SwarmStackIT {
 
     @Test
     void dockerStackDeployRunsReplicasThatElectALeaderWhichStartsASession() throws Exception {
-        try (Deployment d = Deployment.of(root, "swarm-stack.yml", Map.of(
-                "LEASE_DURATION", "6s", "RENEW_DEADLINE", "4s", "RETRY_PERIOD", "1s"))) {
+        try (Deployment d = Deployment.of(root, "swarm-stack.yml", Map.of("LOG_LEVEL", "info"))) {
             Map<String, String> shell = Map.of("DOCKER_GID", Integer.toString(Host.dockerSocketGroup()),
                     "AGENT_IMAGE", Host.agentImage());
             try {
