@@ -64,7 +64,7 @@ COPY --from=runtime /runtime /opt/docker-agent/runtime
 COPY bin/docker-agent bin/docker-agent-healthcheck /opt/docker-agent/bin/
 COPY --from=jar /docker-agent.jar /opt/docker-agent/lib/docker-agent.jar
 ENV PATH=/opt/docker-agent/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-USER 10001:10001
+USER 10001
 WORKDIR /var/lib/streamspace
 # The status API (loopback inside the container; /health answers 200 while the agent serves).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["docker-agent-healthcheck"]

@@ -43,7 +43,8 @@ class AgentImageIT {
     @Test
     void itRunsAsANonRootUserWithTheHealthcheckOnHealthAndTheLauncherAsEntrypoint() {
         JsonNode config = Deployment.inspect(Host.agentImage()).path("Config");
-        assertThat(config.path("User").asText()).isEqualTo("10001:10001");
+        // the uid alone, so the engine adds the groups /etc/group gives the user (DOCKER_GID at build time)
+        assertThat(config.path("User").asText()).isEqualTo("10001");
         assertThat(config.path("Entrypoint").toString()).isEqualTo("[\"docker-agent\"]");
         assertThat(config.path("Cmd").toString()).isEqualTo("[\"run\"]");
         assertThat(config.at("/Healthcheck/Test").toString()).isEqualTo("[\"CMD\",\"docker-agent-healthcheck\"]");
@@ -56,6 +57,20 @@ class AgentImageIT {
         // at run time the socket's group joins the user's groups (docker run --group-add; user: in the compose files)
         assertThat(ok(Host.docker("run", "--rm", "--group-add", Integer.toString(Host.dockerSocketGroup()),
                 "--entrypoint", "id", Host.agentImage())).out()).contains(Integer.toString(Host.dockerSocketGroup()));
+    }
+
+    @Test
+    void theSocketsGroupIdAsABuildArgumentPutsTheUserInThatGroup() {
+        String gid = Integer.toString(Host.dockerSocketGroup());
+        String tag = "sst-deploy-gid-" + Deployment.hex8() + ":test";
+        try {
+            ok(Host.run(Host.REPO, Map.of(), Duration.ofMinutes(10), "scripts/image.sh", "--jar",
+                    Host.AGENT_JAR.toString(), "--docker-gid", gid, "--tag", tag));
+            assertThat(ok(Host.docker("run", "--rm", "--entrypoint", "id", tag)).out())
+                    .startsWith("uid=10001(streamspace)").containsPattern("groups=.*\\b" + gid + "\\(");
+        } finally {
+            Host.docker("image", "rm", tag);
+        }
     }
 
     @Test
