@@ -3,7 +3,7 @@
 # Everything it prints goes to stderr, so callers can keep stdout for machine-readable output.
 
 # What the tests need on the machine (Debian package names).
-REQUIRED_PACKAGES=(docker.io redis-server busybox-static docker-registry docker-compose)
+REQUIRED_PACKAGES=(docker.io redis-server busybox-static docker-registry docker-compose debootstrap systemd)
 # The JDK the build needs (language level 21, any JDK >= 21 builds it).
 MIN_JAVA_FEATURE=21
 JDK_SEARCH_DIR=/usr/lib/jvm
@@ -76,6 +76,7 @@ package_command() {
   case "$1" in
     docker.io) echo dockerd ;;
     busybox-static) echo busybox ;;
+    systemd) echo systemd-analyze ;;
     *) echo "$1" ;;
   esac
 }
@@ -111,7 +112,7 @@ ensure_packages() {
   sudo apt-get update && sudo apt-get install -y ${missing[*]}"
   fi
   die "missing: ${missing[*]} (Debian package names; commands not found: $(for p in "${missing[@]}"; do printf '%s ' "$(package_command "$p")"; done)).
-  Install the equivalents with your package manager (Docker engine, Redis server, a static busybox, the distribution registry, docker-compose)."
+  Install the equivalents with your package manager (Docker engine, Redis server, a static busybox, the distribution registry, docker-compose, debootstrap, systemd-analyze)."
 }
 
 # --- 3. dockerd -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.streamspace.agent.bootstrap;
 
 import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.compose.ComposeYaml;
 import io.streamspace.agent.adapter.docker.compose.DirectoryEnvFiles;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.StackRuntime;
@@ -8,50 +9,88 @@ import io.streamspace.agent.application.service.stack.StackDefinition;
 import io.streamspace.agent.application.service.stack.StackService;
 import io.streamspace.agent.bootstrap.wiring.StacksModule;
 import io.streamspace.agent.domain.compose.ComposeFileException;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.ParseResult;
 
 /**
- * {@code docker-agent stack up|down|ps}: the native Compose engine from the command line, on the local Docker
- * engine, with Compose's labels and names (the {@code docker-compose} CLI sees the same stacks).
+ * {@code docker-agent stack ACTION}: the native Compose engine from the command line, on the local Docker engine, with
+ * Compose's labels and names (the {@code docker-compose} CLI sees the same stacks), and docker-compose's global
+ * options ({@link ComposeProject}).
  */
 final class StackCommandLine {
 
     private final Map<String, String> env;
     private final PrintStream out;
     private final PrintStream err;
+    private final Path workingDir;
 
     StackCommandLine(Map<String, String> env, PrintStream out, PrintStream err) {
+        this(env, out, err, Path.of("").toAbsolutePath());
+    }
+
+    StackCommandLine(Map<String, String> env, PrintStream out, PrintStream err, Path workingDir) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.workingDir = workingDir;
     }
 
     int run(ParseResult stack) {
         ParseResult action = stack.subcommand();
         if (action == null) {
-            err.println("error: name an action: docker-agent stack up|down|ps");
+            err.println("error: name an action: docker-agent stack up|down|ps|logs|pull|restart|stop|start");
             return DockerAgentMain.EXIT_CONFIGURATION;
         }
         if (action.isUsageHelpRequested()) {
             action.commandSpec().commandLine().usage(out);
             return DockerAgentMain.EXIT_OK;
         }
-        String dockerHost = option(action, "--docker-host", env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock"));
-        String project = option(action, "-p", null);
+        String name = action.commandSpec().name();
+        ComposeProject project;
+        try {
+            project = ComposeProject.resolve(options(stack, action), env, workingDir, StackCommandLine::topLevelName);
+        } catch (ComposeFileException | UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return DockerAgentMain.EXIT_CONFIGURATION;
+        }
+        if (project.files().isEmpty() && !project.nameGiven() && !List.of("up", "pull").contains(name)) {
+            err.println("error: no Compose file and no project name: give -f FILE or -p NAME (or set"
+                    + " COMPOSE_PROJECT_NAME)");
+            return DockerAgentMain.EXIT_CONFIGURATION;
+        }
+        if (project.files().isEmpty() && List.of("up", "pull").contains(name)) {
+            err.println("error: no Compose file: give -f FILE, set COMPOSE_FILE, or run in a directory holding one of "
+                    + ComposeProject.DEFAULT_FILES);
+            return DockerAgentMain.EXIT_CONFIGURATION;
+        }
+        String dockerHost = last(stack, action, "--docker-host");
+        if (dockerHost == null) {
+            dockerHost = env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        }
         try (DockerClients clients = DockerClients.create(dockerHost)) {
             StackService stacks = StacksModule.forCommandLine(clients);
-            return switch (action.commandSpec().name()) {
-                case "up" -> up(stacks, action, project);
-                case "down" -> down(stacks, project, action.hasMatchedOption("-v"));
-                default -> ps(stacks, project);
-            };
-        } catch (ComposeFileException | RuntimeOperationException | IllegalArgumentException e) {
+            List<String> services = services(action);
+            switch (name) {
+                case "up" -> up(stacks, project);
+                case "down" -> down(stacks, project.name(), action.hasMatchedOption("-v"));
+                case "ps" -> ps(stacks, project.name());
+                case "logs" -> logs(stacks, project.name(), services, action);
+                case "pull" -> out.println("pulled: " + String.join(", ", stacks.pull(definition(project))));
+                case "restart" -> report("restarted", stacks.restart(project.name(), services));
+                case "stop" -> report("stopped", stacks.stop(project.name(), services));
+                default -> report("started", stacks.start(project.name(), services));
+            }
+            return DockerAgentMain.EXIT_OK;
+        } catch (ComposeFileException | RuntimeOperationException | IllegalArgumentException
+                 | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return DockerAgentMain.EXIT_FAILED;
         } catch (InterruptedException e) {
@@ -60,52 +99,104 @@ final class StackCommandLine {
         }
     }
 
-    private int up(StackService stacks, ParseResult action, String project) throws InterruptedException {
-        Path file = Path.of(option(action, "-f", "compose.yml")).toAbsolutePath();
-        String text;
-        String dotEnv = null;
-        try {
-            text = Files.readString(file);
-            Path envFile = file.getParent().resolve(".env");
-            if (Files.isRegularFile(envFile)) {
-                dotEnv = Files.readString(envFile);
-            }
-        } catch (IOException e) {
-            err.println("error: cannot read " + file + ": " + e.getMessage());
-            return DockerAgentMain.EXIT_CONFIGURATION;
-        }
-        StackRuntime.UpResult result = stacks.deploy(new StackDefinition(project, text, file.toString(), env, dotEnv,
-                Set.of(), file.getParent().toString(), new DirectoryEnvFiles(file.getParent())));
+    private void up(StackService stacks, ComposeProject project) throws InterruptedException {
+        StackRuntime.UpResult result = stacks.deploy(definition(project));
         out.println("stack " + result.project() + ": created " + result.created() + ", recreated "
                 + result.recreated() + ", unchanged " + result.unchanged() + ", started " + result.started());
-        return DockerAgentMain.EXIT_OK;
     }
 
-    private int down(StackService stacks, String project, boolean volumes) throws InterruptedException {
-        if (project == null) {
-            err.println("error: stack down needs -p PROJECT");
-            return DockerAgentMain.EXIT_CONFIGURATION;
+    private StackDefinition definition(ComposeProject project) {
+        Path first = project.files().get(0);
+        List<StackDefinition.ComposeFile> overrides = new ArrayList<>();
+        for (Path file : project.files().subList(1, project.files().size())) {
+            overrides.add(new StackDefinition.ComposeFile(ComposeProject.read(file), file.toString()));
         }
+        return new StackDefinition(project.name(), ComposeProject.read(first), first.toString(), env,
+                project.dotEnv(), profiles(), project.directory().toString(),
+                new DirectoryEnvFiles(project.directory()), overrides);
+    }
+
+    /** {@code COMPOSE_PROFILES}, comma-separated, as docker-compose reads it. */
+    private Set<String> profiles() {
+        String value = env.get("COMPOSE_PROFILES");
+        Set<String> profiles = new LinkedHashSet<>();
+        if (value != null) {
+            Arrays.stream(value.split(",")).map(String::strip).filter(p -> !p.isEmpty()).forEach(profiles::add);
+        }
+        return profiles;
+    }
+
+    private void down(StackService stacks, String project, boolean volumes) throws InterruptedException {
         StackRuntime.DownResult result = stacks.remove(project, volumes);
         out.println("stack " + result.project() + ": removed containers " + result.containers() + ", networks "
                 + result.networks() + ", volumes " + result.volumes());
-        return DockerAgentMain.EXIT_OK;
     }
 
-    private int ps(StackService stacks, String project) {
-        if (project == null) {
-            err.println("error: stack ps needs -p PROJECT");
-            return DockerAgentMain.EXIT_CONFIGURATION;
-        }
+    private void ps(StackService stacks, String project) {
         out.printf("%-32s %-16s %-10s %-10s %s%n", "NAME", "SERVICE", "STATE", "HEALTH", "IMAGE");
         for (StackRuntime.StackContainer c : stacks.status(project)) {
             out.printf("%-32s %-16s %-10s %-10s %s%n", c.name(), c.service(), c.state(),
                     c.health() == null ? "-" : c.health(), c.image());
         }
-        return DockerAgentMain.EXIT_OK;
     }
 
-    private static String option(ParseResult parsed, String name, String fallback) {
-        return parsed.hasMatchedOption(name) ? parsed.matchedOptionValue(name, fallback) : fallback;
+    private void logs(StackService stacks, String project, List<String> services, ParseResult action)
+            throws InterruptedException {
+        String tailText = action.hasMatchedOption("--tail") ? action.matchedOptionValue("--tail", "all") : "all";
+        int tail;
+        try {
+            tail = "all".equals(tailText) ? 0 : Integer.parseInt(tailText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--tail must be a number or all, got '" + tailText + "'");
+        }
+        List<String> names = services;
+        if (names.isEmpty()) {
+            names = stacks.status(project).stream().map(StackRuntime.StackContainer::service).distinct().toList();
+        }
+        for (String service : names) {
+            String text = stacks.logs(project, service, tail);
+            for (String line : text.split("\\R")) {
+                if (!line.isEmpty()) {
+                    out.println(service + " | " + line);
+                }
+            }
+        }
+    }
+
+    private void report(String what, List<String> containers) {
+        out.println(what + ": " + (containers.isEmpty() ? "nothing" : String.join(", ", containers)));
+    }
+
+    private static List<String> services(ParseResult action) {
+        if (action.matchedPositionals().isEmpty()) {
+            return List.of();
+        }
+        String[] given = action.matchedPositionals().get(0).getValue();
+        return given == null ? List.of() : List.of(given);
+    }
+
+    /** Global options from before and after the action; -f accumulates, the others take the last one given. */
+    private static ComposeProject.Options options(ParseResult stack, ParseResult action) {
+        List<String> files = new ArrayList<>();
+        for (ParseResult level : List.of(stack, action)) {
+            if (level.hasMatchedOption("-f")) {
+                files.addAll(List.of(level.matchedOptionValue("-f", new String[0])));
+            }
+        }
+        return new ComposeProject.Options(files, last(stack, action, "-p"), last(stack, action, "--project-directory"),
+                last(stack, action, "--env-file"));
+    }
+
+    private static String last(ParseResult stack, ParseResult action, String option) {
+        if (action.hasMatchedOption(option)) {
+            return action.matchedOptionValue(option, (String) null);
+        }
+        return stack.hasMatchedOption(option) ? stack.matchedOptionValue(option, (String) null) : null;
+    }
+
+    /** The top-level {@code name} of a Compose file, or null. */
+    private static String topLevelName(String text, Path file) {
+        Object name = new ComposeYaml().read(text, file.toString()).get("name");
+        return name == null ? null : String.valueOf(name);
     }
 }

@@ -44,7 +44,7 @@ class DockerAgentJarIT {
             assertThat(run.exitCode(EXIT)).isZero();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> run.all().contains("--volume-driver"));
             for (Setting setting : Setting.values()) {
-                if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
+                if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting) || Setting.SOCKET_PROXY_ROLE_ONLY.contains(setting)) {
                     assertThat(run.all()).doesNotContain(setting.flag());
                     continue;
                 }

@@ -19,7 +19,8 @@ public final class CommandLineSpec {
     public static final String DEV = "dev";
     public static final String VERSION = "version";
     public static final String STACK = "stack";
-    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK);
+    public static final String SOCKET_PROXY = "socket-proxy";
+    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK, SOCKET_PROXY);
 
     public static final String CONFIG_FLAG = "--config";
     public static final String CONFIG_ENV = "CONFIG_FILE";
@@ -53,6 +54,17 @@ public final class CommandLineSpec {
         }
         commandLine.addSubcommand(COMPOSE_AGENT, new CommandLine(compose));
 
+        CommandSpec proxy = CommandSpec.create().name(SOCKET_PROXY).mixinStandardHelpOptions(true);
+        proxy.usageMessage().description("Run the watchdog's socket proxy: a TCP front of the Docker socket that lets"
+                + " through only ping, version, and inspect, logs and restart of the named containers (the agent in"
+                + " sidecar mode supervises the compose-agent through it, without the socket). Precedence: flag,"
+                + " environment, default.");
+        for (Setting setting : Setting.SOCKET_PROXY_ROLE) {
+            proxy.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                    .description(describe(setting)).build());
+        }
+        commandLine.addSubcommand(SOCKET_PROXY, new CommandLine(proxy));
+
         CommandSpec dev = CommandSpec.create().name(DEV).mixinStandardHelpOptions(true);
         dev.usageMessage().description("Start an embedded control-plane simulator on 127.0.0.1 and the agent"
                 + " connected to it, against the local Docker engine. For trying the agent out, not for production.");
@@ -70,41 +82,74 @@ public final class CommandLineSpec {
         return commandLine;
     }
 
-    /** {@code stack up -f FILE -p NAME}, {@code stack down -p NAME [-v]}, {@code stack ps -p NAME}. */
+    /** The {@code stack} actions, as docker-compose names them. */
+    public static final List<String> STACK_ACTIONS = List.of("up", "down", "ps", "logs", "pull", "restart", "stop",
+            "start");
+
+    /**
+     * {@code stack [GLOBAL] ACTION [GLOBAL] [OPTIONS] [SERVICE...]}: docker-compose's global options ({@code -f}
+     * repeatable, {@code -p}, {@code --project-directory}, {@code --env-file}) are accepted before and after the
+     * action, so {@code docker-compose -f a.yml -f b.yml up -d} becomes {@code docker-agent stack -f a.yml -f b.yml up -d}.
+     */
     private static CommandLine stackCommand() {
         CommandSpec stack = CommandSpec.create().name(STACK).mixinStandardHelpOptions(true);
         stack.usageMessage().description("Compose stacks on the local Docker engine with the native engine"
-                + " (the docker-compose CLI sees the same stacks).");
+                + " (the docker-compose CLI sees the same stacks). Files, project directory, env file and project"
+                + " name are found as docker-compose finds them.");
+        addStackGlobals(stack);
         CommandLine line = new CommandLine(stack);
-        for (String action : List.of("up", "down", "ps")) {
+        for (String action : STACK_ACTIONS) {
             CommandSpec spec = CommandSpec.create().name(action).mixinStandardHelpOptions(true);
             spec.usageMessage().description(switch (action) {
-                case "up" -> "Create or update a stack (unchanged services are left alone).";
-                case "down" -> "Remove a stack's containers and networks (and volumes with -v).";
-                default -> "List a stack's containers.";
+                case "up" -> "Create or update the stack, detached (unchanged services are left alone).";
+                case "down" -> "Remove the stack's containers and networks (and named volumes with -v).";
+                case "ps" -> "List the stack's containers.";
+                case "logs" -> "Print the logs of the stack's services (all when none is named).";
+                case "pull" -> "Pull the images of the stack's services.";
+                case "restart" -> "Restart the stack's services (all when none is named).";
+                case "stop" -> "Stop the stack's services (all when none is named).";
+                default -> "Start the stack's stopped services (all when none is named).";
             });
-            spec.addOption(OptionSpec.builder("-p", "--project-name").paramLabel("NAME").type(String.class)
-                    .description("Project name" + ("up".equals(action) ? " (default: the file's name)." : "."))
-                    .build());
-            if ("up".equals(action)) {
-                spec.addOption(OptionSpec.builder("-f", "--file").paramLabel("FILE").type(String.class)
-                        .description("Compose file (default compose.yml); .env beside it is read.").build());
-            }
-            if ("down".equals(action)) {
-                spec.addOption(OptionSpec.builder("-v", "--volumes").arity("0").type(boolean.class)
+            addStackGlobals(spec);
+            switch (action) {
+                case "up" -> spec.addOption(OptionSpec.builder("-d", "--detach").arity("0").type(boolean.class)
+                        .description("Accepted for docker-compose's command lines: up always runs detached.").build());
+                case "down" -> spec.addOption(OptionSpec.builder("-v", "--volumes").arity("0").type(boolean.class)
                         .description("Also remove the stack's named volumes.").build());
+                case "logs" -> spec.addOption(OptionSpec.builder("--tail").paramLabel("N").type(String.class)
+                        .description("Only the last N lines of each container (default all).").build());
+                default -> { }
             }
-            spec.addOption(OptionSpec.builder("--docker-host").paramLabel("URI").type(String.class)
-                    .description("Docker daemon socket. Env: DOCKER_HOST. Default: unix:///var/run/docker.sock.")
-                    .build());
+            if (List.of("logs", "restart", "stop", "start").contains(action)) {
+                spec.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("SERVICE")
+                        .arity("0..*").type(String[].class).description("Services (default: all).").build());
+            }
             line.addSubcommand(action, new CommandLine(spec));
         }
         return line;
     }
 
+    private static void addStackGlobals(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-f", "--file").paramLabel("FILE").type(String[].class).arity("1")
+                .description("Compose file; repeat to merge files in order (default: compose.yaml, compose.yml,"
+                        + " docker-compose.yml or docker-compose.yaml here, with its .override file). Env:"
+                        + " COMPOSE_FILE.").build());
+        spec.addOption(OptionSpec.builder("-p", "--project-name").paramLabel("NAME").type(String.class)
+                .description("Project name (default: COMPOSE_PROJECT_NAME, then the top-level name, then the"
+                        + " project directory's name).").build());
+        spec.addOption(OptionSpec.builder("--project-directory").paramLabel("DIR").type(String.class)
+                .description("Project directory: relative paths and .env (default: the first file's directory).")
+                .build());
+        spec.addOption(OptionSpec.builder("--env-file").paramLabel("FILE").type(String.class)
+                .description("Variables for the files (default: .env in the project directory).").build());
+        spec.addOption(OptionSpec.builder("--docker-host").paramLabel("URI").type(String.class)
+                .description("Docker daemon socket. Env: DOCKER_HOST. Default: unix:///var/run/docker.sock.")
+                .build());
+    }
+
     private static void addSettings(CommandSpec spec, boolean devMode) {
         for (Setting setting : Setting.values()) {
-            if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting)) {
+            if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting) || Setting.SOCKET_PROXY_ROLE_ONLY.contains(setting)) {
                 continue;
             }
             if (devMode && (setting == Setting.CONTROL_PLANE_URL || setting == Setting.API_KEY)) {

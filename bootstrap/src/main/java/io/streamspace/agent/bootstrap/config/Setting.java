@@ -100,11 +100,24 @@ public enum Setting {
     VAULT_CA_CERT("--vault-ca-cert", List.of("VAULT_CACERT"), null, "PEM",
             "CA certificate(s) to trust for Vault: a PEM file path or PEM text."),
     LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
-    LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json.");
+    LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json."),
+    PROXY_LISTEN("--proxy-listen", List.of("SOCKET_PROXY_LISTEN"), "127.0.0.1:2375", "ADDRESS:PORT",
+            "socket-proxy role: where the watchdog's narrow Docker API listens (loopback or a private Docker"
+                    + " network, never published)."),
+    PROXY_CONTAINERS("--proxy-containers", List.of("SOCKET_PROXY_CONTAINERS"), "compose-agent", "LIST",
+            "socket-proxy role: the containers whose inspect, logs and restart pass, comma-separated names.");
 
     /** Settings only the compose-agent role has: not offered by run and dev. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE_ONLY = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
             REQUESTS_PER_MINUTE);
+
+    /** Settings only the socket-proxy role has: not offered by run and dev. */
+    public static final java.util.Set<Setting> SOCKET_PROXY_ROLE_ONLY = java.util.EnumSet.of(PROXY_LISTEN,
+            PROXY_CONTAINERS);
+
+    /** The settings of the socket-proxy role. */
+    public static final java.util.Set<Setting> SOCKET_PROXY_ROLE = java.util.EnumSet.of(PROXY_LISTEN, PROXY_CONTAINERS,
+            DOCKER_HOST, LOG_LEVEL, LOG_FORMAT);
 
     /** The settings of the compose-agent role. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,

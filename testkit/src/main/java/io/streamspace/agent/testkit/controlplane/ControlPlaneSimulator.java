@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code docs/control-plane-protocol.md}): registration, the agent WebSocket, liveness, rate limiting, the
  * command and session tables, plus a recording API for tests and a tiny JSON dev console under {@code /dev/}.
  *
- * <p>It only binds to 127.0.0.1. All public methods are thread-safe.
+ * <p>It binds to 127.0.0.1 unless a test gives another local address ({@link Builder#bindAddress}, e.g. a Docker
+ * bridge's gateway so containers reach it). All public methods are thread-safe.
  */
 // This class is the facade: builder, lifecycle and the public API. The work is done by package-private parts:
 // SimulatorState (tables, recordings, awaits), RootHandler → RegistrationHandler / AgentSocketEndpoint /
@@ -67,8 +68,10 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     // lifecycle (guarded by "this")
     private Server server;
     private volatile int boundPort;
+    private final String bindAddress;
 
     private ControlPlaneSimulator(Builder b) {
+        this.bindAddress = b.bindAddress;
         this.rateLimiter = new RateLimiter(b.rateLimitPerMinute, TimeUnit.MINUTES.toNanos(1));
         this.state = new SimulatorState(b.agents, b.approvals);
         this.envelopes = new Envelopes(b.serverOffset);
@@ -93,7 +96,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         pool.setName("cp-sim");
         Server s = new Server(pool);
         ServerConnector connector = new ServerConnector(s, 1, 1);
-        connector.setHost("127.0.0.1");
+        connector.setHost(bindAddress);
         connector.setPort(port);
         connector.setReuseAddress(true);
         s.addConnector(connector);
@@ -114,13 +117,13 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             } catch (Exception ignored) {
                 // best effort
             }
-            throw new IllegalStateException("cannot start control-plane simulator on 127.0.0.1:" + port, e);
+            throw new IllegalStateException("cannot start control-plane simulator on " + bindAddress + ":" + port, e);
         }
         server = s;
         sockets.attach(upgrade.getServerWebSocketContainer());
         boundPort = connector.getLocalPort();
         liveness.start();
-        LOG.info("control-plane simulator listening on 127.0.0.1:{}", boundPort);
+        LOG.info("control-plane simulator listening on {}:{}", bindAddress, boundPort);
     }
 
     /** Stops the server; open sockets are dropped without a close handshake. Known agents are kept. */
@@ -161,14 +164,14 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         return boundPort;
     }
 
-    /** {@code ws://127.0.0.1:<port>}: what an agent gets as {@code --control-plane-url}. */
+    /** {@code ws://<bind address>:<port>}: what an agent gets as {@code --control-plane-url}. */
     public URI webSocketBaseUrl() {
-        return URI.create("ws://127.0.0.1:" + boundPort);
+        return URI.create("ws://" + bindAddress + ":" + boundPort);
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://<bind address>:<port>}. */
     public URI httpBaseUrl() {
-        return URI.create("http://127.0.0.1:" + boundPort);
+        return URI.create("http://" + bindAddress + ":" + boundPort);
     }
 
     // ------------------------------------------------------------------------------------------ admin
@@ -457,6 +460,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
 
     public static final class Builder {
         private int port = 0;
+        private String bindAddress = "127.0.0.1";
         private final Map<String, String> agents = new LinkedHashMap<>();
         private final Map<String, Approval> approvals = new LinkedHashMap<>();
         private String bootstrapKey;
@@ -470,7 +474,19 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         private Builder() {
         }
 
-        /** Port on 127.0.0.1; 0 (default) picks a free one. */
+        /**
+         * The local address to listen on (default 127.0.0.1). Containers reach the host on a Docker bridge's gateway
+         * address (e.g. docker0's 172.17.0.1): bind there, never on every interface.
+         */
+        public Builder bindAddress(String address) {
+            if (address == null || address.isBlank() || address.equals("0.0.0.0") || address.equals("::")) {
+                throw new IllegalArgumentException("bind to one local address, not '" + address + "'");
+            }
+            this.bindAddress = address;
+            return this;
+        }
+
+        /** Port on the bind address; 0 (default) picks a free one. */
         public Builder port(int port) {
             this.port = port;
             return this;

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * the init created, so the engine is left as it was found. An engine already in a swarm (someone else's) is used and
  * left alone; tests then only touch the services they create.
  */
-final class LocalSwarm implements BeforeAllCallback {
+public final class LocalSwarm implements BeforeAllCallback {
 
     /** Built from testkit-images/busybox by scripts/setup-env.sh; there is no registry to pull from. */
     static final String BUSYBOX_IMAGE = System.getenv().getOrDefault(
@@ -50,7 +50,7 @@ final class LocalSwarm implements BeforeAllCallback {
     }
 
     /** The swarm of this test run; closed once, at the end of the run. */
-    static final class Session implements ExtensionContext.Store.CloseableResource {
+    public static final class Session implements ExtensionContext.Store.CloseableResource {
         private final boolean initialisedByUs;
         private final boolean gwbridgeExisted;
         private boolean closed;

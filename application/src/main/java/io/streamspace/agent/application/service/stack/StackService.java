@@ -6,6 +6,7 @@ import io.streamspace.agent.application.port.out.StackRuntime.ProjectContext;
 import io.streamspace.agent.application.port.out.StackRuntime.StackContainer;
 import io.streamspace.agent.application.port.out.StackRuntime.UpResult;
 import io.streamspace.agent.domain.compose.ComposeFileException;
+import io.streamspace.agent.domain.compose.ComposeMerge;
 import io.streamspace.agent.domain.compose.ComposeModel;
 import io.streamspace.agent.domain.compose.ComposeParser;
 import io.streamspace.agent.domain.compose.DotEnv;
@@ -46,6 +47,11 @@ public final class StackService {
      */
     public LoadedStack load(StackDefinition definition) {
         Map<String, Object> document = reader.read(definition.composeText(), definition.source());
+        if (!definition.overrides().isEmpty()) {
+            List<Map<String, Object>> documents = new java.util.ArrayList<>(List.of(document));
+            definition.overrides().forEach(file -> documents.add(reader.read(file.text(), file.source())));
+            document = ComposeMerge.merge(documents);
+        }
         Map<String, String> variables = new HashMap<>(DotEnv.parse(definition.dotEnv(), ".env"));
         variables.putAll(definition.environment());
         @SuppressWarnings("unchecked")
@@ -80,6 +86,24 @@ public final class StackService {
 
     public String logs(String project, String service, int tail) throws InterruptedException {
         return runtime.logs(checkProject(project), service, tail);
+    }
+
+    /** Restarts the named services' containers (all when the list is empty); returns the containers restarted. */
+    public List<String> restart(String project, List<String> services) throws InterruptedException {
+        String name = checkProject(project);
+        return locked(name, () -> runtime.restart(name, services));
+    }
+
+    /** Stops the named services' containers (all when the list is empty); returns the containers stopped. */
+    public List<String> stop(String project, List<String> services) throws InterruptedException {
+        String name = checkProject(project);
+        return locked(name, () -> runtime.stop(name, services));
+    }
+
+    /** Starts the named services' stopped containers (all when empty); returns the containers started. */
+    public List<String> start(String project, List<String> services) throws InterruptedException {
+        String name = checkProject(project);
+        return locked(name, () -> runtime.start(name, services));
     }
 
     /** Checks a project name the way Compose requires it. */

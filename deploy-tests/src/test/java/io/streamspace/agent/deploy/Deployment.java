@@ -1,0 +1,206 @@
+package io.streamspace.agent.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamspace.agent.testkit.controlplane.CommandState;
+import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One of the deploy/ files set up as the README tells an operator: the file copied into a directory of its own (named
+ * like the project, so the project name comes from the directory as docker-compose derives it), a {@code .env} beside
+ * it, and a control-plane simulator the containers reach on the docker0 bridge address. Closing it takes the project
+ * down with {@code docker-compose down -v} and removes what the agent made for its sessions (by its owner label).
+ */
+final class Deployment implements AutoCloseable {
+
+    static final String KEY = "d".repeat(32) + "0123456789abcdef0123456789abcdef";
+    static final String SESSION_IMAGE = "streamspace-test/vnc-echo:latest";
+    static final Duration STARTUP = Duration.ofMinutes(2);
+    private static final Logger LOG = LoggerFactory.getLogger(Deployment.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final ControlPlaneSimulator controlPlane;
+    final String project;
+    final String agentId;
+    final String sessionNetwork;
+    final Path dir;
+    final String file;
+
+    private Deployment(Path root, String file, Map<String, String> settings) {
+        this.file = file;
+        String suffix = hex8();
+        this.project = "sst-deploy-" + suffix;
+        this.agentId = "deploy-" + suffix;
+        this.sessionNetwork = "sst-deploy-sessions-" + suffix;
+        this.controlPlane = ControlPlaneSimulator.builder().bindAddress(Host.dockerBridgeAddress())
+                .agent(agentId, KEY).start();
+        this.dir = root.resolve(project);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AGENT_ID", agentId);
+        env.put("CONTROL_PLANE_URL", controlPlane.webSocketBaseUrl().toString());
+        env.put("API_KEY", KEY);
+        env.put("DOCKER_GID", Integer.toString(Host.dockerSocketGroup()));
+        env.put("AGENT_IMAGE", Host.agentImage());
+        env.put("NETWORK_NAME", sessionNetwork);
+        env.putAll(settings);
+        try {
+            Files.createDirectories(dir);
+            Files.copy(Host.DEPLOY.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            StringBuilder dotEnv = new StringBuilder();
+            env.forEach((k, v) -> dotEnv.append(k).append('=').append(v).append('\n'));
+            Files.writeString(dir.resolve(".env"), dotEnv);
+        } catch (IOException e) {
+            controlPlane.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The file from deploy/ in a fresh project directory under {@code root}, with these settings added to .env. */
+    static Deployment of(Path root, String file, Map<String, String> settings) {
+        return new Deployment(root, file, settings);
+    }
+
+    /** {@code docker-compose -f FILE ARGS} in the project directory, as an operator types it. */
+    Host.Result compose(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker-compose", "-f", file));
+        command.addAll(List.of(args));
+        return Host.run(dir, Map.of(), Duration.ofMinutes(5), command.toArray(String[]::new));
+    }
+
+    /** {@code docker-agent stack -f FILE ARGS} in the project directory: the agent's own Compose engine. */
+    Host.Result stack(String... args) {
+        List<String> command = new ArrayList<>(List.of("stack", "-f", file));
+        command.addAll(List.of(args));
+        return Host.agent(dir, Map.of(), command.toArray(String[]::new));
+    }
+
+    /** The ids of a service's containers (running or not). */
+    List<String> containers(String service) {
+        return Host.lines(Host.dockerOk("ps", "-aq", "--filter", "label=com.docker.compose.project=" + project,
+                "--filter", "label=com.docker.compose.service=" + service));
+    }
+
+    String container(String service) {
+        List<String> ids = containers(service);
+        assertThat(ids).as("containers of service " + service).hasSize(1);
+        return ids.get(0);
+    }
+
+    static JsonNode inspect(String container) {
+        try {
+            return JSON.readTree(Host.dockerOk("inspect", container)).get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String logs(String container) {
+        return Host.docker("logs", container).all();
+    }
+
+    /** Waits until the agent registered and holds its socket. */
+    void awaitConnected() {
+        controlPlane.awaitConnected(agentId, STARTUP);
+    }
+
+    /** Sends start_session for the VNC echo image and waits until the command completed and the session runs. */
+    String startSession() {
+        String sessionId = "alice-vnc-echo-" + hex8();
+        String commandId = controlPlane.sendCommand(agentId, "start_session", startPayload(sessionId));
+        CommandState state = controlPlane.awaitCommandStatus(commandId, CommandState.Status.COMPLETED, STARTUP);
+        assertThat(state.status()).isEqualTo(CommandState.Status.COMPLETED);
+        controlPlane.awaitSessionState(sessionId, "running", STARTUP);
+        assertThat(inspect("streamspace-" + sessionId).at("/State/Status").asText()).isEqualTo("running");
+        return sessionId;
+    }
+
+    /** A test step that may throw. */
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs the test's steps; on a failure, first prints the project's container logs. */
+    void check(Step steps) throws Exception {
+        try {
+            steps.run();
+        } catch (Exception | AssertionError e) {
+            printLogs();
+            throw e;
+        }
+    }
+
+    /** Dumps every container's logs of the project into the test output (for a failed run). */
+    void printLogs() {
+        List<String> ids = new ArrayList<>(Host.lines(Host.dockerOk("ps", "-aq", "--filter",
+                "label=com.docker.compose.project=" + project)));
+        ids.addAll(Host.lines(Host.dockerOk("ps", "-aq", "--filter", "label=com.docker.stack.namespace=" + project)));
+        for (String id : ids) {
+            LOG.info("logs of {} ({}):\n{}", inspect(id).path("Name").asText(), id, logs(id));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Host.Result down = compose("down", "-v", "--remove-orphans", "--timeout", "5");
+            if (down.exitCode() != 0) {
+                LOG.warn("docker-compose down failed: {}", down.all());
+            }
+            for (String id : Host.lines(Host.dockerOk("ps", "-aq", "--filter", "label=streamspace.agent.id=" + agentId))) {
+                Host.docker("rm", "-f", "-v", id);
+            }
+            for (String volume : Host.lines(Host.dockerOk("volume", "ls", "-q", "--filter",
+                    "label=streamspace.agent.id=" + agentId))) {
+                Host.docker("volume", "rm", "-f", volume);
+            }
+            Host.docker("network", "rm", sessionNetwork);
+        } finally {
+            controlPlane.close();
+        }
+    }
+
+    static String hex8() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    /** A start_session payload as the control plane builds it (protocol §4.1), for the VNC echo test image. */
+    static Map<String, Object> startPayload(String sessionId) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("displayName", "VNC echo");
+        spec.put("baseImage", SESSION_IMAGE);
+        spec.put("defaultResources", Map.of("memory", "128Mi", "cpu", "500m"));
+        spec.put("ports", List.of(Map.of("name", "vnc", "containerPort", 5900, "protocol", "TCP")));
+        spec.put("vnc", Map.of("enabled", true, "port", 5900));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("apiVersion", "stream.space/v1alpha1");
+        manifest.put("kind", "Template");
+        manifest.put("metadata", Map.of("name", "vnc-echo", "namespace", "streamspace"));
+        manifest.put("spec", spec);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("sessionId", sessionId);
+        payload.put("user", "alice");
+        payload.put("template", "vnc-echo");
+        payload.put("templateManifest", manifest);
+        payload.put("namespace", "streamspace");
+        payload.put("memory", "64Mi");
+        payload.put("cpu", "250m");
+        payload.put("persistentHome", false);
+        return payload;
+    }
+}

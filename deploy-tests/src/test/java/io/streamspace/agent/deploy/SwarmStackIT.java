@@ -1,0 +1,60 @@
+package io.streamspace.agent.deploy;
+
+import static io.streamspace.agent.deploy.Host.ok;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamspace.agent.adapter.docker.swarm.LocalSwarm;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/swarm-stack.yml with {@code docker stack deploy} on a single-node swarm (initialised for the run when the
+ * engine is in none, and left at its end): two replicas elect a leader through their service's labels (the
+ * {@code swarm} backend); the leader registers and a session starts and reaches running. All swarm tests of this
+ * module are in this class, so they never overlap.
+ */
+@ExtendWith(LocalSwarm.class)
+class SwarmStackIT {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void dockerStackDeployRunsReplicasThatElectALeaderWhichStartsASession() throws Exception {
+        try (Deployment d = Deployment.of(root, "swarm-stack.yml", Map.of("LOG_LEVEL", "info"))) {
+            Map<String, String> shell = Map.of("DOCKER_GID", Integer.toString(Host.dockerSocketGroup()),
+                    "AGENT_IMAGE", Host.agentImage());
+            try {
+                d.check(() -> {
+                    ok(Host.run(d.dir, shell, Duration.ofMinutes(3), "docker", "stack", "deploy",
+                            "--resolve-image", "never", "-c", "swarm-stack.yml", d.project));
+                    Awaitility.await().atMost(Deployment.STARTUP).pollInterval(Duration.ofSeconds(2)).until(() ->
+                            Host.lines(Host.dockerOk("ps", "-q", "--filter",
+                                    "label=com.docker.stack.namespace=" + d.project)).size() == 2);
+                    d.awaitConnected();
+                    d.startSession();
+                    String service = d.project + "_agent";
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Host.dockerOk("service", "inspect",
+                            "-f", "{{json .Spec.Labels}}", service).contains("streamspace.agent.leader." + d.agentId));
+                    List<String> tasks = Host.lines(Host.dockerOk("ps", "-q", "--filter",
+                            "label=com.docker.stack.namespace=" + d.project));
+                    long leaders = tasks.stream().filter(id -> Deployment.logs(id).contains("Became leader for agent"))
+                            .count();
+                    assertThat(leaders).as("replicas that became leader").isEqualTo(1);
+                });
+            } finally {
+                Host.docker("stack", "rm", d.project);
+                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> Host.lines(Host.dockerOk("ps", "-aq",
+                        "--filter", "label=com.docker.stack.namespace=" + d.project)).isEmpty());
+                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> Host.lines(Host.dockerOk("network", "ls",
+                        "-q", "--filter", "label=com.docker.stack.namespace=" + d.project)).isEmpty());
+            }
+        }
+    }
+}
