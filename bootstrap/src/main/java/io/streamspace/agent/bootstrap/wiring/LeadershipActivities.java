@@ -62,8 +62,8 @@ public final class LeadershipActivities implements LeadershipListener {
     private void describeEngine() {
         try {
             SessionRuntime.RuntimeInfo info = runtime.info();
-            LOG.info("Docker engine {} (API {}, {}) at {}", info.engineVersion(), info.apiVersion(),
-                    info.operatingSystem(), config.dockerHost());
+            LOG.info("{} at {}", io.streamspace.agent.adapter.docker.DockerSessionRuntime.describe(info),
+                    config.dockerHost());
         } catch (RuntimeException e) {
             LOG.error("{}; session commands will fail until the engine is reachable", e.getMessage());
         }

@@ -87,7 +87,16 @@ public interface SessionRuntime {
      */
     AutoCloseable watchContainers(Map<String, String> labels, java.util.function.Consumer<ContainerEvent> events);
 
-    record RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem) {}
+    /**
+     * @param runtime {@code docker} or {@code podman}: which engine answers behind the Docker API (Podman's
+     *                compat service reports its own product version with the compat API version it emulates)
+     */
+    record RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem, String runtime) {
+        /** An engine that is Docker. */
+        public RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem) {
+            this(engineVersion, apiVersion, operatingSystem, "docker");
+        }
+    }
 
     record VolumeRef(String name, String driver, Map<String, String> labels) {}
 
@@ -116,15 +125,24 @@ public interface SessionRuntime {
      * @param error          the engine's {@code State.Error}, empty when none
      * @param restartCount   how often the engine's restart policy restarted it (its {@code RestartCount}); a
      *                       change between two looks means it exited and came back in between
+     * @param oomKilled      the engine killed its last run for exceeding the memory limit ({@code State.OOMKilled}):
+     *                       known after the fact, also when nobody watched the events then
      */
     record ContainerState(String id, String name, String image, Map<String, String> labels, String status,
                           int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error,
-                          int restartCount) {
+                          int restartCount, boolean oomKilled) {
 
         /** A container that was never restarted by the engine. */
         public ContainerState(String id, String name, String image, Map<String, String> labels, String status,
                               int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error) {
-            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, 0);
+            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, 0, false);
+        }
+
+        /** A container that was not killed for memory. */
+        public ContainerState(String id, String name, String image, Map<String, String> labels, String status,
+                              int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error,
+                              int restartCount) {
+            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, restartCount, false);
         }
 
         public boolean running() {
