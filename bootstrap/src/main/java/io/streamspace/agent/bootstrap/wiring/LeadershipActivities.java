@@ -34,13 +34,15 @@ public final class LeadershipActivities implements LeadershipListener {
     private final AgentConfiguration config;
     private final Optional<SuperviseSidecar> watchdog;
     private final SessionRuntime runtime;
+    private final EngineIdentity engine;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("session-timers").factory());
 
     @Inject
     public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
                                 SessionTimers timers, AgentConfiguration config, SessionRuntime runtime,
-                                Optional<SuperviseSidecar> watchdog) {
+                                Optional<SuperviseSidecar> watchdog, EngineIdentity engine) {
+        this.engine = engine;
         this.watchdog = watchdog;
         this.codec = codec;
         this.runtime = runtime;
@@ -58,12 +60,16 @@ public final class LeadershipActivities implements LeadershipListener {
         begin();
     }
 
-    /** A standby never contacted Docker (see SessionsModule): say which engine this term works with. */
+    /**
+     * A standby never contacted Docker (see SessionsModule): say which engine this term works with. In sidecar mode
+     * the engine is the compose-agent's, reached through its API.
+     */
     private void describeEngine() {
         try {
             SessionRuntime.RuntimeInfo info = runtime.info();
+            engine.record(info);
             LOG.info("{} at {}", io.streamspace.agent.adapter.docker.DockerSessionRuntime.describe(info),
-                    config.dockerHost());
+                    config.composeAgentEnabled() ? "the compose-agent " + config.composeAgentUrl() : config.dockerHost());
         } catch (RuntimeException e) {
             LOG.error("{}; session commands will fail until the engine is reachable", e.getMessage());
         }
@@ -77,6 +83,9 @@ public final class LeadershipActivities implements LeadershipListener {
 
     /** Starts the leader's Docker-facing work (called directly when HA is off). */
     void begin() {
+        if (config.composeAgentEnabled() && engine.runtime().isEmpty()) {
+            describeEngine(); // the engine behind the sidecar (legacy mode logged its own when it connected)
+        }
         try {
             events.start();
         } catch (RuntimeException e) {

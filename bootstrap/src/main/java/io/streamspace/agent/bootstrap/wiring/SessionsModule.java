@@ -63,10 +63,15 @@ public final class SessionsModule {
     @Provides
     @Singleton
     static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients,
-                                         Provider<SignedSidecarClient> sidecar) {
+                                         Provider<SignedSidecarClient> sidecar, EngineIdentity engine) {
         if (!config.composeAgentEnabled()) {
             // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
-            return config.enableHa() ? DockerSessionRuntime.deferred(clients.get()) : DockerSessionRuntime.open(clients.get());
+            if (config.enableHa()) {
+                return DockerSessionRuntime.deferred(clients.get());
+            }
+            DockerSessionRuntime runtime = DockerSessionRuntime.open(clients.get()); // logs Docker or Podman once
+            engine.record(runtime.connectedTo());
+            return runtime;
         }
         return new RemoteSessionRuntime(sidecar.get());
     }

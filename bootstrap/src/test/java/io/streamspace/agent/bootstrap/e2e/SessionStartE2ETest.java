@@ -13,6 +13,26 @@ import org.junit.jupiter.api.Test;
 /** Issue 4 point 1: start_session makes the real container exactly as specified; failures leave nothing behind. */
 class SessionStartE2ETest extends SessionE2E {
 
+    /** Issue 13: the engine behind the Docker API is detected at start, logged once and shown by /capabilities. */
+    @Test
+    void theAgentNamesTheEngineItRunsOnOnceInItsLogAndInCapabilities() throws Exception {
+        startAgent(Map.of());
+        String expected = podmanMode() ? "podman" : "docker";
+        String where = sidecarMode() ? " at the compose-agent " : " at " + dockerHost();
+        String prefix = podmanMode() ? "Podman " : "Docker engine ";
+        agent.awaitLog("DockerAgent", l -> l.startsWith(prefix) && l.contains(where), WAIT);
+        assertThat(agent.logLines("DockerAgent")).filteredOn(l -> l.startsWith(prefix) && l.contains(where))
+                .hasSize(1);
+
+        int port = agent.component().statusApi().port().orElseThrow();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/capabilities")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(JSON.readTree(body).path("runtime").asText()).isEqualTo(expected);
+        }
+    }
+
     @Test
     void startsTheSessionContainerAsSpecifiedAndReportsAckStatusRunningComplete() throws Exception {
         startAgent(Map.of());
