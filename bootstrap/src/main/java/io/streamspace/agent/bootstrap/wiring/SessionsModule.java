@@ -195,10 +195,11 @@ public final class SessionsModule {
     @Singleton
     static SessionReconciler reconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                                         Provider<ControlPlaneMessages> messages, Clock clock,
-                                        @Named("workers") Executor workers, CommandJournal journal) {
+                                        @Named("workers") Executor workers, CommandJournal journal,
+                                        SessionVnc vnc) {
         // the link is told about the reconciler when it is built, so it can only be reached lazily here
         return new SessionReconciler(runtime, settings, registry, message -> messages.get().send(message), clock,
-                workers, journal);
+                workers, journal, vnc);
     }
 
     @Provides

@@ -162,6 +162,16 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
     }
 
     @Override
+    public boolean readyNow(String sessionId, ContainerState running) {
+        try {
+            Endpoint endpoint = endpoint(sessionId, running);
+            return connector.accepts(endpoint.host(), endpoint.port(), MAX_PROBE);
+        } catch (TunnelException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void sessionEnded(String sessionId, String reason) {
         Tunnel tunnel = tunnels.get(sessionId);
         if (tunnel != null) {
