@@ -169,6 +169,7 @@ public final class ConfigurationResolver {
         int pidsLimit = positive(Setting.PIDS_LIMIT);
         String outboxDir = required(Setting.OUTBOX_DIR);
         Duration sessionCheckInterval = duration(Setting.SESSION_CHECK_INTERVAL, Duration.ofMillis(10));
+        Duration orphanGrace = duration(Setting.ORPHAN_GRACE, Duration.ofSeconds(1));
         boolean enableHa = bool(Setting.ENABLE_HA);
         String backend = oneOf(Setting.LEADER_ELECTION_BACKEND, BACKENDS);
         String redisUrl = text(Setting.REDIS_URL);
@@ -222,7 +223,7 @@ public final class ConfigurationResolver {
         }
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
-                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
+                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, orphanGrace, enableHa, backend,
                 redisUrl, instanceId, leaseTiming, Path.of(lockFile), swarmService, logLevel, logFormat, statusPort,
                 composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
                 composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile),

@@ -38,6 +38,10 @@ public enum Setting {
     SESSION_CHECK_INTERVAL("--session-check-interval", List.of("SESSION_CHECK_INTERVAL"), "5s", "DURATION",
             "How often sessions are checked against their idleTimeout and maxSessionDuration (Go duration, e.g."
                     + " 5s or 250ms; at least 10ms)."),
+    ORPHAN_GRACE("--orphan-grace", List.of("ORPHAN_GRACE"), "30s", "DURATION",
+            "How long a session container this agent does not know (e.g. a create that finished after a restart)"
+                    + " may exist before the periodic reconciler removes it (never started) or reports it; the"
+                    + " sweep runs this often (Go duration, at least 1s)."),
     ENABLE_HA("--enable-ha", List.of("ENABLE_HA"), "false", "BOOL", "Enable HA mode with leader election."),
     LEADER_ELECTION_BACKEND("--leader-election-backend", List.of("LEADER_ELECTION_BACKEND"), "file", "BACKEND",
             "Leader election backend: file, redis or swarm."),

@@ -6,6 +6,7 @@ import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.election.LeadershipListener;
 import io.streamspace.agent.application.service.session.SessionEventMonitor;
+import io.streamspace.agent.application.service.session.SessionReconciler;
 import io.streamspace.agent.application.service.session.SessionTimers;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.application.port.in.SuperviseSidecar;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +38,17 @@ public final class LeadershipActivities implements LeadershipListener {
     private final Optional<SuperviseSidecar> watchdog;
     private final SessionRuntime runtime;
     private final EngineIdentity engine;
+    private final SessionReconciler reconciler;
+    private volatile ScheduledFuture<?> sweep;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("session-timers").factory());
 
     @Inject
     public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
                                 SessionTimers timers, AgentConfiguration config, SessionRuntime runtime,
-                                Optional<SuperviseSidecar> watchdog, EngineIdentity engine) {
+                                Optional<SuperviseSidecar> watchdog, EngineIdentity engine,
+                                SessionReconciler reconciler) {
+        this.reconciler = reconciler;
         this.engine = engine;
         this.watchdog = watchdog;
         this.codec = codec;
@@ -93,11 +100,26 @@ public final class LeadershipActivities implements LeadershipListener {
             LOG.error("Cannot follow Docker events: {}", e.getMessage());
         }
         timers.start(scheduler, config.sessionCheckInterval());
+        long every = config.orphanGrace().toMillis();
+        sweep = scheduler.scheduleWithFixedDelay(this::sweepOrphans, every, every, TimeUnit.MILLISECONDS);
         watchdog.ifPresent(SuperviseSidecar::start);
+    }
+
+    private void sweepOrphans() {
+        try {
+            reconciler.sweep(config.orphanGrace());
+        } catch (RuntimeException e) {
+            LOG.warn("Periodic reconciliation failed: {}", e.getMessage());
+        }
     }
 
     /** Stops it; safe to call when nothing runs. */
     void end() {
+        ScheduledFuture<?> running = sweep;
+        if (running != null) {
+            running.cancel(false);
+            sweep = null;
+        }
         watchdog.ifPresent(SuperviseSidecar::stop);
         timers.close();
         events.close();

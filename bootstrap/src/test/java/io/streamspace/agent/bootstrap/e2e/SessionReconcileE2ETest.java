@@ -46,6 +46,33 @@ class SessionReconcileE2ETest extends SessionE2E {
     }
 
     @Test
+    void aContainerThatAppearsAfterTheAgentReconciledIsRemovedOrAdoptedByThePeriodicReconciler() throws Exception {
+        startAgent(Map.of(io.streamspace.agent.bootstrap.config.Setting.ORPHAN_GRACE, "1s"));
+        agent.awaitLog("DockerAgent", l -> l.startsWith("Reconciled "), WAIT);
+        String kept = sessionId("kept", "vnc-echo");
+        startSession(kept);
+
+        // A create that a previous agent sent before it died, finished by the engine only now: never started.
+        String late = sessionId("late", "vnc-echo");
+        List<String> create = new ArrayList<>(List.of("create", "--name", "streamspace-" + late));
+        create.addAll(sessionLabels(late));
+        create.add(VNC_IMAGE);
+        dockerOk(create.toArray(String[]::new));
+        // And one that is running (made by hand with the agent's labels): adopted, i.e. reported.
+        String adopted = sessionId("adopted", "vnc-echo");
+        leftBehind(adopted, List.of("--restart", "unless-stopped"), VNC_IMAGE);
+
+        Awaitility.await().atMost(WAIT).until(() -> inspectContainer("streamspace-" + late) == null);
+        ReceivedMessage removed = awaitStatus(late);
+        assertThat(removed.payloadText("state")).isEqualTo("failed");
+        assertThat(removed.payloadText("message")).contains("appeared after the agent restarted");
+        assertThat(awaitStatus(adopted).payloadText("state")).isEqualTo("running");
+        assertThat(inspectContainer("streamspace-" + adopted).at("/State/Status").asText()).isEqualTo("running");
+        assertThat(inspectContainer("streamspace-" + kept).at("/State/Status").asText()).isEqualTo("running");
+        assertThat(statusesOf(kept)).as("a session the agent started is never swept").hasSize(1);
+    }
+
+    @Test
     void reconciliationReportsVncReadyAndSendsVncReadyOnlyWhenTheVncPortAnswers() throws Exception {
         String answering = sessionId("vnc", "answers");
         String silent = sessionId("vnc", "silent");

@@ -57,6 +57,9 @@ public final class SessionReconciler implements LinkListener {
     private final Executor executor;
     private final CommandJournal journal;
     private final SessionVnc vnc;
+    /** Sessions whose container the sweep found unknown to this agent, and since when (the creation grace). */
+    private final Map<String, java.time.Instant> unknownSince = new HashMap<>();
+    private volatile boolean reconciledOnce;
     private List<CommandJournal.Entry> unfinished;
 
     /** @param executor where reconciliation runs, so the link's thread is never blocked on the runtime */
@@ -142,6 +145,58 @@ public final class SessionReconciler implements LinkListener {
         }
         LOG.log(Level.INFO, "Reconciled {0} session container(s); sent {1} status message(s)", containers.size(),
                 sent);
+        reconciledOnce = true;
+        return sent;
+    }
+
+    /**
+     * The periodic pass: finds session containers this agent knows nothing about although it reconciled (a
+     * {@code create} that a previous process sent before it died and the engine finished after this one
+     * reconciled; a container made by hand with the agent's labels). Once one has been seen unknown for
+     * {@code grace} (a start of this process is never unknown: it is busy or expected), a never-started one is
+     * removed and its session reported {@code failed}; any other is reported like a reconciliation would (adopted).
+     * Does nothing before the first reconciliation. Returns how many statuses were sent.
+     */
+    public synchronized int sweep(java.time.Duration grace) {
+        if (!reconciledOnce) {
+            return 0;
+        }
+        java.time.Instant now = clock.instant();
+        Set<String> unknownNow = new HashSet<>();
+        int sent = 0;
+        for (ContainerState c : runtime.findContainers(settings.ownerLabels())) {
+            String id = c.labels().get(SessionLabels.SESSION_ID);
+            if (id == null || !SessionId.isValid(id) || !support.owned(c) || registry.busy(id)
+                    || registry.get(id).isPresent()) {
+                continue;
+            }
+            unknownNow.add(id);
+            java.time.Instant first = unknownSince.computeIfAbsent(id, k -> now);
+            if (java.time.Duration.between(first, now).compareTo(grace) < 0) {
+                continue;
+            }
+            unknownSince.remove(id);
+            if ("created".equals(c.status())) {
+                LOG.log(Level.WARNING, "Container {0} of session {1} was created after this agent reconciled and never"
+                        + " started (a start interrupted by an agent restart finished late); removing it", c.name(), id);
+                try {
+                    runtime.removeContainer(c.name(), settings.ownerLabels());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not remove {0}: {1}", c.name(), e.getMessage());
+                    continue; // seen again next pass
+                }
+                registry.forget(id);
+                messages.send(SessionSupport.status(id, SessionState.FAILED, "container " + c.name()
+                        + " appeared after the agent restarted (an interrupted start finished late) and was removed;"
+                        + " start the session again"));
+            } else {
+                LOG.log(Level.WARNING, "Container {0} of session {1} appeared after this agent reconciled ({2});"
+                        + " reporting it", c.name(), id, c.status());
+                report(id, c);
+            }
+            sent++;
+        }
+        unknownSince.keySet().retainAll(unknownNow);
         return sent;
     }
 
