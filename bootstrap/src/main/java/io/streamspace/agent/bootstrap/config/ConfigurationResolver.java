@@ -212,6 +212,11 @@ public final class ConfigurationResolver {
             problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
                     + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
         }
+        if (composeAgentEnabled && "swarm".equals(backend)) {
+            problem(Setting.LEADER_ELECTION_BACKEND, "is 'swarm', which keeps the lease in Docker through the"
+                    + " agent's own Docker socket, but " + Setting.COMPOSE_AGENT_ENABLED.displayName() + " is true:"
+                    + " in sidecar mode only the compose-agent uses Docker; use redis or file");
+        }
         if (composeAgentEnabled && composeAgentToken == null && composeAgentTokenFile == null && vault == null) {
             problem(Setting.COMPOSE_AGENT_ENABLED, "is true, but there is no compose-agent token to sign requests to"
                     + " the sidecar with: set " + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName() + " or "

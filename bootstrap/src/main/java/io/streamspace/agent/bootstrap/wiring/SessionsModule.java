@@ -32,6 +32,7 @@ import io.streamspace.agent.application.service.session.StartSessionHandler;
 import io.streamspace.agent.application.service.session.StopSessionHandler;
 import io.streamspace.agent.application.service.session.WakeSessionHandler;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.domain.capacity.CapacityAdmission;
 import io.streamspace.agent.domain.capacity.CapacityLimits;
 import jakarta.inject.Named;
@@ -50,9 +51,19 @@ public final class SessionsModule {
     private SessionsModule() {
     }
 
+    /**
+     * Legacy mode only. In sidecar mode the session agent builds no Docker client: every Docker operation goes through
+     * the compose-agent, and asking for one is a wiring error that fails at once (only the watchdog reaches the
+     * engine, through its own narrow client, see WatchdogModule).
+     */
     @Provides
     @Singleton
     static DockerClients dockerClients(AgentConfiguration config) {
+        if (config.composeAgentEnabled()) {
+            throw new IllegalStateException("sidecar mode (" + Setting.COMPOSE_AGENT_ENABLED.displayName()
+                    + "=true): the session agent builds no Docker client; every Docker operation goes through the"
+                    + " compose-agent at " + config.composeAgentUrl());
+        }
         return DockerClients.create(config.dockerHost());
     }
 
