@@ -48,8 +48,10 @@ final class ContainerEventWatch implements AutoCloseable {
     private long lastTimeNano = -1;
     private final Set<String> seenAtLastTime = new HashSet<>();
 
+    /** @param sinceNanos replay the engine's events from this time on (0: from now) */
     ContainerEventWatch(DockerClient streams, String dockerHost, Map<String, String> labels,
-                        Consumer<ContainerEvent> consumer) {
+                        Consumer<ContainerEvent> consumer, long sinceNanos) {
+        this.lastTimeNano = sinceNanos > 0 ? sinceNanos : -1;
         this.streams = streams;
         this.dockerHost = dockerHost;
         this.labels = Map.copyOf(labels);
@@ -157,7 +159,9 @@ final class ContainerEventWatch implements AutoCloseable {
             }
         }
         String name = attributes.getOrDefault("name", event.getId());
-        return new ContainerEvent(name, action, Map.copyOf(containerLabels), exitCode);
+        Long timeNano = event.getTimeNano();
+        long time = timeNano != null ? timeNano : (event.getTime() == null ? 0 : event.getTime() * 1_000_000_000L);
+        return new ContainerEvent(name, action, Map.copyOf(containerLabels), exitCode, time);
     }
 
     /** Podman's compat API names a removal "remove" (Docker: "destroy"); its native names may leak through too. */

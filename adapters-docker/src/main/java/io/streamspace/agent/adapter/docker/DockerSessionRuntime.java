@@ -243,6 +243,13 @@ public final class DockerSessionRuntime implements SessionRuntime {
     public AutoCloseable watchContainers(Map<String, String> labels, Consumer<ContainerEvent> events) {
         requireOwnerLabels(labels);
         Objects.requireNonNull(events, "events");
-        return new ContainerEventWatch(clients.streams(), clients.dockerHost(), labels, events).start();
+        return new ContainerEventWatch(clients.streams(), clients.dockerHost(), labels, events, 0).start();
+    }
+
+    @Override
+    public AutoCloseable watchContainers(Map<String, String> labels, long sinceNanos, Consumer<ContainerEvent> events) {
+        requireOwnerLabels(labels);
+        Objects.requireNonNull(events, "events");
+        return new ContainerEventWatch(clients.streams(), clients.dockerHost(), labels, events, sinceNanos).start();
     }
 }

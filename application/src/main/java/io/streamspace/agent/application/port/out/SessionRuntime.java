@@ -88,6 +88,17 @@ public interface SessionRuntime {
     AutoCloseable watchContainers(Map<String, String> labels, java.util.function.Consumer<ContainerEvent> events);
 
     /**
+     * Like {@link #watchContainers(Map, java.util.function.Consumer)}, but first replays what the engine recorded
+     * since {@code sinceNanos} (an event's {@link ContainerEvent#timeNanos()}; 0: from now), so a watcher that was
+     * away (a restarted sidecar, a broken stream) loses nothing. The event at exactly {@code sinceNanos} may come
+     * again. A runtime that cannot replay watches from now.
+     */
+    default AutoCloseable watchContainers(Map<String, String> labels, long sinceNanos,
+                                          java.util.function.Consumer<ContainerEvent> events) {
+        return watchContainers(labels, events);
+    }
+
+    /**
      * @param runtime {@code docker} or {@code podman}: which engine answers behind the Docker API (Podman's
      *                compat service reports its own product version with the compat API version it emulates)
      */
@@ -153,9 +164,16 @@ public interface SessionRuntime {
     /**
      * A container event: {@code action} is Docker's (create, start, die, oom, kill, stop, pause, unpause, destroy,
      * ...); {@code labels} are the container's labels; {@code exitCode} is the process's exit code on {@code die}
-     * and -1 when the event carries none.
+     * and -1 when the event carries none; {@code timeNanos} is when the engine recorded it (Unix time in
+     * nanoseconds, 0 when unknown), the point a later watch can resume from.
      */
-    record ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode) {}
+    record ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode,
+                          long timeNanos) {
+        /** An event without the engine's time (0). */
+        public ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode) {
+            this(containerName, action, labels, exitCode, 0);
+        }
+    }
 
     record NetworkRef(String id, String name, Map<String, String> labels) {}
 }
