@@ -166,10 +166,19 @@ public final class SwarmLeaderLock implements LeaderLock, AutoCloseable {
         return shorter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : shorter;
     }
 
+    /** Podman names itself in GET /version; an engine that cannot answer it is judged by /info alone. */
+    private static boolean isPodman(DockerClient docker) {
+        try {
+            return ContainerEngine.of(docker.versionCmd().exec()) == ContainerEngine.PODMAN;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static void requireManager(String dockerHost, DockerClient docker) {
         SwarmInfo swarm;
         try {
-            if (ContainerEngine.of(docker.versionCmd().exec()) == ContainerEngine.PODMAN) {
+            if (isPodman(docker)) {
                 throw new LeaderLockUnavailableException("The swarm leader election backend needs a Docker swarm"
                         + " manager, but " + dockerHost + " is Podman, which has no swarm mode: use"
                         + " --leader-election-backend redis (several hosts) or file (one host)");
