@@ -114,6 +114,9 @@ class SessionReconcileE2ETest extends SessionE2E {
             leftBehind(oom, List.of("--restart", "no", "--memory", "16m", "--memory-swap", "16m",
                     "--entrypoint", "tail"), BUSYBOX_IMAGE, "/dev/zero");
             awaitExited(oom);
+            // dockerd records the OOM kill from its own event, which may come a moment after the exit
+            Awaitility.await().atMost(WAIT).until(
+                    () -> inspectContainer("streamspace-" + oom).at("/State/OOMKilled").asBoolean());
         }
         awaitExited(crashed);
 
@@ -125,7 +128,8 @@ class SessionReconcileE2ETest extends SessionE2E {
         assertThat(awaitStatus(hibernated).payloadText("state")).isEqualTo("hibernated");
         if (!podmanMode()) {
             ReceivedMessage killed = awaitStatus(oom);
-            assertThat(killed.payloadText("state")).isEqualTo("failed");
+            assertThat(killed.payloadText("state")).as("engine's view: %s",
+                    inspectContainer("streamspace-" + oom).at("/State")).isEqualTo("failed");
             assertThat(killed.payloadText("message")).contains("out of memory");
         }
     }

@@ -179,13 +179,15 @@ public final class SessionReconciler implements LinkListener {
             if ("created".equals(c.status())) {
                 LOG.log(Level.WARNING, "Container {0} of session {1} was created after this agent reconciled and never"
                         + " started (a start interrupted by an agent restart finished late); removing it", c.name(), id);
+                // expected failed first, so the engine's destroy event is not taken for a removal behind our back
+                registry.expect(id, SessionState.FAILED);
                 try {
                     runtime.removeContainer(c.name(), settings.ownerLabels());
                 } catch (RuntimeException e) {
+                    registry.forget(id);
                     LOG.log(Level.WARNING, "Could not remove {0}: {1}", c.name(), e.getMessage());
                     continue; // seen again next pass
                 }
-                registry.forget(id);
                 messages.send(SessionSupport.status(id, SessionState.FAILED, "container " + c.name()
                         + " appeared after the agent restarted (an interrupted start finished late) and was removed;"
                         + " start the session again"));
