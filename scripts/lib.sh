@@ -3,7 +3,7 @@
 # Everything it prints goes to stderr, so callers can keep stdout for machine-readable output.
 
 # What the tests need on the machine (Debian package names).
-REQUIRED_PACKAGES=(docker.io redis-server busybox-static docker-registry docker-compose debootstrap systemd)
+REQUIRED_PACKAGES=(docker.io redis-server busybox-static docker-registry docker-compose debootstrap systemd podman)
 # The JDK the build needs (language level 21, any JDK >= 21 builds it).
 MIN_JAVA_FEATURE=21
 JDK_SEARCH_DIR=/usr/lib/jvm
@@ -11,6 +11,10 @@ JDK_SEARCH_DIR=/usr/lib/jvm
 TEST_IMAGE_PREFIX=streamspace-test
 TEST_IMAGE_HASH_LABEL=io.streamspace.testkit.context-hash
 DOCKERD_START_TIMEOUT_S=60
+# Podman's Docker-compatible API (the third test mode): `podman system service` on this socket.
+PODMAN_SOCKET="${STREAMSPACE_PODMAN_SOCKET:-/run/podman/podman.sock}"
+PODMAN_CONTAINERS_CONF=/etc/containers/containers.conf
+PODMAN_START_TIMEOUT_S=30
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -164,6 +168,104 @@ ensure_dockerd() {
   log "Docker engine is up ($(docker version --format '{{.Server.Version}}, API {{.Server.APIVersion}}' 2>/dev/null))"
 }
 
+# --- 3b. podman ---------------------------------------------------------------------------------------------
+
+podman_ready() {
+  [[ -S "$PODMAN_SOCKET" ]] && DOCKER_HOST="unix://$PODMAN_SOCKET" docker version --format '{{.Server.Version}}' \
+    >/dev/null 2>&1
+}
+
+# Podman's default containers get raised NOFILE/NPROC ulimits, which sandboxes (and some CI runners) refuse:
+# every start fails with "setrlimit ... operation not permitted". `default_ulimits = []` keeps the limits the
+# service inherits. Adds the key to containers.conf, keeping what is there.
+ensure_podman_ulimits() {
+  if [[ -f "$PODMAN_CONTAINERS_CONF" ]] && grep -Eq '^[[:space:]]*default_ulimits[[:space:]]*=' "$PODMAN_CONTAINERS_CONF"; then
+    return 0
+  fi
+  if [[ "$(id -u)" -ne 0 ]]; then
+    log "note: $PODMAN_CONTAINERS_CONF does not set default_ulimits; if podman containers fail with 'setrlimit',"
+    log "      add as root:  [containers]  default_ulimits = []"
+    return 0
+  fi
+  mkdir -p "$(dirname "$PODMAN_CONTAINERS_CONF")"
+  if [[ -f "$PODMAN_CONTAINERS_CONF" ]] && grep -Eq '^[[:space:]]*\[containers\]' "$PODMAN_CONTAINERS_CONF"; then
+    sed -i '0,/^[[:space:]]*\[containers\]/s//[containers]\ndefault_ulimits = []/' "$PODMAN_CONTAINERS_CONF"
+  else
+    printf '\n[containers]\ndefault_ulimits = []\n' >>"$PODMAN_CONTAINERS_CONF"
+  fi
+  log "set default_ulimits = [] in $PODMAN_CONTAINERS_CONF"
+}
+
+# Starts `podman system service` on $PODMAN_SOCKET when it does not answer, waits for it with a deadline, and
+# checks that the shared dockerd still runs and networks containers afterwards (podman's netavark adds its own
+# firewall rules next to Docker's).
+ensure_podman() {
+  ensure_podman_ulimits
+  if podman_ready; then
+    log "Podman API is up at unix://$PODMAN_SOCKET ($(DOCKER_HOST="unix://$PODMAN_SOCKET" docker version --format '{{.Server.Version}}, compat API {{.Server.APIVersion}}' 2>/dev/null))"
+    return 0
+  fi
+  command -v podman >/dev/null 2>&1 || die "podman is not installed (Debian: apt-get install podman)"
+  if [[ "$(id -u)" -ne 0 ]]; then
+    die "the Podman API does not answer at $PODMAN_SOCKET and only root can start it there:
+  sudo podman system service --time=0 unix://$PODMAN_SOCKET &
+  (or set STREAMSPACE_PODMAN_SOCKET to the socket of your own 'podman system service')"
+  fi
+  mkdir -p "$(dirname "$PODMAN_SOCKET")"
+  rm -f "$PODMAN_SOCKET"
+  local log_file="${TMPDIR:-/tmp}/streamspace-podman.log" pid
+  log "starting podman system service on unix://$PODMAN_SOCKET (log: $log_file)"
+  setsid podman system service --time=0 "unix://$PODMAN_SOCKET" >"$log_file" 2>&1 </dev/null &
+  pid=$!
+  local deadline=$((SECONDS + PODMAN_START_TIMEOUT_S))
+  until podman_ready; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 30 "$log_file" >&2 || true
+      die "podman system service exited early (output above)"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 30 "$log_file" >&2 || true
+      die "podman system service did not answer within ${PODMAN_START_TIMEOUT_S}s"
+    fi
+    sleep 0.5
+  done
+  log "Podman API is up at unix://$PODMAN_SOCKET (pid $pid)"
+  docker_still_networks
+}
+
+# dockerd must still run containers and reach them on a published loopback port after podman set up networking.
+docker_still_networks() {
+  local name="streamspace-netcheck-$$-$RANDOM" port ok=""
+  docker run -d --rm --name "$name" --label io.streamspace.test=true -p 127.0.0.1::5900 \
+      "$TEST_IMAGE_PREFIX/vnc-echo:latest" >/dev/null 2>&1 \
+    || die "dockerd cannot run a container any more after podman started (docker run failed)"
+  port="$(docker port "$name" 5900/tcp 2>/dev/null | head -n1 | sed 's/.*://')"
+  for _ in $(seq 1 20); do
+    if [[ -n "$port" ]] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then ok=1; break; fi
+    sleep 0.25
+  done
+  docker rm -f "$name" >/dev/null 2>&1 || true
+  [[ -n "$ok" ]] || die "dockerd's published port 127.0.0.1:${port:-?} does not answer after podman started"
+  log "dockerd still runs and publishes containers"
+}
+
+# Copies the streamspace-test/* images into podman's store when podman lacks them or has an older build (the same
+# context-hash label as the Docker images). Podman stores them as localhost/streamspace-test/NAME.
+load_test_images_into_podman() {
+  local tag hash current
+  for tag in $(docker image ls --format '{{.Repository}}:{{.Tag}}' "$TEST_IMAGE_PREFIX/*"); do
+    hash="$(docker image inspect -f "{{ index .Config.Labels \"$TEST_IMAGE_HASH_LABEL\" }}" "$tag")"
+    current="$(DOCKER_HOST="unix://$PODMAN_SOCKET" docker image inspect \
+      -f "{{ index .Config.Labels \"$TEST_IMAGE_HASH_LABEL\" }}" "$tag" 2>/dev/null || true)"
+    if [[ -n "$hash" && "$current" == "$hash" ]]; then
+      continue
+    fi
+    log "loading test image $tag into podman ($hash)"
+    docker save "$tag" | podman load -q >/dev/null || die "loading $tag into podman failed"
+  done
+  log "podman has the test images"
+}
+
 # --- 4. local test images -------------------------------------------------------------------------------
 
 # The static busybox the test images are made of (from busybox-static).
@@ -259,10 +361,13 @@ start_redis() {
 
 # --- everything -----------------------------------------------------------------------------------------
 
-# Steps 1-4: JDK, packages, dockerd, test images. Idempotent; fast when everything is in place.
+# Steps 1-4: JDK, packages, dockerd, test images, then Podman's API with the same images. Idempotent; fast when
+# everything is in place.
 setup_env() {
   ensure_jdk
   ensure_packages
   ensure_dockerd
   build_test_images
+  ensure_podman
+  load_test_images_into_podman
 }

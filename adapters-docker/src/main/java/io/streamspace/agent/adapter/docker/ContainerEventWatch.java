@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 final class ContainerEventWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
-    /** Actor attributes that are not container labels. */
-    private static final Set<String> NON_LABEL_ATTRIBUTES = Set.of("name", "image", "exitCode", "signal", "execDuration");
+    /** Actor attributes that are not container labels (Podman adds containerExitCode and podId). */
+    private static final Set<String> NON_LABEL_ATTRIBUTES = Set.of("name", "image", "exitCode", "signal", "execDuration",
+            "containerExitCode", "podId");
     static final Duration FIRST_CONNECT_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
@@ -47,8 +48,10 @@ final class ContainerEventWatch implements AutoCloseable {
     private long lastTimeNano = -1;
     private final Set<String> seenAtLastTime = new HashSet<>();
 
+    /** @param sinceNanos replay the engine's events from this time on (0: from now) */
     ContainerEventWatch(DockerClient streams, String dockerHost, Map<String, String> labels,
-                        Consumer<ContainerEvent> consumer) {
+                        Consumer<ContainerEvent> consumer, long sinceNanos) {
+        this.lastTimeNano = sinceNanos > 0 ? sinceNanos : -1;
         this.streams = streams;
         this.dockerHost = dockerHost;
         this.labels = Map.copyOf(labels);
@@ -145,7 +148,7 @@ final class ContainerEventWatch implements AutoCloseable {
                 ? Map.of() : event.getActor().getAttributes();
         Map<String, String> containerLabels = new HashMap<>(attributes);
         containerLabels.keySet().removeAll(NON_LABEL_ATTRIBUTES);
-        String action = event.getAction() != null ? event.getAction() : event.getStatus();
+        String action = dockerAction(event.getAction() != null ? event.getAction() : event.getStatus());
         int exitCode = -1;
         String code = attributes.get("exitCode");
         if (code != null) {
@@ -156,7 +159,21 @@ final class ContainerEventWatch implements AutoCloseable {
             }
         }
         String name = attributes.getOrDefault("name", event.getId());
-        return new ContainerEvent(name, action, Map.copyOf(containerLabels), exitCode);
+        Long timeNano = event.getTimeNano();
+        long time = timeNano != null ? timeNano : (event.getTime() == null ? 0 : event.getTime() * 1_000_000_000L);
+        return new ContainerEvent(name, action, Map.copyOf(containerLabels), exitCode, time);
+    }
+
+    /** Podman's compat API names a removal "remove" (Docker: "destroy"); its native names may leak through too. */
+    static String dockerAction(String action) {
+        if (action == null) {
+            return null;
+        }
+        return switch (action) {
+            case "remove" -> "destroy";
+            case "died" -> "die";
+            default -> action;
+        };
     }
 
     @Override

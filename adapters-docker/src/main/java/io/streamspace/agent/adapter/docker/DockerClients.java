@@ -5,6 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -54,11 +55,16 @@ public final class DockerClients implements AutoCloseable {
     private final String dockerHost;
     private final DockerClient requests;
     private final DockerClient streams;
+    private final DockerHttpClient requestTransport;
+    /** Detected on first need (never at construction: a standby must not contact the engine). */
+    private volatile ContainerEngine engine;
 
-    private DockerClients(String dockerHost, DockerClient requests, DockerClient streams) {
+    private DockerClients(String dockerHost, DockerClient requests, DockerClient streams,
+                          DockerHttpClient requestTransport) {
         this.dockerHost = dockerHost;
         this.requests = requests;
         this.streams = streams;
+        this.requestTransport = requestTransport;
     }
 
     /** Clients for a docker host string with default timeouts. Nothing is contacted yet. */
@@ -89,12 +95,36 @@ public final class DockerClients implements AutoCloseable {
                 .build();
         return new DockerClients(settings.dockerHost(),
                 DockerClientImpl.getInstance(config, requestTransport),
-                DockerClientImpl.getInstance(config, streamTransport));
+                DockerClientImpl.getInstance(config, streamTransport), requestTransport);
     }
 
     /** The docker host string these clients talk to, as configured. */
     public String dockerHost() {
         return dockerHost;
+    }
+
+    /**
+     * Which engine answers (Docker or Podman), asked once with {@code GET /version} and remembered.
+     *
+     * @throws RuntimeException the transport's failure when the engine cannot be reached (asked again next time)
+     */
+    public ContainerEngine engine() {
+        ContainerEngine known = engine;
+        if (known == null) {
+            known = ContainerEngine.of(requests.versionCmd().exec());
+            engine = known;
+        }
+        return known;
+    }
+
+    /** Records what {@code GET /version} said when someone else asked it. */
+    void engine(ContainerEngine detected) {
+        engine = Objects.requireNonNull(detected);
+    }
+
+    /** The request transport, for the few engine-specific endpoints docker-java has no command for. */
+    DockerHttpClient requestTransport() {
+        return requestTransport;
     }
 
     /** For request/response calls (bounded by the response timeout). */

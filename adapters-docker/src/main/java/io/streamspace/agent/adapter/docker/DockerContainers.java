@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class DockerContainers {
 
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
+    private static final int STATE_IMPROPER_ATTEMPTS = 8;
+    private static final Duration STATE_IMPROPER_PAUSE = Duration.ofMillis(100);
 
     private final DockerAccess access;
     private final DockerClient docker;
@@ -91,7 +93,7 @@ final class DockerContainers {
                         .withHostConfig(hostConfig(spec))
                         .exec();
             } catch (NotFoundException e) {
-                if (!DockerErrors.engineMessage(e).contains("No such image")) {
+                if (!DockerErrors.engineMessage(e).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
                     throw DockerErrors.translate("create container " + name, access.dockerHost(), e);
                 }
                 throw new RuntimeOperationException("Cannot create container '" + name + "': image " + spec.image()
@@ -212,8 +214,7 @@ final class DockerContainers {
                 throw notOurs("Container", name, labelsOf(container), ownerLabels, "remove it by hand if it is stale");
             }
             try {
-                access.call("remove container " + name,
-                        () -> docker.removeContainerCmd(container.getId()).withForce(true).exec());
+                forceRemove(name, container.getId());
                 return true;
             } catch (RuntimeOperationException e) {
                 if (e.getCause() instanceof NotFoundException) {
@@ -226,6 +227,31 @@ final class DockerContainers {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Force-removes by id. Podman refuses a forced removal while its restart policy is between two runs of the
+     * container ("container state improper: stopped"); the state passes within moments, so a few more attempts
+     * are made (Docker never answers this).
+     */
+    private void forceRemove(String name, String id) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                access.call("remove container " + name, () -> docker.removeContainerCmd(id).withForce(true).exec());
+                return;
+            } catch (RuntimeOperationException e) {
+                if (attempt >= STATE_IMPROPER_ATTEMPTS || !e.getMessage().contains("container state improper")) {
+                    throw e;
+                }
+                LOG.debug("Removing container '{}' (attempt {}): {}", name, attempt, e.getMessage());
+            }
+            try {
+                Thread.sleep(STATE_IMPROPER_PAUSE.toMillis() * attempt); // production retry pause, not test sync
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RuntimeOperationException("Interrupted while removing container '" + name + "'", e);
+            }
         }
     }
 
@@ -279,10 +305,11 @@ final class DockerContainers {
 
     /**
      * The container named exactly {@code name}. The engine's name lookup also accepts ID prefixes and its name
-     * filter is an unanchored regular expression, so the filter is anchored and the result compared in Java.
+     * filter is an unanchored regular expression, so the filter is anchored and the result compared in Java
+     * (Docker lists names as "/name"; Podman too, but matches the filter against "name").
      */
     private Optional<Container> findByExactName(String name) {
-        String pattern = "^/" + name.replace(".", "\\.") + "$";
+        String pattern = ContainerEngine.exactNameFilter(name);
         List<Container> listed = access.call("look up container " + name,
                 () -> docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
         return listed.stream()
@@ -308,9 +335,11 @@ final class DockerContainers {
         Map<String, String> labels = response.getConfig() == null || response.getConfig().getLabels() == null
                 ? Map.of() : Map.copyOf(response.getConfig().getLabels());
         String image = response.getConfig() == null || response.getConfig().getImage() == null
-                ? nonBlank(response.getImageId()) : response.getConfig().getImage();
-        String status = state == null || state.getStatus() == null ? "unknown" : state.getStatus();
+                ? nonBlank(response.getImageId()) : ContainerEngine.requestedImage(response.getConfig().getImage());
         int exitCode = state == null || state.getExitCodeLong() == null ? 0 : state.getExitCodeLong().intValue();
+        String restartPolicy = response.getHostConfig() == null || response.getHostConfig().getRestartPolicy() == null
+                ? null : response.getHostConfig().getRestartPolicy().getName();
+        String status = ContainerEngine.dockerStatus(state == null ? null : state.getStatus(), restartPolicy, exitCode);
         String error = state == null || state.getError() == null ? "" : state.getError();
         String ip = "";
         NetworkSettings settings = response.getNetworkSettings();
@@ -322,7 +351,10 @@ final class DockerContainers {
             ip = network.getIpAddress() == null ? "" : network.getIpAddress();
         }
         Map<Integer, Integer> published = new TreeMap<>();
-        if (settings != null && settings.getPorts() != null) {
+        // Podman keeps reporting the bindings of a stopped container; Docker reports none. Only a live
+        // container's ports are published.
+        boolean live = status.equals("running") || status.equals("paused");
+        if (live && settings != null && settings.getPorts() != null) {
             settings.getPorts().getBindings().forEach((exposed, bindings) -> {
                 if (exposed.getProtocol() != InternetProtocol.TCP || bindings == null) {
                     return;
@@ -336,8 +368,9 @@ final class DockerContainers {
             });
         }
         int restarts = response.getRestartCount() == null ? 0 : response.getRestartCount();
+        boolean oomKilled = state != null && Boolean.TRUE.equals(state.getOOMKilled());
         return new ContainerState(response.getId(), name, image, labels, status, exitCode, ip,
-                Map.copyOf(published), error, restarts);
+                Map.copyOf(published), error, restarts, oomKilled);
     }
 
     private static Map<String, String> labelsOf(Container container) {

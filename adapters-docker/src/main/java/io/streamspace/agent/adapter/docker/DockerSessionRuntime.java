@@ -72,9 +72,8 @@ public final class DockerSessionRuntime implements SessionRuntime {
     public static DockerSessionRuntime connect(DockerClients clients, Path dockerConfigDir) {
         Objects.requireNonNull(clients, "clients");
         Objects.requireNonNull(dockerConfigDir, "dockerConfigDir");
-        RuntimeInfo info = readInfo(clients.requests(), clients.dockerHost());
-        LOG.info("Docker engine {} (API {}, {}) at {}",
-                info.engineVersion(), info.apiVersion(), info.operatingSystem(), clients.dockerHost());
+        RuntimeInfo info = readInfo(clients);
+        LOG.info("{} at {}", describe(info), clients.dockerHost());
         return new DockerSessionRuntime(clients, info, dockerConfigDir);
     }
 
@@ -102,6 +101,15 @@ public final class DockerSessionRuntime implements SessionRuntime {
         return new DockerSessionRuntime(clients, null, RegistryCredentials.defaultConfigDir());
     }
 
+    /** "Docker engine 20.10.24 (API 1.41, linux/amd64)" or "Podman 4.3.1 (Docker-compatible API 1.41, ...)". */
+    public static String describe(RuntimeInfo info) {
+        return ContainerEngine.PODMAN.wireName().equals(info.runtime())
+                ? "Podman " + info.engineVersion() + " (Docker-compatible API " + info.apiVersion() + ", "
+                        + info.operatingSystem() + ")"
+                : "Docker engine " + info.engineVersion() + " (API " + info.apiVersion() + ", "
+                        + info.operatingSystem() + ")";
+    }
+
     /** What the engine reported when this runtime connected, or null when it could not be reached then. */
     public RuntimeInfo connectedTo() {
         return connectedTo;
@@ -115,10 +123,12 @@ public final class DockerSessionRuntime implements SessionRuntime {
     /** Asks the engine again (its version may change when it is upgraded and restarted under us). */
     @Override
     public RuntimeInfo info() {
-        return readInfo(docker, clients.dockerHost());
+        return readInfo(clients);
     }
 
-    private static RuntimeInfo readInfo(DockerClient docker, String dockerHost) {
+    private static RuntimeInfo readInfo(DockerClients clients) {
+        DockerClient docker = clients.requests();
+        String dockerHost = clients.dockerHost();
         Version version;
         try {
             version = docker.versionCmd().exec();
@@ -130,10 +140,13 @@ public final class DockerSessionRuntime implements SessionRuntime {
         } catch (RuntimeException e) {
             throw DockerErrors.translate("read the engine version", dockerHost, e);
         }
+        ContainerEngine engine = ContainerEngine.of(version);
+        clients.engine(engine);
         return new RuntimeInfo(
                 nonBlank(version.getVersion()),
                 nonBlank(version.getApiVersion()),
-                nonBlank(version.getOperatingSystem()) + "/" + nonBlank(version.getArch()));
+                nonBlank(version.getOperatingSystem()) + "/" + nonBlank(version.getArch()),
+                engine.wireName());
     }
 
     // --- networks -----------------------------------------------------------------------------------------
@@ -230,6 +243,13 @@ public final class DockerSessionRuntime implements SessionRuntime {
     public AutoCloseable watchContainers(Map<String, String> labels, Consumer<ContainerEvent> events) {
         requireOwnerLabels(labels);
         Objects.requireNonNull(events, "events");
-        return new ContainerEventWatch(clients.streams(), clients.dockerHost(), labels, events).start();
+        return new ContainerEventWatch(clients.streams(), clients.dockerHost(), labels, events, 0).start();
+    }
+
+    @Override
+    public AutoCloseable watchContainers(Map<String, String> labels, long sinceNanos, Consumer<ContainerEvent> events) {
+        requireOwnerLabels(labels);
+        Objects.requireNonNull(events, "events");
+        return new ContainerEventWatch(clients.streams(), clients.dockerHost(), labels, events, sinceNanos).start();
     }
 }

@@ -9,6 +9,7 @@ import static io.streamspace.agent.adapter.docker.DockerAccess.requireText;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.command.ListVolumesResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime.VolumeRef;
@@ -97,7 +98,12 @@ final class DockerVolumes {
                 if (e.getCause() instanceof NotFoundException) {
                     return false;
                 }
-                throw e; // e.g. "volume is in use - [container ids]": the engine's message says which
+                if (e.getCause() instanceof ConflictException conflict) {
+                    // Docker says "volume is in use - [ids]", Podman "volume ... is being used by ...": one wording.
+                    throw new RuntimeOperationException("Volume '" + name + "' is still in use on the engine at "
+                            + access.dockerHost() + ": " + DockerErrors.engineMessage(conflict), conflict);
+                }
+                throw e;
             }
         } finally {
             lock.unlock();

@@ -17,7 +17,8 @@ class ContainerEventWatchTest {
                 "io.streamspace.session", "s1"));
 
         assertThat(ContainerEventWatch.map(event))
-                .isEqualTo(new ContainerEvent("streamspace-s1", "die", Map.of("io.streamspace.session", "s1"), 137));
+                .isEqualTo(new ContainerEvent("streamspace-s1", "die", Map.of("io.streamspace.session", "s1"), 137,
+                        1_000_000_000L)); // the engine's time (here whole seconds: no timeNano), to resume from
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: status ({@code degraded} once the sidecar watchdog gave up), Vault token age and last
  *       refresh (null while Vault is off), command metrics, and in sidecar mode {@code sidecar} (the watchdog's
  *       view of the compose-agent container)</li>
- *   <li>{@code GET /capabilities}: compose-agent mode, control plane, version, features</li>
+ *   <li>{@code GET /capabilities}: compose-agent mode, control plane, version, features, and {@code runtime}
+ *       ({@code docker} or {@code podman}) once the engine is known</li>
  *   <li>{@code GET /api/v1/metrics}: command metrics plus {@code host} (load averages, memory)</li>
  *   <li>{@code GET /api/v1/diagnostics/commands}: command metrics</li>
  *   <li>{@code GET /metrics}: Prometheus text format (in sidecar mode with {@code agent_sidecar_restarts} and
@@ -53,7 +54,7 @@ public final class StatusHttpServer implements AutoCloseable {
         this.prometheus = new PrometheusMetrics(status);
         this.routes = Map.of(
                 "/health", () -> json(200, StatusJson.health(this.status.health())),
-                "/capabilities", () -> json(200, StatusJson.capabilities(this.status.capabilities())),
+                "/capabilities", () -> json(200, StatusJson.capabilities(this.status.capabilities(), this.status.runtime())),
                 "/api/v1/metrics", () -> json(200, StatusJson.metrics(this.status.commandMetrics(), this.status.host())),
                 "/api/v1/diagnostics/commands", () -> json(200, StatusJson.commandMetrics(this.status.commandMetrics())),
                 "/metrics", () -> new Response(200, PROMETHEUS_TEXT,

@@ -48,6 +48,14 @@ final class StatusJson {
         return body;
     }
 
+    /** The capabilities plus {@code runtime} ({@code docker} or {@code podman}) once it is known. */
+    static Map<String, Object> capabilities(QueryAgentStatus.Capabilities capabilities,
+                                            java.util.Optional<String> runtime) {
+        Map<String, Object> body = capabilities(capabilities);
+        runtime.ifPresent(r -> body.put("runtime", r));
+        return body;
+    }
+
     static Map<String, Object> commandMetrics(CommandMetricsSnapshot metrics) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status_panel_count", metrics.statusPanelCount());

@@ -102,6 +102,25 @@ class StatusHttpServerTest {
     }
 
     @Test
+    void capabilitiesNameTheRuntimeOnceItIsKnown() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> detected = new java.util.concurrent.atomic.AtomicReference<>();
+        CommandMetricsRecorder plane = new CommandMetricsRecorder(ControlPlaneTag.STATUS_PANEL, new CommandMetrics(),
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+        QueryAgentStatus status = new AgentStatusService(plane, Optional::empty, new QueryAgentStatus.Capabilities(
+                false, ControlPlaneTag.STATUS_PANEL, "0.1.0-test", List.of("docker")), null,
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), Optional.empty(),
+                () -> Optional.ofNullable(detected.get()));
+        server.close();
+        server = StatusHttpServer.start("127.0.0.1", 0, status, JSON);
+
+        assertThat(getJson("/capabilities").has("runtime")).as("unknown before the engine answered").isFalse();
+        detected.set("podman");
+        assertThat(send("GET", "/capabilities").body()).isEqualTo("{\"compose_agent\":false,"
+                + "\"control_plane\":\"status_panel\",\"version\":\"0.1.0-test\",\"features\":[\"docker\"],"
+                + "\"runtime\":\"podman\"}");
+    }
+
+    @Test
     void metricsAddTheHostToTheCommandMetrics() throws Exception {
         recordSome();
         JsonNode metrics = getJson("/api/v1/metrics");

@@ -30,6 +30,7 @@ public record AgentConfiguration(
         int pidsLimit,
         Path outboxDir,
         Duration sessionCheckInterval,
+        Duration orphanGrace,
         boolean enableHa,
         String leaderElectionBackend,
         String redisUrl,
@@ -69,7 +70,7 @@ public record AgentConfiguration(
     public AgentConfiguration withApiKey(ApiKey key) {
         return new AgentConfiguration(agentId, controlPlaneUrl, key, platform, region, dockerHost, network,
                 volumeDriver, maxCpu, maxMemoryGb, maxSessions, heartbeatInterval, hostAddress, homeMountPath,
-                hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, enableHa,
+                hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, orphanGrace, enableHa,
                 leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, swarmService, logLevel, logFormat,
                 statusPort, composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
                 composeAgentTokenFile, sidecarContainer, vault);
@@ -84,7 +85,7 @@ public record AgentConfiguration(
                 + heartbeatInterval + ", hostAddress=" + hostAddress + ", homeMountPath=" + homeMountPath
                 + ", hibernateMode=" + hibernateMode + ", maxParallelStarts=" + maxParallelStarts + ", pidsLimit="
                 + pidsLimit + ", outboxDir=" + outboxDir + ", sessionCheckInterval="
-                + sessionCheckInterval + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
+                + sessionCheckInterval + ", orphanGrace=" + orphanGrace + ", enableHa=" + enableHa + ", leaderElectionBackend=" + leaderElectionBackend
                 + ", redisUrl=" + redisUrlForLogs() + ", instanceId=" + instanceId + ", leaseTiming=" + leaseTiming + ", lockFilePath=" + lockFilePath
                 + ", swarmService=" + (swarmService == null ? "(own service)" : swarmService) + ", logLevel=" + logLevel
                 + ", logFormat=" + logFormat + ", statusPort=" + (statusPort == null ? "off" : statusPort)

@@ -169,6 +169,7 @@ public final class ConfigurationResolver {
         int pidsLimit = positive(Setting.PIDS_LIMIT);
         String outboxDir = required(Setting.OUTBOX_DIR);
         Duration sessionCheckInterval = duration(Setting.SESSION_CHECK_INTERVAL, Duration.ofMillis(10));
+        Duration orphanGrace = duration(Setting.ORPHAN_GRACE, Duration.ofSeconds(1));
         boolean enableHa = bool(Setting.ENABLE_HA);
         String backend = oneOf(Setting.LEADER_ELECTION_BACKEND, BACKENDS);
         String redisUrl = text(Setting.REDIS_URL);
@@ -211,6 +212,11 @@ public final class ConfigurationResolver {
             problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
                     + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
         }
+        if (composeAgentEnabled && "swarm".equals(backend)) {
+            problem(Setting.LEADER_ELECTION_BACKEND, "is 'swarm', which keeps the lease in Docker through the"
+                    + " agent's own Docker socket, but " + Setting.COMPOSE_AGENT_ENABLED.displayName() + " is true:"
+                    + " in sidecar mode only the compose-agent uses Docker; use redis or file");
+        }
         if (composeAgentEnabled && composeAgentToken == null && composeAgentTokenFile == null && vault == null) {
             problem(Setting.COMPOSE_AGENT_ENABLED, "is true, but there is no compose-agent token to sign requests to"
                     + " the sidecar with: set " + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName() + " or "
@@ -222,7 +228,7 @@ public final class ConfigurationResolver {
         }
         return new AgentConfiguration(agentId, url, apiKey, platform, region, dockerHost, network, volumeDriver,
                 maxCpu, maxMemory, maxSessions, Duration.ofSeconds(heartbeat), hostAddress, homeMountPath,
-                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, enableHa, backend,
+                hibernateMode, maxParallelStarts, pidsLimit, Path.of(outboxDir), sessionCheckInterval, orphanGrace, enableHa, backend,
                 redisUrl, instanceId, leaseTiming, Path.of(lockFile), swarmService, logLevel, logFormat, statusPort,
                 composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
                 composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile),

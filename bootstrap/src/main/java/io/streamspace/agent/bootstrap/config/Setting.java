@@ -15,7 +15,8 @@ public enum Setting {
             "Agent API key, 64 hexadecimal characters. Required. Prefer the environment variable to the flag.", true),
     PLATFORM("--platform", List.of("PLATFORM"), "docker", "NAME", "Platform type reported to the control plane."),
     REGION("--region", List.of("REGION"), null, "REGION", "Deployment region (2-50 characters)."),
-    DOCKER_HOST("--docker-host", List.of("DOCKER_HOST"), "unix:///var/run/docker.sock", "URI", "Docker daemon socket."),
+    DOCKER_HOST("--docker-host", List.of("DOCKER_HOST"), "unix:///var/run/docker.sock", "URI",
+            "Docker API socket: Docker's, or Podman's (podman system service); the engine is detected."),
     NETWORK("--network", List.of("NETWORK_NAME"), "streamspace", "NAME", "Docker network for session containers."),
     VOLUME_DRIVER("--volume-driver", List.of("VOLUME_DRIVER"), "local", "DRIVER", "Docker volume driver."),
     MAX_CPU("--max-cpu", List.of("MAX_CPU"), "100", "CORES", "Maximum CPU cores available to sessions."),
@@ -37,6 +38,10 @@ public enum Setting {
     SESSION_CHECK_INTERVAL("--session-check-interval", List.of("SESSION_CHECK_INTERVAL"), "5s", "DURATION",
             "How often sessions are checked against their idleTimeout and maxSessionDuration (Go duration, e.g."
                     + " 5s or 250ms; at least 10ms)."),
+    ORPHAN_GRACE("--orphan-grace", List.of("ORPHAN_GRACE"), "30s", "DURATION",
+            "How long a session container this agent does not know (e.g. a create that finished after a restart)"
+                    + " may exist before the periodic reconciler removes it (never started) or reports it; the"
+                    + " sweep runs this often (Go duration, at least 1s)."),
     ENABLE_HA("--enable-ha", List.of("ENABLE_HA"), "false", "BOOL", "Enable HA mode with leader election."),
     LEADER_ELECTION_BACKEND("--leader-election-backend", List.of("LEADER_ELECTION_BACKEND"), "file", "BACKEND",
             "Leader election backend: file, redis or swarm."),

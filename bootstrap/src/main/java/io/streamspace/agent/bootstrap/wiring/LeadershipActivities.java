@@ -6,6 +6,7 @@ import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.election.LeadershipListener;
 import io.streamspace.agent.application.service.session.SessionEventMonitor;
+import io.streamspace.agent.application.service.session.SessionReconciler;
 import io.streamspace.agent.application.service.session.SessionTimers;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.application.port.in.SuperviseSidecar;
@@ -15,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +37,19 @@ public final class LeadershipActivities implements LeadershipListener {
     private final AgentConfiguration config;
     private final Optional<SuperviseSidecar> watchdog;
     private final SessionRuntime runtime;
+    private final EngineIdentity engine;
+    private final SessionReconciler reconciler;
+    private volatile ScheduledFuture<?> sweep;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("session-timers").factory());
 
     @Inject
     public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
                                 SessionTimers timers, AgentConfiguration config, SessionRuntime runtime,
-                                Optional<SuperviseSidecar> watchdog) {
+                                Optional<SuperviseSidecar> watchdog, EngineIdentity engine,
+                                SessionReconciler reconciler) {
+        this.reconciler = reconciler;
+        this.engine = engine;
         this.watchdog = watchdog;
         this.codec = codec;
         this.runtime = runtime;
@@ -58,12 +67,16 @@ public final class LeadershipActivities implements LeadershipListener {
         begin();
     }
 
-    /** A standby never contacted Docker (see SessionsModule): say which engine this term works with. */
+    /**
+     * A standby never contacted Docker (see SessionsModule): say which engine this term works with. In sidecar mode
+     * the engine is the compose-agent's, reached through its API.
+     */
     private void describeEngine() {
         try {
             SessionRuntime.RuntimeInfo info = runtime.info();
-            LOG.info("Docker engine {} (API {}, {}) at {}", info.engineVersion(), info.apiVersion(),
-                    info.operatingSystem(), config.dockerHost());
+            engine.record(info);
+            LOG.info("{} at {}", io.streamspace.agent.adapter.docker.DockerSessionRuntime.describe(info),
+                    config.composeAgentEnabled() ? "the compose-agent " + config.composeAgentUrl() : config.dockerHost());
         } catch (RuntimeException e) {
             LOG.error("{}; session commands will fail until the engine is reachable", e.getMessage());
         }
@@ -77,6 +90,9 @@ public final class LeadershipActivities implements LeadershipListener {
 
     /** Starts the leader's Docker-facing work (called directly when HA is off). */
     void begin() {
+        if (config.composeAgentEnabled() && engine.runtime().isEmpty()) {
+            describeEngine(); // the engine behind the sidecar (legacy mode logged its own when it connected)
+        }
         try {
             events.start();
         } catch (RuntimeException e) {
@@ -84,11 +100,26 @@ public final class LeadershipActivities implements LeadershipListener {
             LOG.error("Cannot follow Docker events: {}", e.getMessage());
         }
         timers.start(scheduler, config.sessionCheckInterval());
+        long every = config.orphanGrace().toMillis();
+        sweep = scheduler.scheduleWithFixedDelay(this::sweepOrphans, every, every, TimeUnit.MILLISECONDS);
         watchdog.ifPresent(SuperviseSidecar::start);
+    }
+
+    private void sweepOrphans() {
+        try {
+            reconciler.sweep(config.orphanGrace());
+        } catch (RuntimeException e) {
+            LOG.warn("Periodic reconciliation failed: {}", e.getMessage());
+        }
     }
 
     /** Stops it; safe to call when nothing runs. */
     void end() {
+        ScheduledFuture<?> running = sweep;
+        if (running != null) {
+            running.cancel(false);
+            sweep = null;
+        }
         watchdog.ifPresent(SuperviseSidecar::stop);
         timers.close();
         events.close();

@@ -12,6 +12,7 @@ import io.streamspace.agent.application.service.CommandRouter;
 import io.streamspace.agent.application.service.SessionCommandQueue;
 import io.streamspace.agent.domain.session.GoDuration;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import jakarta.inject.Provider;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +36,7 @@ public final class SessionAgent {
     private final LeadershipActivities leadership;
     private final StreamSpaceGateway gateway;
     private final FileOutbox outbox;
-    private final DockerClients docker;
+    private final Provider<DockerClients> docker;
     private final StatusApi statusApi;
     private final TokenRefresher tokens;
     private final CommandRouter router;
@@ -48,8 +49,11 @@ public final class SessionAgent {
     @Inject
     public SessionAgent(AgentConfiguration config, ServeControlPlane controlPlane, Provider<LeadAgent> election,
                         Provider<LeaderLock> lock, LeadershipActivities leadership, StreamSpaceGateway gateway,
-                        FileOutbox outbox, DockerClients docker, StatusApi statusApi, TokenRefresher tokens,
-                        CommandRouter router, SessionCommandQueue queue) {
+                        FileOutbox outbox, Provider<DockerClients> docker,
+                        @Named(WatchdogModule.WATCHDOG) Provider<DockerClients> watchdogDocker, StatusApi statusApi,
+                        TokenRefresher tokens, CommandRouter router, SessionCommandQueue queue) {
+        // sidecar mode builds no Docker client for the agent's own work, only the watchdog's narrow one
+        this.docker = config.composeAgentEnabled() ? watchdogDocker : docker;
         this.tokens = tokens;
         this.router = router;
         this.queue = queue;
@@ -60,7 +64,6 @@ public final class SessionAgent {
         this.leadership = leadership;
         this.gateway = gateway;
         this.outbox = outbox;
-        this.docker = docker;
         this.statusApi = statusApi;
     }
 
@@ -101,7 +104,7 @@ public final class SessionAgent {
             leadership.shutdown();
             gateway.close();
             outbox.close();
-            docker.close();
+            docker.get().close();
             if (leadAgent != null && lock.get() instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();

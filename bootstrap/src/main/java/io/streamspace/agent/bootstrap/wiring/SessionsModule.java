@@ -32,6 +32,7 @@ import io.streamspace.agent.application.service.session.StartSessionHandler;
 import io.streamspace.agent.application.service.session.StopSessionHandler;
 import io.streamspace.agent.application.service.session.WakeSessionHandler;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.domain.capacity.CapacityAdmission;
 import io.streamspace.agent.domain.capacity.CapacityLimits;
 import jakarta.inject.Named;
@@ -50,9 +51,19 @@ public final class SessionsModule {
     private SessionsModule() {
     }
 
+    /**
+     * Legacy mode only. In sidecar mode the session agent builds no Docker client: every Docker operation goes through
+     * the compose-agent, and asking for one is a wiring error that fails at once (only the watchdog reaches the
+     * engine, through its own narrow client, see WatchdogModule).
+     */
     @Provides
     @Singleton
     static DockerClients dockerClients(AgentConfiguration config) {
+        if (config.composeAgentEnabled()) {
+            throw new IllegalStateException("sidecar mode (" + Setting.COMPOSE_AGENT_ENABLED.displayName()
+                    + "=true): the session agent builds no Docker client; every Docker operation goes through the"
+                    + " compose-agent at " + config.composeAgentUrl());
+        }
         return DockerClients.create(config.dockerHost());
     }
 
@@ -63,10 +74,15 @@ public final class SessionsModule {
     @Provides
     @Singleton
     static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients,
-                                         Provider<SignedSidecarClient> sidecar) {
+                                         Provider<SignedSidecarClient> sidecar, EngineIdentity engine) {
         if (!config.composeAgentEnabled()) {
             // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
-            return config.enableHa() ? DockerSessionRuntime.deferred(clients.get()) : DockerSessionRuntime.open(clients.get());
+            if (config.enableHa()) {
+                return DockerSessionRuntime.deferred(clients.get());
+            }
+            DockerSessionRuntime runtime = DockerSessionRuntime.open(clients.get()); // logs Docker or Podman once
+            engine.record(runtime.connectedTo());
+            return runtime;
         }
         return new RemoteSessionRuntime(sidecar.get());
     }
@@ -190,10 +206,11 @@ public final class SessionsModule {
     @Singleton
     static SessionReconciler reconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                                         Provider<ControlPlaneMessages> messages, Clock clock,
-                                        @Named("workers") Executor workers, CommandJournal journal) {
+                                        @Named("workers") Executor workers, CommandJournal journal,
+                                        SessionVnc vnc) {
         // the link is told about the reconciler when it is built, so it can only be reached lazily here
         return new SessionReconciler(runtime, settings, registry, message -> messages.get().send(message), clock,
-                workers, journal);
+                workers, journal, vnc);
     }
 
     @Provides

@@ -52,14 +52,15 @@ public abstract class StatusModule {
     @Provides
     @Singleton
     static AgentStatusService status(CommandMetricsRecorder metrics, HostMetrics host, AgentConfiguration config,
-                                     TokenRefresher tokens, Clock clock, Optional<SuperviseSidecar> watchdog) {
+                                     TokenRefresher tokens, Clock clock, Optional<SuperviseSidecar> watchdog,
+                                     EngineIdentity engine) {
         // What this build really offers; compose, logs, restart and mcp arrive with the sidecar.
         List<String> features = new ArrayList<>(List.of("docker", "sessions", "vnc", "monitoring", "metrics"));
         if (config.enableHa()) {
             features.add("ha");
         }
         return new AgentStatusService(metrics, host, new QueryAgentStatus.Capabilities(config.composeAgentEnabled(),
-                config.controlPlane(), AgentVersion.current(), features), tokens, clock, watchdog);
+                config.controlPlane(), AgentVersion.current(), features), tokens, clock, watchdog, engine::runtime);
     }
 
     @Provides

@@ -8,6 +8,7 @@ import io.streamspace.agent.application.port.in.SuperviseSidecar;
 import io.streamspace.agent.application.service.watchdog.SidecarWatchdog;
 import io.streamspace.agent.application.service.watchdog.WatchdogSettings;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
+import jakarta.inject.Named;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -22,13 +23,29 @@ import java.util.concurrent.Executors;
 @Module
 public final class WatchdogModule {
 
+    /** The watchdog's own engine client (sidecar mode): only inspect, logs and restart of the sidecar container. */
+    public static final String WATCHDOG = "watchdog";
+
     private WatchdogModule() {
+    }
+
+    /**
+     * Sidecar mode's one way to the engine: the watchdog's {@link DockerContainerSupervision}, which can inspect,
+     * read the logs of and restart the one sidecar container and nothing else (a socket proxy can enforce the
+     * same). Few connections, short timeouts.
+     */
+    @Provides
+    @Singleton
+    @Named(WATCHDOG)
+    static DockerClients watchdogClients(AgentConfiguration config) {
+        return DockerClients.create(new DockerClients.Settings(config.dockerHost(), java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(60), 2));
     }
 
     @Provides
     @Singleton
-    static Optional<SuperviseSidecar> watchdog(AgentConfiguration config, Provider<DockerClients> clients,
-                                               Clock clock) {
+    static Optional<SuperviseSidecar> watchdog(AgentConfiguration config,
+                                               @Named(WATCHDOG) Provider<DockerClients> clients, Clock clock) {
         if (!config.composeAgentEnabled()) {
             return Optional.empty();
         }

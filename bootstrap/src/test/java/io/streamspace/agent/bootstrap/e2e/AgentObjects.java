@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 final class AgentObjects implements AutoCloseable {
 
     private final String agentId;
-    private final DockerClients clients = DockerClients.create(DockerClients.DEFAULT_HOST);
+    private final DockerClients clients = DockerClients.create(SessionE2E.dockerHost());
 
     AgentObjects(String agentId) {
         this.agentId = agentId;

@@ -56,9 +56,34 @@ abstract class SessionE2E {
         return "sidecar".equals(System.getProperty("streamspace.e2e.mode"));
     }
 
+    /** Whether this run puts every agent on Podman's Docker-compatible API (DOCKER_HOST, set by the pom). */
+    static boolean podmanMode() {
+        return "podman".equals(System.getProperty("streamspace.e2e.mode"));
+    }
+
+    /** The engine the agents and the tests' own docker CLI use: DOCKER_HOST, else the local Docker socket. */
+    static String dockerHost() {
+        String host = System.getenv("DOCKER_HOST");
+        return host == null || host.isBlank() ? io.streamspace.agent.adapter.docker.DockerClients.DEFAULT_HOST : host;
+    }
+
     @BeforeAll
     static void startControlPlane() {
+        if (podmanMode()) {
+            requirePodman();
+        }
         controlPlane = ControlPlaneSimulator.builder().port(0).start();
+    }
+
+    /** Fails (never skips) with the fix when the Podman mode does not reach Podman. */
+    private static void requirePodman() {
+        try (var clients = io.streamspace.agent.adapter.docker.DockerClients.create(dockerHost())) {
+            assertThat(clients.engine()).as("the engine at %s", dockerHost())
+                    .isEqualTo(io.streamspace.agent.adapter.docker.ContainerEngine.PODMAN);
+        } catch (RuntimeException e) {
+            throw new AssertionError("The Podman mode needs Podman's API at " + dockerHost() + " (" + e + "): run"
+                    + " scripts/test.sh, which starts 'podman system service' and loads the test images", e);
+        }
     }
 
     @AfterAll
@@ -95,6 +120,7 @@ abstract class SessionE2E {
     RunningAgent startAgent(Map<Setting, String> extra) throws Exception {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         flags.put(Setting.NETWORK, network);
+        flags.put(Setting.DOCKER_HOST, dockerHost());
         if (sidecarMode() && !extra.containsKey(Setting.COMPOSE_AGENT_ENABLED)) {
             flags.putAll(sidecarFlags()); // a test that brings its own sidecar keeps it
         }
@@ -112,7 +138,8 @@ abstract class SessionE2E {
             java.nio.file.Path token = sidecarToken;
             sidecar = io.streamspace.agent.bootstrap.ComposeAgentRole.start(
                     io.streamspace.agent.bootstrap.ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0",
-                            Setting.ALLOWED_AGENTS, agentId, Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()),
+                            Setting.ALLOWED_AGENTS, agentId, Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString(),
+                            Setting.DOCKER_HOST, dockerHost()),
                             Map.of()));
         }
         return Map.of(Setting.COMPOSE_AGENT_ENABLED, "true",

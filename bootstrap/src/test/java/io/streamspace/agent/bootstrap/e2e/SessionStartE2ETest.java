@@ -13,6 +13,26 @@ import org.junit.jupiter.api.Test;
 /** Issue 4 point 1: start_session makes the real container exactly as specified; failures leave nothing behind. */
 class SessionStartE2ETest extends SessionE2E {
 
+    /** Issue 13: the engine behind the Docker API is detected at start, logged once and shown by /capabilities. */
+    @Test
+    void theAgentNamesTheEngineItRunsOnOnceInItsLogAndInCapabilities() throws Exception {
+        startAgent(Map.of());
+        String expected = podmanMode() ? "podman" : "docker";
+        String where = sidecarMode() ? " at the compose-agent " : " at " + dockerHost();
+        String prefix = podmanMode() ? "Podman " : "Docker engine ";
+        agent.awaitLog("DockerAgent", l -> l.startsWith(prefix) && l.contains(where), WAIT);
+        assertThat(agent.logLines("DockerAgent")).filteredOn(l -> l.startsWith(prefix) && l.contains(where))
+                .hasSize(1);
+
+        int port = agent.component().statusApi().port().orElseThrow();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/capabilities")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(JSON.readTree(body).path("runtime").asText()).isEqualTo(expected);
+        }
+    }
+
     @Test
     void startsTheSessionContainerAsSpecifiedAndReportsAckStatusRunningComplete() throws Exception {
         startAgent(Map.of());
@@ -60,7 +80,8 @@ class SessionStartE2ETest extends SessionE2E {
         assertThat(host.get("SecurityOpt").toString()).contains("no-new-privileges");
         assertThat(host.get("PidsLimit").asLong()).isEqualTo(512);
         assertThat(host.at("/RestartPolicy/Name").asText()).isEqualTo("unless-stopped");
-        assertThat(host.get("NetworkMode").asText()).isEqualTo(network);
+        // Podman's compat API reports NetworkMode "bridge" for every bridge network; the attachment below is what counts.
+        assertThat(host.get("NetworkMode").asText()).isEqualTo(podmanMode() ? "bridge" : network);
         assertThat(c.at("/NetworkSettings/Networks").has(network)).isTrue();
 
         JsonNode bindings = c.at("/NetworkSettings/Ports/5900~1tcp");
@@ -70,7 +91,9 @@ class SessionStartE2ETest extends SessionE2E {
         }
         int hostPort = bindings.get(0).get("HostPort").asInt();
         assertThat(hostPort).isPositive().isNotEqualTo(5900);
-        assertThat(host.at("/PortBindings/5900~1tcp/0/HostPort").asText()).isIn("", "0");
+        // a random host port was asked for; Podman writes the one it picked back into HostConfig
+        assertThat(host.at("/PortBindings/5900~1tcp/0/HostPort").asText())
+                .isIn(podmanMode() ? List.of(String.valueOf(hostPort)) : List.of("", "0"));
         assertThat(metadata.get("vncHostPort").asInt()).isEqualTo(hostPort);
 
         Map<String, String> mounts = new java.util.HashMap<>();

@@ -78,9 +78,13 @@ class VncTunnelE2ETest {
     // --- helpers --------------------------------------------------------------------------------------------
 
     private static Map<String, Object> startPayload(String sessionId) {
+        return startPayload(sessionId, IMAGE);
+    }
+
+    private static Map<String, Object> startPayload(String sessionId, String image) {
         Map<String, Object> spec = Map.of(
                 "displayName", "VNC echo",
-                "baseImage", IMAGE,
+                "baseImage", image,
                 "ports", List.of(Map.of("name", "vnc", "containerPort", 5900, "protocol", "TCP")),
                 "vnc", Map.of("enabled", true, "port", 5900));
         return Map.of("sessionId", sessionId, "user", "alice", "template", "vnc-echo",
@@ -91,7 +95,11 @@ class VncTunnelE2ETest {
 
     /** Starts a session and waits for {@code status running} and {@code vnc_ready}; returns the vnc_ready. */
     private static ReceivedMessage startSession(String sessionId) {
-        String commandId = controlPlane.sendCommand(AGENT, "start_session", startPayload(sessionId));
+        return startSession(sessionId, IMAGE);
+    }
+
+    private static ReceivedMessage startSession(String sessionId, String image) {
+        String commandId = controlPlane.sendCommand(AGENT, "start_session", startPayload(sessionId, image));
         controlPlane.awaitCommandStatus(commandId, CommandState.Status.COMPLETED, WAIT);
         controlPlane.awaitSessionState(sessionId, "running", WAIT);
         return controlPlane.awaitMessage(AGENT, m -> m.isAccepted("vnc_ready")
@@ -142,6 +150,31 @@ class VncTunnelE2ETest {
     }
 
     // --- tests ------------------------------------------------------------------------------------------------
+
+    /**
+     * Issue 13: a VNC server that stops reading cannot make the agent hold the viewer's bytes without limit: the
+     * tunnel's queue is bounded (1 MiB), the link waits briefly for room, then the tunnel closes with the reason.
+     */
+    @Test
+    void aVncServerThatStopsReadingGetsItsTunnelClosedOnceTheBoundedQueueIsFull() {
+        String session = "alice-stall-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        startSession(session, "streamspace-test/vnc-stall:latest");
+        byte[] chunk = new byte[32 * 1024];
+        ThreadLocalRandom.current().nextBytes(chunk);
+        long sent = 0;
+        // far more than the socket buffers on both sides of the connection plus the queue can hold
+        while (sent < 256L * 1024 * 1024 && messages("vnc_error", session).isEmpty()) {
+            sendData(session, chunk);
+            sent += chunk.length;
+        }
+        ReceivedMessage error = awaitError(session, 1);
+        String reason = error.payloadText("error") == null ? error.payload().toString() : error.payloadText("error");
+        assertThat(reason).contains("does not read what the viewer sends");
+        java.util.regex.Matcher waiting = java.util.regex.Pattern.compile("\\((\\d+) bytes waiting\\)").matcher(reason);
+        assertThat(waiting.find()).as(reason).isTrue();
+        assertThat(Long.parseLong(waiting.group(1))).isPositive().isLessThanOrEqualTo(1024 * 1024);
+        assertThat(sent).as("bytes sent before the tunnel closed").isGreaterThan(1024 * 1024);
+    }
 
     @Test
     void vncReadyFollowsStatusRunningAndBytesEchoBackThroughTheTunnel() {

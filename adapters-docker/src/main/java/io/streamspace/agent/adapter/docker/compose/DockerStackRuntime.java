@@ -34,6 +34,7 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.PodmanHealthChecks;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.StackRuntime;
 import io.streamspace.agent.domain.compose.ComposeModel;
@@ -87,6 +88,7 @@ public final class DockerStackRuntime implements StackRuntime {
     private final ImagePull imagePull;
     private final Duration dependencyTimeout;
     private final int stopGraceSeconds;
+    private final PodmanHealthChecks healthChecks;
 
     /**
      * @param imagePull         null to pull directly with docker-java (no credentials); bootstrap passes the
@@ -101,6 +103,7 @@ public final class DockerStackRuntime implements StackRuntime {
         this.imagePull = imagePull == null ? this::pullDirect : imagePull;
         this.dependencyTimeout = Objects.requireNonNull(dependencyTimeout, "dependencyTimeout");
         this.stopGraceSeconds = (int) Math.max(0, stopGrace.toSeconds());
+        this.healthChecks = new PodmanHealthChecks(clients);
     }
 
     public DockerStackRuntime(DockerClients clients) {
@@ -400,9 +403,13 @@ public final class DockerStackRuntime implements StackRuntime {
             if (containers.isEmpty()) {
                 throw new RuntimeOperationException(what + ", which has no container");
             }
-            InspectContainerResponse.ContainerState state =
-                    call("inspect " + nameOf(containers.get(0)), () -> docker.inspectContainerCmd(
-                            containers.get(0).getId()).exec()).getState();
+            InspectContainerResponse inspected = call("inspect " + nameOf(containers.get(0)),
+                    () -> docker.inspectContainerCmd(containers.get(0).getId()).exec());
+            if (condition == Condition.SERVICE_HEALTHY && healthChecks.runIfDue(inspected)) {
+                inspected = call("inspect " + nameOf(containers.get(0)),
+                        () -> docker.inspectContainerCmd(containers.get(0).getId()).exec());
+            }
+            InspectContainerResponse.ContainerState state = inspected.getState();
             String status = state.getStatus();
             switch (condition) {
                 case SERVICE_STARTED -> {

@@ -9,7 +9,9 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
+import io.streamspace.agent.adapter.docker.ContainerEngine;
 import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.PodmanHealthChecks;
 import io.streamspace.agent.application.port.out.ContainerSupervision;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.domain.watchdog.ContainerSnapshot;
@@ -40,6 +42,7 @@ public final class DockerContainerSupervision implements ContainerSupervision {
     private final DockerClients clients;
     private final DockerClient docker;
     private final Duration stopTimeout;
+    private final PodmanHealthChecks healthChecks;
 
     /**
      * @param clients     the engine's clients (request client for everything: logs are read without following)
@@ -49,6 +52,7 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         this.clients = Objects.requireNonNull(clients, "clients");
         this.docker = clients.requests();
         this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout");
+        this.healthChecks = new PodmanHealthChecks(clients);
         if (stopTimeout.isNegative()) {
             throw new IllegalArgumentException("the restart stop timeout must not be negative, got " + stopTimeout);
         }
@@ -67,6 +71,9 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         InspectContainerResponse response;
         try {
             response = docker.inspectContainerCmd(id.get()).exec();
+            if (healthChecks.runIfDue(response)) {
+                response = docker.inspectContainerCmd(id.get()).exec();
+            }
         } catch (NotFoundException e) {
             return Optional.empty(); // removed between the lookup and the inspection
         } catch (RuntimeException e) {
@@ -131,7 +138,7 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("container name must not be blank");
         }
-        String pattern = "^/" + name.replace(".", "\\.") + "$";
+        String pattern = ContainerEngine.exactNameFilter(name);
         List<Container> listed = call("look up container " + name,
                 () -> docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
         return listed.stream()
@@ -145,7 +152,10 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         if (state == null) {
             return new ContainerSnapshot(response.getId(), "unknown", false, Health.NONE, "", 0, "");
         }
-        String status = state.getStatus() == null ? "unknown" : state.getStatus();
+        String status = ContainerEngine.dockerStatus(state.getStatus(),
+                response.getHostConfig() == null || response.getHostConfig().getRestartPolicy() == null ? null
+                        : response.getHostConfig().getRestartPolicy().getName(),
+                state.getExitCodeLong() == null ? 0 : state.getExitCodeLong().intValue());
         boolean running = Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting());
         Health health = Health.NONE;
         String output = "";

@@ -10,6 +10,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.streamspace.agent.adapter.docker.ContainerEngine;
 import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.application.port.out.LeaderLockUnavailableException;
 import io.streamspace.agent.domain.election.FencingEpoch;
@@ -165,10 +166,26 @@ public final class SwarmLeaderLock implements LeaderLock, AutoCloseable {
         return shorter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : shorter;
     }
 
+    /** Podman names itself in GET /version; an engine that cannot answer it is judged by /info alone. */
+    private static boolean isPodman(DockerClient docker) {
+        try {
+            return ContainerEngine.of(docker.versionCmd().exec()) == ContainerEngine.PODMAN;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static void requireManager(String dockerHost, DockerClient docker) {
         SwarmInfo swarm;
         try {
+            if (isPodman(docker)) {
+                throw new LeaderLockUnavailableException("The swarm leader election backend needs a Docker swarm"
+                        + " manager, but " + dockerHost + " is Podman, which has no swarm mode: use"
+                        + " --leader-election-backend redis (several hosts) or file (one host)");
+            }
             swarm = docker.infoCmd().exec().getSwarm();
+        } catch (LeaderLockUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new LeaderLockUnavailableException("Cannot reach Docker at " + dockerHost + ": " + rootMessage(e), e);
         }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The {@link SessionRuntime} of sidecar mode: every operation is performed by the compose-agent sidecar through its
  * signed local API ({@link SignedSidecarClient}). Errors of the sidecar's runtime come back as
  * {@link RuntimeOperationException} with the sidecar's message, so callers cannot tell the two modes apart.
- * {@link #watchContainers} is a long poll on a virtual thread that reopens its watch if the sidecar restarts.
+ * {@link #watchContainers} is a long poll on a virtual thread that reopens its watch if the sidecar restarts, from the
+ * last event it delivered (the engine replays what happened meanwhile; replays of delivered events are dropped).
  */
 public final class RemoteSessionRuntime implements SessionRuntime {
 
@@ -143,6 +144,9 @@ public final class RemoteSessionRuntime implements SessionRuntime {
         private volatile boolean closed;
         private volatile String watchId;
         private volatile Thread thread;
+        /** The engine time of the newest event delivered, and which events carried it (replays are dropped). */
+        private volatile long lastTime;
+        private final java.util.Set<String> seenAtLastTime = new java.util.HashSet<>();
 
         RemoteWatch(Map<String, String> labels, Consumer<ContainerEvent> consumer, String watchId) {
             this.labels = labels;
@@ -156,9 +160,13 @@ public final class RemoteSessionRuntime implements SessionRuntime {
             while (!closed) {
                 try {
                     if (watchId == null) {
-                        watchId = call(SidecarOperation.WATCH_OPEN, args("labels", labels)).path("watchId").asText();
+                        // resume from the last event seen, so what happened while the sidecar was away is replayed
+                        watchId = call(SidecarOperation.WATCH_OPEN, args("labels", labels, "sinceNanos", lastTime))
+                                .path("watchId").asText();
                         cursor = 0;
-                        LOG.info("Container-event watch reopened on the compose-agent sidecar");
+                        LOG.info("Container-event watch reopened on the compose-agent sidecar{}", lastTime > 0
+                                ? " from the last event seen (" + java.time.Instant.ofEpochSecond(0, lastTime) + ")"
+                                : "");
                     }
                     JsonNode batch = client.call(SidecarOperation.WATCH_POLL, args("watchId", watchId,
                             "cursor", cursor, "waitMillis", POLL_WAIT.toMillis()));
@@ -192,6 +200,18 @@ public final class RemoteSessionRuntime implements SessionRuntime {
                 for (ContainerEvent event : events) {
                     if (closed) {
                         return;
+                    }
+                    long time = event.timeNanos();
+                    if (time > 0) {
+                        String key = event.containerName() + "/" + event.action();
+                        if (time < lastTime || (time == lastTime && !seenAtLastTime.add(key))) {
+                            continue; // replayed after a reopen: delivered already
+                        }
+                        if (time > lastTime) {
+                            lastTime = time;
+                            seenAtLastTime.clear();
+                            seenAtLastTime.add(key);
+                        }
                     }
                     consumer.accept(event);
                 }

@@ -41,10 +41,11 @@ final class SidecarWatches {
         this.clock = clock;
     }
 
-    String open(Map<String, String> labels) {
+    /** @param sinceNanos replay the engine's events from this time (a reconnecting client's last one; 0: now) */
+    String open(Map<String, String> labels, long sinceNanos) {
         closeIdle();
         Watch watch = new Watch(clock.instant());
-        watch.handle = runtime.watchContainers(labels, watch::add);
+        watch.handle = runtime.watchContainers(labels, sinceNanos, watch::add);
         String id = UUID.randomUUID().toString();
         watches.put(id, watch);
         return id;

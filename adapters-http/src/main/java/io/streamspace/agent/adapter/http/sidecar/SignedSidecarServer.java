@@ -293,7 +293,8 @@ public final class SignedSidecarServer implements AutoCloseable {
                 runtime.unpauseContainer(text(args, "name"), labels(args, "ownerLabels"));
                 yield true;
             }
-            case WATCH_OPEN -> Map.of("watchId", watches.open(labels(args, "labels")));
+            case WATCH_OPEN -> Map.of("watchId", watches.open(labels(args, "labels"),
+                    Math.max(0, args.path("sinceNanos").asLong(0))));
             case WATCH_POLL -> watches.poll(text(args, "watchId"), args.path("cursor").asLong(0),
                     Duration.ofMillis(Math.min(30_000, Math.max(0, args.path("waitMillis").asLong(0)))));
             case WATCH_CLOSE -> watches.close(text(args, "watchId"));

@@ -22,7 +22,7 @@ class SidecarWatchesTest {
 
     @Test
     void aPollReturnsTheEventsAfterItsCursorAndANewCursor() throws Exception {
-        String id = watches.open(OWNER);
+        String id = watches.open(OWNER, 0);
         engine.createAndStart(spec("c1"));
 
         SidecarWatches.Batch first = watches.poll(id, 0, Duration.ZERO);
@@ -35,9 +35,9 @@ class SidecarWatchesTest {
 
     @Test
     void aWatchNobodyPollsForTwoMinutesIsClosedAndForgotten() {
-        String idle = watches.open(OWNER);
+        String idle = watches.open(OWNER, 0);
         clock.advanceSeconds(121);
-        watches.open(OWNER); // any call sweeps
+        watches.open(OWNER, 0); // any call sweeps
 
         assertThatThrownBy(() -> watches.poll(idle, 0, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown watch");
@@ -46,7 +46,7 @@ class SidecarWatchesTest {
 
     @Test
     void closingWakesAWaitingPoll() throws Exception {
-        String id = watches.open(OWNER);
+        String id = watches.open(OWNER, 0);
         var result = new java.util.concurrent.CompletableFuture<SidecarWatches.Batch>();
         Thread.ofVirtual().start(() -> {
             try {

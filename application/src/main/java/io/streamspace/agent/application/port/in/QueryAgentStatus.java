@@ -20,6 +20,14 @@ public interface QueryAgentStatus {
     /** Load and memory of the host, or empty where the platform does not report them. */
     Optional<HostSnapshot> host();
 
+    /**
+     * Which container engine serves the sessions, {@code docker} or {@code podman}, as detected behind the Docker
+     * API; empty while unknown (a standby that has not led yet, an engine not reached yet).
+     */
+    default Optional<String> runtime() {
+        return Optional.empty();
+    }
+
     /** The sidecar watchdog's view of the compose-agent container; empty in legacy mode (no watchdog). */
     default Optional<Sidecar> sidecar() {
         return Optional.empty();

@@ -87,7 +87,27 @@ public interface SessionRuntime {
      */
     AutoCloseable watchContainers(Map<String, String> labels, java.util.function.Consumer<ContainerEvent> events);
 
-    record RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem) {}
+    /**
+     * Like {@link #watchContainers(Map, java.util.function.Consumer)}, but first replays what the engine recorded
+     * since {@code sinceNanos} (an event's {@link ContainerEvent#timeNanos()}; 0: from now), so a watcher that was
+     * away (a restarted sidecar, a broken stream) loses nothing. The event at exactly {@code sinceNanos} may come
+     * again. A runtime that cannot replay watches from now.
+     */
+    default AutoCloseable watchContainers(Map<String, String> labels, long sinceNanos,
+                                          java.util.function.Consumer<ContainerEvent> events) {
+        return watchContainers(labels, events);
+    }
+
+    /**
+     * @param runtime {@code docker} or {@code podman}: which engine answers behind the Docker API (Podman's
+     *                compat service reports its own product version with the compat API version it emulates)
+     */
+    record RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem, String runtime) {
+        /** An engine that is Docker. */
+        public RuntimeInfo(String engineVersion, String apiVersion, String operatingSystem) {
+            this(engineVersion, apiVersion, operatingSystem, "docker");
+        }
+    }
 
     record VolumeRef(String name, String driver, Map<String, String> labels) {}
 
@@ -116,15 +136,24 @@ public interface SessionRuntime {
      * @param error          the engine's {@code State.Error}, empty when none
      * @param restartCount   how often the engine's restart policy restarted it (its {@code RestartCount}); a
      *                       change between two looks means it exited and came back in between
+     * @param oomKilled      the engine killed its last run for exceeding the memory limit ({@code State.OOMKilled}):
+     *                       known after the fact, also when nobody watched the events then
      */
     record ContainerState(String id, String name, String image, Map<String, String> labels, String status,
                           int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error,
-                          int restartCount) {
+                          int restartCount, boolean oomKilled) {
 
         /** A container that was never restarted by the engine. */
         public ContainerState(String id, String name, String image, Map<String, String> labels, String status,
                               int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error) {
-            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, 0);
+            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, 0, false);
+        }
+
+        /** A container that was not killed for memory. */
+        public ContainerState(String id, String name, String image, Map<String, String> labels, String status,
+                              int exitCode, String ipAddress, Map<Integer, Integer> publishedPorts, String error,
+                              int restartCount) {
+            this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, restartCount, false);
         }
 
         public boolean running() {
@@ -135,9 +164,16 @@ public interface SessionRuntime {
     /**
      * A container event: {@code action} is Docker's (create, start, die, oom, kill, stop, pause, unpause, destroy,
      * ...); {@code labels} are the container's labels; {@code exitCode} is the process's exit code on {@code die}
-     * and -1 when the event carries none.
+     * and -1 when the event carries none; {@code timeNanos} is when the engine recorded it (Unix time in
+     * nanoseconds, 0 when unknown), the point a later watch can resume from.
      */
-    record ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode) {}
+    record ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode,
+                          long timeNanos) {
+        /** An event without the engine's time (0). */
+        public ContainerEvent(String containerName, String action, Map<String, String> labels, int exitCode) {
+            this(containerName, action, labels, exitCode, 0);
+        }
+    }
 
     record NetworkRef(String id, String name, Map<String, String> labels) {}
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Answers the status API from the command metrics, the host and the token refresher: {@code token_age_seconds}
@@ -26,6 +27,7 @@ public final class AgentStatusService implements QueryAgentStatus {
     private final TokenRefresher tokens;
     private final Clock clock;
     private final Optional<SuperviseSidecar> watchdog;
+    private final Supplier<Optional<String>> runtime;
 
     public AgentStatusService(CommandMetricsRecorder metrics, HostMetrics host, Capabilities capabilities) {
         this(metrics, host, capabilities, null, Clock.systemUTC());
@@ -38,6 +40,14 @@ public final class AgentStatusService implements QueryAgentStatus {
 
     public AgentStatusService(CommandMetricsRecorder metrics, HostMetrics host, Capabilities capabilities,
                               TokenRefresher tokens, Clock clock, Optional<SuperviseSidecar> watchdog) {
+        this(metrics, host, capabilities, tokens, clock, watchdog, Optional::empty);
+    }
+
+    /** @param runtime which engine serves the sessions (see {@link QueryAgentStatus#runtime()}), asked per request */
+    public AgentStatusService(CommandMetricsRecorder metrics, HostMetrics host, Capabilities capabilities,
+                              TokenRefresher tokens, Clock clock, Optional<SuperviseSidecar> watchdog,
+                              Supplier<Optional<String>> runtime) {
+        this.runtime = Objects.requireNonNull(runtime);
         this.watchdog = Objects.requireNonNull(watchdog);
         this.tokens = tokens;
         this.clock = Objects.requireNonNull(clock);
@@ -101,6 +111,11 @@ public final class AgentStatusService implements QueryAgentStatus {
             reason = reason == null ? s.lastError() : reason + "; " + s.lastError();
         }
         return new Sidecar(s.target(), state, reason, s.attempts(), s.maxAttempts(), s.failed(), s.lastRestartAt());
+    }
+
+    @Override
+    public Optional<String> runtime() {
+        return runtime.get();
     }
 
     @Override

@@ -110,6 +110,12 @@ public final class MeteredSessionRuntime implements SessionRuntime {
         return delegate.watchContainers(labels, events);
     }
 
+    @Override
+    public AutoCloseable watchContainers(Map<String, String> labels, long sinceNanos,
+                                         java.util.function.Consumer<ContainerEvent> events) {
+        return delegate.watchContainers(labels, sinceNanos, events);
+    }
+
     private interface Operation<T> {
         T run();
     }

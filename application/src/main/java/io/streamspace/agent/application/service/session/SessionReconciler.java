@@ -24,12 +24,14 @@ import java.util.concurrent.Executor;
  *
  * <p>How a container maps to a state:
  * <ul>
- *   <li>running → {@code running} with the VNC port and platform metadata;</li>
+ *   <li>running → {@code running} with the VNC port and platform metadata, {@code vncReady} from one look at the
+ *       published VNC port, and {@code vnc_ready} only when it answered (later, once it does);</li>
  *   <li>paused → {@code hibernated} (pause mode);</li>
- *   <li>exited → {@code failed} when this agent saw it die on its own, otherwise {@code hibernated}: session
- *       containers run with restart policy {@code unless-stopped}, so Docker restarts one that crashes and only
- *       an explicit stop (the agent's hibernate, or an operator) leaves it exited; a stopped session can be
- *       woken;</li>
+ *   <li>exited → {@code failed} when this agent saw it die on its own, or when its exit code or the engine's OOM
+ *       kill says it crashed (also while no agent ran, see {@link #crashReason}); otherwise {@code hibernated}:
+ *       session containers run with restart policy {@code unless-stopped}, so Docker restarts one that crashes
+ *       and only an explicit stop (the agent's hibernate, or an operator) leaves it exited; a stopped session can
+ *       be woken;</li>
  *   <li>restarting, dead → {@code failed} with the exit code;</li>
  *   <li>created (never started: the agent died between create and start) → removed and reported
  *       {@code failed}, so no orphan stays behind;</li>
@@ -54,6 +56,10 @@ public final class SessionReconciler implements LinkListener {
     private final Clock clock;
     private final Executor executor;
     private final CommandJournal journal;
+    private final SessionVnc vnc;
+    /** Sessions whose container the sweep found unknown to this agent, and since when (the creation grace). */
+    private final Map<String, java.time.Instant> unknownSince = new HashMap<>();
+    private volatile boolean reconciledOnce;
     private List<CommandJournal.Entry> unfinished;
 
     /** @param executor where reconciliation runs, so the link's thread is never blocked on the runtime */
@@ -65,6 +71,18 @@ public final class SessionReconciler implements LinkListener {
     /** @param journal what a previous process acknowledged and never answered is answered by the first pass */
     public SessionReconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
                              ControlPlaneMessages messages, Clock clock, Executor executor, CommandJournal journal) {
+        this(runtime, settings, registry, messages, clock, executor, journal, SessionVnc.NONE);
+    }
+
+    /**
+     * @param vnc a running session's {@code vncReady} is what its VNC port answers now; one that does not answer
+     *            yet is watched on {@code executor} and gets {@code status running} with {@code vncReady} true and
+     *            {@code vnc_ready} once it does
+     */
+    public SessionReconciler(SessionRuntime runtime, SessionSettings settings, SessionRegistry registry,
+                             ControlPlaneMessages messages, Clock clock, Executor executor, CommandJournal journal,
+                             SessionVnc vnc) {
+        this.vnc = java.util.Objects.requireNonNull(vnc, "vnc");
         this.journal = journal;
         this.unfinished = journal.unfinishedAtStart();
         this.support = new SessionSupport(runtime, settings);
@@ -127,6 +145,60 @@ public final class SessionReconciler implements LinkListener {
         }
         LOG.log(Level.INFO, "Reconciled {0} session container(s); sent {1} status message(s)", containers.size(),
                 sent);
+        reconciledOnce = true;
+        return sent;
+    }
+
+    /**
+     * The periodic pass: finds session containers this agent knows nothing about although it reconciled (a
+     * {@code create} that a previous process sent before it died and the engine finished after this one
+     * reconciled; a container made by hand with the agent's labels). Once one has been seen unknown for
+     * {@code grace} (a start of this process is never unknown: it is busy or expected), a never-started one is
+     * removed and its session reported {@code failed}; any other is reported like a reconciliation would (adopted).
+     * Does nothing before the first reconciliation. Returns how many statuses were sent.
+     */
+    public synchronized int sweep(java.time.Duration grace) {
+        if (!reconciledOnce) {
+            return 0;
+        }
+        java.time.Instant now = clock.instant();
+        Set<String> unknownNow = new HashSet<>();
+        int sent = 0;
+        for (ContainerState c : runtime.findContainers(settings.ownerLabels())) {
+            String id = c.labels().get(SessionLabels.SESSION_ID);
+            if (id == null || !SessionId.isValid(id) || !support.owned(c) || registry.busy(id)
+                    || registry.get(id).isPresent()) {
+                continue;
+            }
+            unknownNow.add(id);
+            java.time.Instant first = unknownSince.computeIfAbsent(id, k -> now);
+            if (java.time.Duration.between(first, now).compareTo(grace) < 0) {
+                continue;
+            }
+            unknownSince.remove(id);
+            if ("created".equals(c.status())) {
+                LOG.log(Level.WARNING, "Container {0} of session {1} was created after this agent reconciled and never"
+                        + " started (a start interrupted by an agent restart finished late); removing it", c.name(), id);
+                // expected failed first, so the engine's destroy event is not taken for a removal behind our back
+                registry.expect(id, SessionState.FAILED);
+                try {
+                    runtime.removeContainer(c.name(), settings.ownerLabels());
+                } catch (RuntimeException e) {
+                    registry.forget(id);
+                    LOG.log(Level.WARNING, "Could not remove {0}: {1}", c.name(), e.getMessage());
+                    continue; // seen again next pass
+                }
+                messages.send(SessionSupport.status(id, SessionState.FAILED, "container " + c.name()
+                        + " appeared after the agent restarted (an interrupted start finished late) and was removed;"
+                        + " start the session again"));
+            } else {
+                LOG.log(Level.WARNING, "Container {0} of session {1} appeared after this agent reconciled ({2});"
+                        + " reporting it", c.name(), id, c.status());
+                report(id, c);
+            }
+            sent++;
+        }
+        unknownSince.keySet().retainAll(unknownNow);
         return sent;
     }
 
@@ -221,7 +293,13 @@ public final class SessionReconciler implements LinkListener {
                 if (!registry.hasLimits(id)) {
                     SessionTimers.restoreLimits(registry, id, c.labels(), clock.instant());
                 }
-                messages.send(support.running(id, c, null));
+                boolean ready = vnc.readyNow(id, c);
+                messages.send(support.running(id, c, null, ready));
+                if (ready) {
+                    messages.send(SessionSupport.vncReady(id, c));
+                } else if (SessionSupport.vncPort(c).isPresent()) {
+                    executor.execute(() -> announceWhenReady(id, c));
+                }
                 return SessionState.RUNNING.wireName();
             }
             case "paused" -> {
@@ -234,6 +312,14 @@ public final class SessionReconciler implements LinkListener {
                 if (registry.expected(id).orElse(null) == SessionState.FAILED) {
                     messages.send(SessionSupport.status(id, SessionState.FAILED,
                             "container " + name + " exited with code " + c.exitCode()));
+                    return SessionState.FAILED.wireName();
+                }
+                String crash = crashReason(name, c);
+                if (crash != null) {
+                    LOG.log(Level.WARNING, "Session {0}: {1}", id, crash);
+                    registry.expect(id, SessionState.FAILED);
+                    registry.release(id);
+                    messages.send(SessionSupport.status(id, SessionState.FAILED, crash));
                     return SessionState.FAILED.wireName();
                 }
                 registry.expect(id, SessionState.HIBERNATED);
@@ -268,6 +354,41 @@ public final class SessionReconciler implements LinkListener {
                 return SessionState.FAILED.wireName();
             }
         }
+    }
+
+    /** A running session whose VNC port did not answer at reconciliation: tell the control plane once it does. */
+    private void announceWhenReady(String id, ContainerState c) {
+        try {
+            if (vnc.awaitReady(id, c) && registry.expected(id).orElse(null) == SessionState.RUNNING
+                    && !registry.busy(id)) {
+                messages.send(support.running(id, c, null, true));
+                messages.send(SessionSupport.vncReady(id, c));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Watching the VNC port of session {0} failed: {1}", id, e.toString());
+        }
+    }
+
+    /**
+     * Why an exited container crashed rather than being stopped, or null when it looks stopped. A stop (the agent's
+     * hibernate, an operator's {@code docker stop}) ends the process with SIGTERM, or SIGKILL after the grace period:
+     * exit code 0 (a process that handles SIGTERM), 143 or 137. Anything else, or the engine's OOM kill, happened
+     * on its own, also while no agent was running (an engine that does not restart it: Podman after a reboot
+     * without its restart service, a policy changed by hand). An application that exits with another code on
+     * SIGTERM is reported failed too: the engine records nothing else that tells the two apart.
+     */
+    static String crashReason(String name, ContainerState c) {
+        if (c.oomKilled()) {
+            return "container " + name + " was killed for exceeding its memory limit (out of memory, exit code "
+                    + c.exitCode() + ")";
+        }
+        if (c.exitCode() != 0 && c.exitCode() != 128 + 15 && c.exitCode() != 128 + 9) {
+            return "container " + name + " exited on its own with code " + c.exitCode()
+                    + (c.error() == null || c.error().isBlank() ? "" : ": " + c.error());
+        }
+        return null;
     }
 
     private void restoreLifetime(String id, ContainerState c) {

@@ -70,9 +70,11 @@ final class SessionSupport {
                         // Restarted in between: it exits at once. Look a few more times to catch it between two
                         // restarts, when the engine shows its exit code (a running container shows 0).
                         if (++flaps > MAX_FLAP_LOOKS) {
+                            // Podman keeps the last exit code on a running container; Docker shows 0 then.
                             throw new CommandFailedException("container " + name + " keeps exiting while starting"
                                     + " (the engine restarted it " + (current.restartCount() - firstRestarts)
-                                    + " time(s))" + errorSuffix(current));
+                                    + " time(s)" + (current.exitCode() != 0 ? ", last exit code "
+                                    + current.exitCode() : "") + ")" + errorSuffix(current));
                         }
                         seenRunning = null;
                     } else {

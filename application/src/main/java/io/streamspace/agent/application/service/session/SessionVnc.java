@@ -17,6 +17,14 @@ public interface SessionVnc {
      */
     boolean awaitReady(String sessionId, ContainerState running) throws InterruptedException;
 
+    /**
+     * One look, without waiting: whether the VNC port of {@code running} accepts TCP connections now. For
+     * reconciliation, which reports every session at once and cannot wait for each.
+     */
+    default boolean readyNow(String sessionId, ContainerState running) {
+        return SessionSupport.vncPort(running).isPresent();
+    }
+
     /** The session stops or hibernates: its tunnel (if any) closes and the viewer is told {@code reason}. */
     void sessionEnded(String sessionId, String reason);
 

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -54,6 +55,14 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
     public static final int MAX_CHUNK_BYTES = 32 * 1024;
     private static final System.Logger LOG = System.getLogger("DockerAgent");
     private static final Duration MAX_PROBE = Duration.ofSeconds(1);
+    /**
+     * Viewer bytes one tunnel may hold that the container has not read yet. A VNC server that stops reading (or
+     * reads slower than the viewer sends) fills it; then the link waits up to {@link #DEFAULT_QUEUE_WAIT} for room
+     * (TCP backpressure towards the control plane) and closes the tunnel with a {@code vnc_error} when none comes,
+     * so a slow reader costs at most this much memory.
+     */
+    public static final int DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+    public static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(1);
 
     private final SessionRuntime runtime;
     private final SessionSettings settings;
@@ -62,6 +71,8 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
     private final Consumer<String> activity;
     private final Duration readyTimeout;
     private final Duration pollInterval;
+    private final int maxQueuedBytes;
+    private final Duration queueWait;
     private final Map<String, Tunnel> tunnels = new ConcurrentHashMap<>();
 
     /**
@@ -73,6 +84,22 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
     public VncTunnelService(SessionRuntime runtime, SessionSettings settings, VncConnector connector,
                             ControlPlaneMessages messages, Consumer<String> activity, Duration readyTimeout,
                             Duration pollInterval) {
+        this(runtime, settings, connector, messages, activity, readyTimeout, pollInterval, DEFAULT_MAX_QUEUED_BYTES,
+                DEFAULT_QUEUE_WAIT);
+    }
+
+    /**
+     * @param maxQueuedBytes viewer bytes a tunnel holds before the container read them (at least 64 KiB)
+     * @param queueWait      how long the link waits for room in a full queue before the tunnel is closed
+     */
+    public VncTunnelService(SessionRuntime runtime, SessionSettings settings, VncConnector connector,
+                            ControlPlaneMessages messages, Consumer<String> activity, Duration readyTimeout,
+                            Duration pollInterval, int maxQueuedBytes, Duration queueWait) {
+        if (maxQueuedBytes < 64 * 1024 || queueWait.isNegative()) {
+            throw new IllegalArgumentException("maxQueuedBytes must be at least 64 KiB and queueWait not negative");
+        }
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.queueWait = queueWait;
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connector = Objects.requireNonNull(connector, "connector");
@@ -132,6 +159,12 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
         return tunnels.containsKey(sessionId);
     }
 
+    /** Viewer bytes the session's tunnel holds that its container has not read yet; 0 without a tunnel. */
+    public int queuedBytes(String sessionId) {
+        Tunnel tunnel = tunnels.get(sessionId);
+        return tunnel == null ? 0 : tunnel.queuedBytes();
+    }
+
     // --- the session handlers' side -------------------------------------------------------------------------
 
     @Override
@@ -158,6 +191,16 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
                 return false;
             }
             TimeUnit.NANOSECONDS.sleep(Math.min(left, pollInterval.toNanos()));
+        }
+    }
+
+    @Override
+    public boolean readyNow(String sessionId, ContainerState running) {
+        try {
+            Endpoint endpoint = endpoint(sessionId, running);
+            return connector.accepts(endpoint.host(), endpoint.port(), MAX_PROBE);
+        } catch (TunnelException e) {
+            return false;
         }
     }
 
@@ -206,6 +249,8 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
         final String sessionId;
         final ExecutorService io;
         final AtomicBoolean closed = new AtomicBoolean();
+        /** Room for viewer bytes not yet written to the container; every queued write holds its size. */
+        final Semaphore room = new Semaphore(maxQueuedBytes);
         volatile VncConnector.VncConnection connection;
 
         Tunnel(String sessionId) {
@@ -213,15 +258,41 @@ public final class VncTunnelService implements VncTunnelInbound, SessionVnc {
             this.io = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("vnc-tunnel-" + sessionId).factory());
         }
 
-        /** Queues bytes for the container, opening the connection first if needed. */
+        /**
+         * Queues bytes for the container, opening the connection first if needed. Blocks the caller (the link) up
+         * to the queue wait while the queue is full; closes the tunnel when it stays full.
+         */
         void write(byte[] bytes) {
+            int size = Math.min(maxQueuedBytes, Math.max(1, bytes.length));
             try {
-                io.execute(() -> writeNow(bytes));
+                if (!room.tryAcquire(size, queueWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                    fail(this, "the VNC server of session " + sessionId + " does not read what the viewer sends ("
+                            + (maxQueuedBytes - room.availablePermits()) + " bytes waiting); tunnel closed");
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                io.execute(() -> {
+                    try {
+                        writeNow(bytes);
+                    } finally {
+                        room.release(size);
+                    }
+                });
             } catch (RejectedExecutionException e) {
+                room.release(size);
                 // closed meanwhile: the bytes belonged to the connection that just ended
                 LOG.log(Level.DEBUG, "VNC tunnel of session {0} closed; dropped {1} bytes", sessionId,
                         String.valueOf(bytes.length));
             }
+        }
+
+        /** Viewer bytes queued and not yet written to the container (for tests and diagnostics). */
+        int queuedBytes() {
+            return maxQueuedBytes - room.availablePermits();
         }
 
         private void writeNow(byte[] bytes) {
