@@ -93,7 +93,7 @@ public final class BenchSuite {
                         case "compose" -> new ComposeSection(env, report).run();
                         case "codec" -> new CodecSection(quick, report).run();
                         case "drills" -> new DrillSection(env, report,
-                                Integer.parseInt(options.getOrDefault("drill-reps", quick ? "3" : "20"))).run();
+                                Integer.parseInt(options.getOrDefault("drill-reps", quick ? "1" : "20"))).run();
                         default -> throw new IllegalStateException(section);
                     }
                 } catch (Exception | AssertionError e) {
