@@ -76,8 +76,9 @@ final class MemorySection {
                 List.of(defaults.idle()), Kind.ABSOLUTE, 80));
         report.add(new Figure("4", "RSS with 20 sessions", "MiB", List.of(tuned.twenty()), "JVM defaults",
                 List.of(defaults.twenty()), Kind.ABSOLUTE, 100));
-        report.add(new Figure("4", "RSS growth after " + cycles + " start/stop cycles", "%", List.of(growth),
-                "RSS before the cycles (MiB)", List.of(before), Kind.ABSOLUTE, 5));
+        report.add(new Figure("4", String.format(java.util.Locale.ROOT,
+                "RSS growth after %d start/stop cycles (%.1f → %.1f MiB)", cycles, before, after), "%",
+                List.of(growth), "", List.of(), Kind.ABSOLUTE, 5));
 
         List<String> ladderRows = List.of();
         if (!env.quick) {
