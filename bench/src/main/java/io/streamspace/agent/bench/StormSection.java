@@ -36,7 +36,7 @@ final class StormSection {
         this.report = report;
         this.storm = 50;
         this.reps = env.quick ? 2 : 5;
-        this.singles = env.quick ? 8 : 20;
+        this.singles = env.quick ? 5 : 20;
         this.parallel = 4; // the agent's default --max-parallel-starts
     }
 
