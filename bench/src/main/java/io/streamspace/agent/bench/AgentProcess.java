@@ -5,56 +5,105 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The agent as an operator runs it: {@code java [opts] -jar docker-agent.jar run ...} in its own JVM. */
+/**
+ * The agent as an operator runs it: through the launcher ({@code bin/docker-agent run ...}), in its own JVM, with
+ * the launcher's default JVM flags unless the bench overrides them for a comparison.
+ */
 final class AgentProcess implements AutoCloseable {
 
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
     private static final Pattern COMMITTED = Pattern.compile("(?:committed|total) (\\d+)K");
 
     final String agentId;
-    final String network;
-    final int maxParallelStarts;
-    final List<String> jvmOptions;
     final Path log;
+    final long launchedAtNanos;
     private final Process process;
 
-    private AgentProcess(String agentId, String network, int maxParallelStarts, List<String> jvmOptions, Path log,
-                         Process process) {
+    private AgentProcess(String agentId, Path log, Process process, long launchedAtNanos) {
         this.agentId = agentId;
-        this.network = network;
-        this.maxParallelStarts = maxParallelStarts;
-        this.jvmOptions = jvmOptions;
         this.log = log;
         this.process = process;
+        this.launchedAtNanos = launchedAtNanos;
     }
 
-    static AgentProcess launch(Path java, Path jar, List<String> jvmOptions, String agentId, String apiKey,
-                               String controlPlaneUrl, String network, int maxParallelStarts, Path workDir)
-            throws IOException {
+    /** How to launch agents: the launcher script, the jar, the Java runtime, and optional flag overrides. */
+    record Launch(Path launcher, Path jar, Path javaHome, String jvmOptsOverride, boolean cds, String extraJavaOpts,
+                  String mallocArenaMax) {
+
+        Launch withJvmOpts(String override) {
+            return new Launch(launcher, jar, javaHome, override, cds, extraJavaOpts, mallocArenaMax);
+        }
+
+        Launch withCds(boolean on) {
+            return new Launch(launcher, jar, javaHome, jvmOptsOverride, on, extraJavaOpts, mallocArenaMax);
+        }
+
+        Launch withExtraJavaOpts(String opts) {
+            return new Launch(launcher, jar, javaHome, jvmOptsOverride, cds, opts, mallocArenaMax);
+        }
+
+        /** glibc's arena limit; null keeps the launcher's choice. */
+        Launch withMallocArenaMax(String value) {
+            return new Launch(launcher, jar, javaHome, jvmOptsOverride, cds, extraJavaOpts, value);
+        }
+
+        /** A process builder for {@code launcher args...} with this launch's environment. */
+        ProcessBuilder command(List<String> args) {
+            List<String> command = new ArrayList<>();
+            command.add(launcher.toString());
+            command.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(command);
+            Map<String, String> env = pb.environment();
+            // A clean environment for what the launcher and the agent read, so the shell running the bench cannot
+            // skew it.
+            for (String variable : List.of("MAX_PARALLEL_STARTS", "NETWORK_NAME", "CONFIG_FILE", "ENABLE_HA",
+                    "LOG_LEVEL", "MAX_SESSIONS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS",
+                    "DOCKER_AGENT_JVM_OPTS", "DOCKER_AGENT_CDS", "DOCKER_AGENT_CDS_ARCHIVE", "MALLOC_ARENA_MAX",
+                    "STATUS_PORT")) {
+                env.remove(variable);
+            }
+            env.put("JAVA_HOME", javaHome.toString());
+            env.put("DOCKER_AGENT_JAR", jar.toString());
+            if (jvmOptsOverride != null) {
+                env.put("DOCKER_AGENT_JVM_OPTS", jvmOptsOverride);
+            }
+            if (extraJavaOpts != null) {
+                env.put("JAVA_OPTS", extraJavaOpts);
+            }
+            env.put("DOCKER_AGENT_CDS", cds ? "auto" : "off");
+            if (mallocArenaMax != null) {
+                env.put("MALLOC_ARENA_MAX", mallocArenaMax);
+            }
+            return pb;
+        }
+    }
+
+    static AgentProcess launch(Launch how, String agentId, String apiKey, String controlPlaneUrl, String network,
+                               Path workDir, String... extraArgs) throws IOException {
         Path outbox = Files.createDirectories(workDir.resolve("outbox-" + agentId));
-        Path log = workDir.resolve("agent-" + agentId + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "run",
+        return launch(how, agentId, apiKey, controlPlaneUrl, network, outbox, workDir, List.of(extraArgs));
+    }
+
+    static AgentProcess launch(Launch how, String agentId, String apiKey, String controlPlaneUrl, String network,
+                               Path outbox, Path workDir, List<String> extraArgs) throws IOException {
+        Path log = Files.createDirectories(workDir).resolve("agent-" + agentId + ".log");
+        List<String> args = new ArrayList<>(List.of("run",
                 "--agent-id", agentId,
                 "--control-plane-url", controlPlaneUrl,
                 "--network", network,
-                "--max-parallel-starts", Integer.toString(maxParallelStarts),
+                "--status-port", "off",
                 "--outbox-dir", outbox.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        args.addAll(extraArgs);
+        ProcessBuilder pb = how.command(args).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("API_KEY", apiKey);
-        // A clean environment for the settings the agent reads, so the shell running the bench cannot skew it.
-        for (String variable : List.of("MAX_PARALLEL_STARTS", "NETWORK_NAME", "CONFIG_FILE", "ENABLE_HA",
-                "LOG_LEVEL", "MAX_SESSIONS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
-            pb.environment().remove(variable);
-        }
-        return new AgentProcess(agentId, network, maxParallelStarts, jvmOptions, log, pb.start());
+        long t = System.nanoTime();
+        return new AgentProcess(agentId, log, pb.start(), t);
     }
 
     long pid() {
@@ -82,11 +131,17 @@ final class AgentProcess implements AutoCloseable {
             run(jcmd, "GC.run");
         }
         String out = run(jcmd, "GC.heap_info");
-        String first = out.lines().filter(l -> l.contains("used")).findFirst().orElse(out.strip());
-        Matcher used = USED.matcher(first);
-        Matcher committed = COMMITTED.matcher(first);
-        return new Heap(used.find() ? Long.parseLong(used.group(1)) : -1,
-                committed.find() ? Long.parseLong(committed.group(1)) : -1, first.strip());
+        // G1 prints one heap line; Serial prints one per generation: sum the heap lines, not Metaspace's.
+        long usedKiB = 0;
+        long committedKiB = 0;
+        for (String line : out.lines().filter(l -> l.contains("used") && !l.contains("Metaspace")
+                && !l.contains("class space")).toList()) {
+            Matcher used = USED.matcher(line);
+            Matcher committed = COMMITTED.matcher(line);
+            usedKiB += used.find() ? Long.parseLong(used.group(1)) : 0;
+            committedKiB += committed.find() ? Long.parseLong(committed.group(1)) : 0;
+        }
+        return new Heap(usedKiB, committedKiB, out.lines().findFirst().orElse("").strip());
     }
 
     private String run(Path jcmd, String what) throws IOException, InterruptedException {
@@ -99,6 +154,19 @@ final class AgentProcess implements AutoCloseable {
     }
 
     record Heap(long usedKiB, long committedKiB, String line) {}
+
+    /** SIGKILL: the process dies at once, as in a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Platform threads of the process, from /proc/<pid>/task. */
+    int threads() throws IOException {
+        try (var s = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            return (int) s.count();
+        }
+    }
 
     /** SIGTERM (the agent's graceful stop), then SIGKILL after 20 s. */
     @Override

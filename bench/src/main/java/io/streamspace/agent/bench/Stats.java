@@ -4,24 +4,24 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Summary of a list of durations in milliseconds. Percentiles by nearest rank on the sorted samples. */
-record Stats(int n, double min, double median, double p90, double max, double mean) {
+/** Summary of a list of samples. Percentiles by nearest rank on the sorted samples. */
+record Stats(int n, double min, double p10, double median, double p90, double p99, double max, double mean) {
 
-    static Stats of(List<Double> samplesMs) {
-        if (samplesMs.isEmpty()) {
-            return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    static Stats of(List<Double> samples) {
+        if (samples.isEmpty()) {
+            return new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
-        List<Double> sorted = new ArrayList<>(samplesMs);
+        List<Double> sorted = new ArrayList<>(samples);
         Collections.sort(sorted);
         double sum = 0;
         for (double d : sorted) {
             sum += d;
         }
-        return new Stats(sorted.size(), sorted.get(0), median(sorted), rank(sorted, 0.90),
-                sorted.get(sorted.size() - 1), sum / sorted.size());
+        return new Stats(sorted.size(), sorted.get(0), rank(sorted, 0.10), middle(sorted), rank(sorted, 0.90),
+                rank(sorted, 0.99), sorted.get(sorted.size() - 1), sum / sorted.size());
     }
 
-    private static double median(List<Double> sorted) {
+    private static double middle(List<Double> sorted) {
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }

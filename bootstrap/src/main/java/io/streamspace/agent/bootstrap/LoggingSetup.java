@@ -25,6 +25,11 @@ public final class LoggingSetup {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
+        configure(context, level, format);
+    }
+
+    /** Configures {@code context} directly (also from {@link DefaultLogging}, while Logback initialises). */
+    static void configure(LoggerContext context, String level, String format) {
         context.reset();
         Encoder<ILoggingEvent> encoder;
         if ("json".equals(format)) {

@@ -7,6 +7,7 @@ import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabel
 import static io.streamspace.agent.adapter.docker.DockerAccess.requireText;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateVolumeResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.command.ListVolumesResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -37,29 +38,23 @@ final class DockerVolumes {
         ReentrantLock lock = access.lockFor("volume:" + name);
         lock.lock();
         try {
-            Optional<InspectVolumeResponse> existing = inspectVolume(name);
-            if (existing.isEmpty()) {
-                access.call("create volume " + name, () -> docker.createVolumeCmd()
-                        .withName(name)
-                        .withDriver(wantedDriver)
-                        .withLabels(ownerLabels)
-                        .exec());
-                // The engine returns an existing volume of that name instead of failing: judge what is there now.
-                existing = inspectVolume(name);
-                if (existing.isEmpty()) {
-                    throw new RuntimeOperationException("Volume '" + name + "' disappeared from the Docker engine at "
-                            + access.dockerHost() + " right after it was created; something else removes it");
-                }
-            }
-            InspectVolumeResponse volume = existing.get();
-            if (!carries(labelsOf(volume), ownerLabels)) {
-                throw notOurs("Volume", name, labelsOf(volume), ownerLabels, "configure another name");
+            // One call: the engine's create returns the volume already there under that name (with its own labels
+            // and driver) instead of failing, so its answer is judged like an inspect would be. It never changes an
+            // existing volume. (Inspect, create, inspect cost three calls on every session start.)
+            CreateVolumeResponse volume = access.call("create volume " + name, () -> docker.createVolumeCmd()
+                    .withName(name)
+                    .withDriver(wantedDriver)
+                    .withLabels(ownerLabels)
+                    .exec());
+            Map<String, String> labels = volume.getLabels() == null ? Map.of() : volume.getLabels();
+            if (!carries(labels, ownerLabels)) {
+                throw notOurs("Volume", name, labels, ownerLabels, "configure another name");
             }
             if (!wantedDriver.equals(volume.getDriver())) {
                 throw new RuntimeOperationException("Volume '" + name + "' exists with driver '" + volume.getDriver()
                         + "', not the requested '" + wantedDriver + "'; leaving it as it is");
             }
-            return toRef(volume);
+            return new VolumeRef(volume.getName(), volume.getDriver(), Map.copyOf(labels));
         } finally {
             lock.unlock();
         }

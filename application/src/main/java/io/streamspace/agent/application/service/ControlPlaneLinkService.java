@@ -216,12 +216,18 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
      * @return whether the message went out on the socket now
      */
     private boolean deliver(OutboundMessage message) {
+        if (message instanceof OutboundMessage.Ack && sendAckNow(message)) {
+            return true;
+        }
+        if (message.mustDeliver()) {
+            // Appended outside sendLock: while one thread sends and removes a batch (fsyncs), others append, and
+            // the next flush sends all of theirs with a single removal (group commit of the outbox's offset).
+            // The outbox keeps append order, and each thread's messages are appended in its own order.
+            outbox.append(message);
+            flushPending();
+            return outbox.size() == 0;
+        }
         synchronized (sendLock) {
-            if (message.mustDeliver()) {
-                outbox.append(message);
-                flushPending();
-                return outbox.size() == 0;
-            }
             Connection connection = current;
             if (connection != null && connection.socket.isOpen()) {
                 try {
@@ -232,6 +238,29 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 }
             }
             LOG.log(Level.DEBUG, "Dropped {0} while the control plane is unreachable", message.type());
+            return false;
+        }
+    }
+
+    /**
+     * An {@code ack} goes straight onto an open socket, without the outbox and without waiting for
+     * {@code sendLock} (held by workers while their outcome messages are fsynced): under a start storm those fsyncs
+     * queued acks for seconds (docs/benchmarks.md, acknowledgement latency). It needs no outbox entry: the command
+     * it acknowledges is already in the command journal, written before the ack, and a process that dies before
+     * sending it leaves that entry for the next process to answer. It may overtake outcome messages of other
+     * commands still queued; the protocol orders nothing across commands, and a command's own answer is only
+     * produced after its ack. When the socket is down or the send fails, the ack is queued like any outcome.
+     */
+    private boolean sendAckNow(OutboundMessage ack) {
+        Connection connection = current;
+        if (connection == null || !connection.socket.isOpen()) {
+            return false;
+        }
+        try {
+            connection.socket.send(ack);
+            return true;
+        } catch (ControlPlaneConnection.SendFailedException e) {
+            LOG.log(Level.WARNING, "Could not send {0} now, queueing it: {1}", ack.type(), e.getMessage());
             return false;
         }
     }

@@ -88,7 +88,13 @@ public final class RequestVerifier {
         } catch (IllegalArgumentException e) {
             return Verdict.reject(Rejection.MALFORMED, "X-Request-Id must be a UUID");
         }
-        long skew = Math.abs(now.getEpochSecond() - timestamp);
+        long skew;
+        try {
+            skew = Math.absExact(Math.subtractExact(now.getEpochSecond(), timestamp));
+        } catch (ArithmeticException e) {
+            // so far off that the difference does not fit a long (a plain abs would wrap and let it through)
+            skew = Long.MAX_VALUE;
+        }
         if (skew > limits.maxSkew().toSeconds()) {
             return Verdict.reject(Rejection.CLOCK_SKEW, "timestamp is " + skew + " s away from the receiver's clock"
                     + " (at most " + limits.maxSkew().toSeconds() + " s)");

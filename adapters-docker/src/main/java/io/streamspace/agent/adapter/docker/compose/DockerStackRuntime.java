@@ -403,6 +403,9 @@ public final class DockerStackRuntime implements StackRuntime {
             if (containers.isEmpty()) {
                 throw new RuntimeOperationException(what + ", which has no container");
             }
+            if (condition == Condition.SERVICE_STARTED) {
+                return; // started in dependency order just before; no need to inspect it (one engine call less)
+            }
             InspectContainerResponse inspected = call("inspect " + nameOf(containers.get(0)),
                     () -> docker.inspectContainerCmd(containers.get(0).getId()).exec());
             if (condition == Condition.SERVICE_HEALTHY && healthChecks.runIfDue(inspected)) {
@@ -413,7 +416,7 @@ public final class DockerStackRuntime implements StackRuntime {
             String status = state.getStatus();
             switch (condition) {
                 case SERVICE_STARTED -> {
-                    return; // started in dependency order just before
+                    return; // handled above
                 }
                 case SERVICE_HEALTHY -> {
                     if (state.getHealth() == null) {

@@ -1,0 +1,175 @@
+package io.streamspace.agent.bench;
+
+import static io.streamspace.agent.bench.BenchEnv.progress;
+import static io.streamspace.agent.bench.BenchEnv.rssMiB;
+import static io.streamspace.agent.bench.BenchEnv.sleepQuietly;
+
+import io.streamspace.agent.bench.Report.Figure;
+import io.streamspace.agent.bench.Report.Kind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Point 4: resident memory of the agent with the launcher's default flags, idle, with 20 sessions and after many
+ * start/stop cycles; beside it the same agent with the JVM's defaults (no flags, no CDS archive), in the same run.
+ * Then a ladder of flag sets, adding one setting at a time, to show what each buys (idle RSS and start-up).
+ */
+final class MemorySection {
+
+    /** The ladder: each step adds one setting to the previous one; the last is the launcher's default set. */
+    static final List<String[]> LADDER = List.of(
+            new String[] {"JVM defaults (G1, heap ¼ of RAM, C2)", ""},
+            new String[] {"+ Serial GC", "-XX:+UseSerialGC"},
+            new String[] {"+ heap 8–128 MiB, shrink eagerly",
+                    "-Xms8m -Xmx128m -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"},
+            new String[] {"+ C1 only, 32 MiB code cache", "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"},
+            new String[] {"+ 512 KiB thread stacks, 32 MiB direct memory", "-Xss512k -XX:MaxDirectMemorySize=32m"});
+
+    private final BenchEnv env;
+    private final Report report;
+    private final int cycles;
+    private final int settleMs;
+
+    MemorySection(BenchEnv env, Report report) {
+        this.env = env;
+        this.report = report;
+        this.cycles = env.quick ? 50 : 1000;
+        this.settleMs = env.quick ? 3000 : 5000;
+    }
+
+    record Footprint(double idle, double twenty, int threadsIdle, int threadsTwenty) {}
+
+    void run() throws Exception {
+        progress("memory: agent with the launcher's defaults");
+        AgentProcess agent = env.startAgent("mem");
+        Footprint tuned = footprint(agent);
+        progress("memory: idle %.1f MiB, 20 sessions %.1f MiB", tuned.idle(), tuned.twenty());
+
+        progress("memory: %d start/stop cycles, 4 at a time", cycles);
+        // warm the paths once more, then take the reference after the 20-session phase
+        double before = rssMiB(agent);
+        long t = System.nanoTime();
+        runCycles(agent, cycles);
+        double cyclesSeconds = (System.nanoTime() - t) / 1e9;
+        sleepQuietly(settleMs);
+        double after = rssMiB(agent);
+        double peak = agent.rssKiB(true) / 1024.0;
+        AgentProcess.Heap live = agent.heap(Path.of(System.getProperty("java.home"), "bin", "jcmd"), true);
+        agent.close();
+        double growth = (after - before) / before * 100;
+        progress("memory: before cycles %.1f MiB, after %.1f MiB (%+.1f %%)", before, after, growth);
+
+        progress("memory: the same agent with the JVM's defaults (baseline)");
+        AgentProcess plain = env.launchAgent(env.launch.withJvmOpts("").withCds(false)
+                .withMallocArenaMax(Integer.toString(8 * Runtime.getRuntime().availableProcessors())),
+                env.newAgentId("memjvm"));
+        env.awaitHeartbeat(plain, java.time.Duration.ofSeconds(120));
+        Footprint defaults = footprint(plain);
+        plain.close();
+
+        report.add(new Figure("4", "RSS idle", "MiB", List.of(tuned.idle()), "JVM defaults",
+                List.of(defaults.idle()), Kind.ABSOLUTE, 80));
+        report.add(new Figure("4", "RSS with 20 sessions", "MiB", List.of(tuned.twenty()), "JVM defaults",
+                List.of(defaults.twenty()), Kind.ABSOLUTE, 100));
+        report.add(new Figure("4", String.format(java.util.Locale.ROOT,
+                "RSS growth after %d start/stop cycles (%.1f → %.1f MiB)", cycles, before, after), "%",
+                List.of(growth), "", List.of(), Kind.ABSOLUTE, 5));
+
+        List<String> ladderRows = List.of();
+        if (!env.quick) {
+            progress("memory: flag ladder");
+            ladderRows = ladder();
+        }
+
+        report.line("### Memory (point 4)");
+        report.line("");
+        report.line("RSS = `VmRSS` of the agent's JVM (`/proc/<pid>/status`), read %d s after the phase settles;"
+                + " sessions are `%s` started through the simulator.", settleMs / 1000, env.workload.image());
+        report.line("");
+        report.line("| agent | idle (MiB) | 20 sessions (MiB) | threads idle / 20 sessions |");
+        report.line("|---|---:|---:|---:|");
+        report.line("| launcher defaults (`bin/docker-agent`, with CDS archive when present) | %.1f | %.1f | %d / %d |",
+                tuned.idle(), tuned.twenty(), tuned.threadsIdle(), tuned.threadsTwenty());
+        report.line("| JVM defaults (no flags, no archive, glibc's arena default) | %.1f | %.1f | %d / %d |", defaults.idle(),
+                defaults.twenty(), defaults.threadsIdle(), defaults.threadsTwenty());
+        report.line("");
+        report.line("%d start/stop cycles (4 in flight) took %.0f s: RSS %.1f → %.1f MiB (%+.1f %%), peak %.1f MiB;"
+                + " live heap after the cycles (after `GC.run`) %.1f MiB.", cycles, cyclesSeconds, before, after,
+                growth, peak, live.usedKiB() / 1024.0);
+        report.line("");
+        report.line("What each setting buys (each row adds one setting to the row above; idle RSS and launch → first"
+                + " heartbeat of a fresh agent, one sample each, CDS archive off except in the last row):");
+        report.line("");
+        if (ladderRows.isEmpty()) {
+            report.line("(the ladder runs in full mode only)");
+        } else {
+            report.line("| flags | idle RSS (MiB) | start-up (ms) | platform threads |");
+            report.line("|---|---:|---:|---:|");
+            ladderRows.forEach(report::line);
+        }
+        report.line("");
+    }
+
+    private Footprint footprint(AgentProcess agent) throws Exception {
+        sleepQuietly(settleMs);
+        double idle = rssMiB(agent);
+        int threadsIdle = agent.threads();
+        List<String> sessions = env.agentStartAll(agent, 20);
+        sleepQuietly(settleMs);
+        double twenty = rssMiB(agent);
+        int threadsTwenty = agent.threads();
+        env.agentStopAll(agent, sessions);
+        return new Footprint(idle, twenty, threadsIdle, threadsTwenty);
+    }
+
+    private void runCycles(AgentProcess agent, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicInteger left = new AtomicInteger(n);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                workers.add(pool.submit(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        env.agentStop(agent, env.agentStart(agent));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<String> ladder() throws Exception {
+        String glibcDefault = Integer.toString(8 * Runtime.getRuntime().availableProcessors());
+        List<Object[]> steps = new ArrayList<>();
+        StringBuilder flags = new StringBuilder();
+        for (String[] step : LADDER) {
+            flags.append(' ').append(step[1]);
+            steps.add(new Object[] {step[0] + (step[1].isEmpty() ? "" : " (`" + step[1] + "`)"),
+                    env.launch.withJvmOpts(flags.toString().strip()).withCds(false).withMallocArenaMax(glibcDefault)});
+        }
+        steps.add(new Object[] {"+ `MALLOC_ARENA_MAX=2` (glibc: " + glibcDefault + ")",
+                env.launch.withJvmOpts(flags.toString().strip()).withCds(false)});
+        steps.add(new Object[] {"+ AppCDS archive = the launcher's defaults", env.launch});
+        List<String> rows = new ArrayList<>();
+        for (Object[] step : steps) {
+            java.time.Instant launched = java.time.Instant.now();
+            AgentProcess agent = env.launchAgent((AgentProcess.Launch) step[1], env.newAgentId("ladder"));
+            java.time.Instant hb = env.awaitHeartbeat(agent, java.time.Duration.ofSeconds(120));
+            sleepQuietly(settleMs);
+            rows.add(String.format(java.util.Locale.ROOT, "| %s | %.1f | %d | %d |", step[0], rssMiB(agent),
+                    java.time.Duration.between(launched, hb).toMillis(), agent.threads()));
+            agent.close();
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,113 @@
+package io.streamspace.agent.bench;
+
+import static io.streamspace.agent.bench.BenchEnv.ms;
+import static io.streamspace.agent.bench.BenchEnv.progress;
+
+import io.streamspace.agent.bench.Report.Figure;
+import io.streamspace.agent.bench.Report.Kind;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * Point 5: from launching {@code bin/docker-agent run} to the simulator receiving its first heartbeat, against the
+ * same launcher, JVM and flags starting and exiting a trivial program; with and without the AppCDS archive.
+ */
+final class StartupSection {
+
+    private final BenchEnv env;
+    private final Report report;
+    private final int reps;
+
+    StartupSection(BenchEnv env, Report report) {
+        this.env = env;
+        this.report = report;
+        this.reps = env.quick ? 3 : 10;
+    }
+
+    void run() throws Exception {
+        Path trivialJar = trivialJar();
+        boolean archive = Files.isRegularFile(archiveOf(env.launch.jar()));
+        List<Double> withCds = new ArrayList<>();
+        List<Double> withoutCds = new ArrayList<>();
+        List<Double> trivial = new ArrayList<>();
+        progress("start-up: %d repetitions (archive %s)", reps, archive ? "present" : "absent");
+        for (int i = 0; i < reps; i++) {
+            trivial.add(trivial(trivialJar));
+            withCds.add(toHeartbeat(env.launch));
+            withoutCds.add(toHeartbeat(env.launch.withCds(false)));
+        }
+        report.add(new Figure("5", "start-up: launch → first accepted heartbeat" + (archive ? " (AppCDS)" : ""),
+                "ms", withCds, "trivial program, same launcher and flags", trivial, Kind.RATIO, 3.0));
+        report.add(new Figure("5", "start-up without the AppCDS archive", "ms", withoutCds, "trivial program",
+                trivial, Kind.NONE, 0));
+        report.line("### Start-up (point 5)");
+        report.line("");
+        report.line("From starting `bin/docker-agent run` to the simulator receiving the agent's first heartbeat (it"
+                + " registers over HTTP, reads the engine version, opens the WebSocket and sends the heartbeat), %d"
+                + " times each, interleaved: with the AppCDS archive (`%s`, written by `bin/docker-agent"
+                + " --write-cds-archive`)%s, and without. Baseline: the same launcher, JVM and flags running a class"
+                + " whose `main` is empty (its own small jar) until the process exits.",
+                reps, archiveOf(env.launch.jar()).getFileName(), archive ? "" : " — **absent in this run**");
+        report.line("");
+        report.line("Samples (ms): with archive %s; without %s; trivial %s.", Report.join(withCds),
+                Report.join(withoutCds), Report.join(trivial));
+        report.line("");
+    }
+
+    static Path archiveOf(Path jar) {
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling(name.substring(0, name.length() - ".jar".length()) + ".jsa");
+    }
+
+    private double toHeartbeat(AgentProcess.Launch how) throws Exception {
+        String id = env.newAgentId("up");
+        Instant launched = Instant.now();
+        AgentProcess agent = env.launchAgent(how, id);
+        try {
+            Instant heartbeat = env.awaitHeartbeat(agent, Duration.ofSeconds(120));
+            return Duration.between(launched, heartbeat).toNanos() / 1e6;
+        } finally {
+            agent.close();
+        }
+    }
+
+    private double trivial(Path jar) throws Exception {
+        ProcessBuilder pb = env.launch.command(List.of()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DOCKER_AGENT_JAR", jar.toString());
+        long t = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("the trivial program did not exit cleanly");
+        }
+        return ms(System.nanoTime() - t);
+    }
+
+    /** A jar holding only {@link Trivial}, so the baseline opens a jar like the agent but loads nothing else. */
+    private Path trivialJar() throws Exception {
+        Path jar = env.out.resolve("trivial.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Trivial.class.getName());
+        String entry = Trivial.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar);
+             JarOutputStream out = new JarOutputStream(file, manifest);
+             InputStream in = Trivial.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every benchmark and fault drill on the local Docker engine and rewrites docs/benchmarks.md with the results
+# (machine, versions, each figure's median and spread, its same-run baseline and whether its target holds).
+#
+#   scripts/bench.sh                     full run (about 30-40 min on 2 busy cores)
+#   scripts/bench.sh --quick             fewer repetitions, under 5 minutes
+#   scripts/bench.sh --only=storm,memory sections: storm, memory, startup, compose, codec, drills
+#   scripts/bench.sh --doc=none          print and keep the results in bench/target/bench-run only
+#
+# It prepares the machine like scripts/test.sh (JDK, packages, dockerd, test images), builds the agent jar and the
+# bench (package, never install), writes the AppCDS archive next to the jar as the image build does
+# (bin/docker-agent --write-cds-archive), then runs bench/target/agent-bench.jar. Everything it creates on the
+# engine is labelled with the run id and removed at the end.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+setup_env
+cd "$REPO_ROOT"
+if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+fi
+if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
+  log "building the agent jar and the bench"
+  ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
+fi
+log "writing the AppCDS archive next to the jar"
+JAVA_HOME="$JAVA_HOME" DOCKER_AGENT_JAR="$REPO_ROOT/bootstrap/target/docker-agent.jar" bin/docker-agent --write-cds-archive >&2
+exec "$JAVA_HOME/bin/java" -jar bench/target/agent-bench.jar --jar=bootstrap/target/docker-agent.jar \
+  --launcher=bin/docker-agent --out=bench/target/bench-run "$@"
