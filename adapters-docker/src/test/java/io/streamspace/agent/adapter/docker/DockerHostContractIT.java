@@ -1,6 +1,7 @@
 package io.streamspace.agent.adapter.docker;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.HostConfig;
 import io.streamspace.agent.application.port.out.HostContainers;
 import io.streamspace.agent.application.port.out.HostContainersContract;
 import io.streamspace.agent.application.port.out.HostEngine;
@@ -59,7 +60,10 @@ class DockerHostContractIT extends HostContainersContract {
         String script = "trap 'exit 0' TERM; " + lines.stream().map(l -> "echo '" + l + "'")
                 .collect(Collectors.joining("; ")) + "; while true; do sleep 1 & wait $!; done";
         String id = clients.requests().createContainerCmd(IMAGE).withName(name).withLabels(labels)
-                .withEnv(environment).withCmd("sh", "-c", script).exec().getId();
+                .withEnv(environment).withCmd("sh", "-c", script)
+                // no network: the containers need none, and the default bridge is not guaranteed on a shared engine
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none"))
+                .exec().getId();
         created.add(id);
         clients.requests().startContainerCmd(id).exec();
     }

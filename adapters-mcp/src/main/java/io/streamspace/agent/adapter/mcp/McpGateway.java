@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
-import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncResourceSpecification;
+import io.modelcontextprotocol.server.McpServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
@@ -21,6 +21,7 @@ import io.streamspace.agent.application.port.in.OperationFailedException;
 import io.streamspace.agent.application.port.in.OutOfScopeException;
 import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,8 +30,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The MCP gateway: the tools of {@link GatewayToolbox} behind the policy, on the official Java SDK's server, over any
@@ -107,29 +116,74 @@ public final class McpGateway {
         return names;
     }
 
-    /** Serves one client on these streams (stdio); the caller keeps them open until the client leaves. */
-    public McpSyncServer serve(McpServerTransportProvider transport) {
-        return configure(McpServer.sync(transport), "stdio").build();
+    /**
+     * Tool calls run on this many threads of the gateway's own, started up front: a burst of calls queues instead of
+     * growing the process, and the thread count does not depend on the load.
+     */
+    public static final int TOOL_THREADS = 16;
+
+    /** A gateway serving one transport: the SDK's server and the threads its tools run on. */
+    public static final class Served implements AutoCloseable {
+        private final McpAsyncServer server;
+        private final ExecutorService tools;
+
+        private Served(McpAsyncServer server, ExecutorService tools) {
+            this.server = server;
+            this.tools = tools;
+        }
+
+        @Override
+        public void close() {
+            try {
+                server.closeGracefully().block(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the MCP server: {}", e.toString());
+            } finally {
+                tools.shutdownNow();
+            }
+        }
+    }
+
+    /** Serves one client on a stream transport (stdio). */
+    public Served serve(McpServerTransportProvider transport) {
+        ExecutorService tools = toolThreads();
+        return new Served(configure(McpServer.async(transport), "stdio", tools).build(), tools);
     }
 
     /** Serves Streamable HTTP clients through {@code transport} (a servlet the caller mounts). */
-    public McpSyncServer serve(McpStreamableServerTransportProvider transport) {
-        return configure(McpServer.sync(transport), "http").build();
+    public Served serve(McpStreamableServerTransportProvider transport) {
+        ExecutorService tools = toolThreads();
+        return new Served(configure(McpServer.async(transport), "http", tools).build(), tools);
     }
 
     McpJsonMapper json() {
         return json;
     }
 
-    private <S extends McpServer.SyncSpecification<S>> McpServer.SyncSpecification<S> configure(
-            McpServer.SyncSpecification<S> spec, String transport) {
+    private static ExecutorService toolThreads() {
+        AtomicInteger number = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(TOOL_THREADS, TOOL_THREADS, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "mcp-tool-" + number.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
+    }
+
+    private McpServer.AsyncSpecification<?> configure(McpServer.AsyncSpecification<?> spec, String transport,
+                                                     ExecutorService tools) {
         ToolAudit audit = new ToolAudit(outcomes, transport);
-        List<SyncToolSpecification> specifications = new ArrayList<>();
-        for (GatewayTool tool : tools) {
-            specifications.add(SyncToolSpecification.builder().tool(describe(tool))
-                    .callHandler((exchange, request) -> call(tool, request.arguments(), audit)).build());
+        Scheduler scheduler = Schedulers.fromExecutorService(tools, "mcp-tools");
+        List<AsyncToolSpecification> specifications = new ArrayList<>();
+        for (GatewayTool tool : this.tools) {
+            specifications.add(AsyncToolSpecification.builder().tool(describe(tool))
+                    .callHandler((exchange, request) -> Mono.fromCallable(() -> call(tool, request.arguments(), audit))
+                            .subscribeOn(scheduler))
+                    .build());
         }
-        return spec.serverInfo(SERVER_NAME, version)
+        spec.serverInfo(SERVER_NAME, version)
                 .jsonMapper(json)
                 .instructions("Operates this Docker host's containers, StreamSpace desktop sessions and Compose stacks."
                         + " By default only objects labelled as this agent's are visible. Destructive tools (stop,"
@@ -137,7 +191,8 @@ public final class McpGateway {
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).resources(false, false).build())
                 .validateToolInputs(false) // the gateway checks arguments itself, so bad ones are audited too
                 .tools(specifications)
-                .resources(stateResource());
+                .resources(stateResource(scheduler));
+        return spec;
     }
 
     private McpSchema.Tool describe(GatewayTool tool) {
@@ -232,14 +287,14 @@ public final class McpGateway {
     }
 
     /** {@code docker-agent://state}: what the gateway is and sees, as JSON. */
-    private SyncResourceSpecification stateResource() {
+    private AsyncResourceSpecification stateResource(Scheduler scheduler) {
         String uri = "docker-agent://state";
         McpSchema.Resource resource = McpSchema.Resource.builder().uri(uri).name("agent-state")
                 .title("Docker agent state")
                 .description("The gateway's policy (scope, enabled destructive tools), the engine's description, and"
                         + " the sessions and stacks in scope.")
                 .mimeType("application/json").build();
-        return new SyncResourceSpecification(resource, (exchange, request) -> {
+        return new AsyncResourceSpecification(resource, (exchange, request) -> Mono.fromCallable(() -> {
             Map<String, Object> state = new LinkedHashMap<>();
             state.put("server", Map.of("name", SERVER_NAME, "version", version));
             state.put("scope", policy.scopeDescription());
@@ -255,6 +310,6 @@ public final class McpGateway {
             }
             return new McpSchema.ReadResourceResult(List.of(
                     new McpSchema.TextResourceContents(uri, "application/json", text(state))));
-        });
+        }).subscribeOn(scheduler));
     }
 }

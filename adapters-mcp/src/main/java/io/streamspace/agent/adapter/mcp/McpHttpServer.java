@@ -1,6 +1,5 @@
 package io.streamspace.agent.adapter.mcp;
 
-import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
@@ -47,10 +46,10 @@ public final class McpHttpServer implements AutoCloseable {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final McpSyncServer mcp;
+    private final McpGateway.Served mcp;
     private final HttpServletStreamableServerTransportProvider transport;
 
-    private McpHttpServer(Server jetty, ServerConnector connector, McpSyncServer mcp,
+    private McpHttpServer(Server jetty, ServerConnector connector, McpGateway.Served mcp,
                           HttpServletStreamableServerTransportProvider transport) {
         this.jetty = jetty;
         this.connector = connector;
@@ -64,8 +63,10 @@ public final class McpHttpServer implements AutoCloseable {
                 .mcpEndpoint(ENDPOINT)
                 .keepAliveInterval(Duration.ofSeconds(30))
                 .build();
-        McpSyncServer mcp = gateway.serve(transport);
-        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        McpGateway.Served mcp = gateway.serve(transport);
+        // a fixed pool: requests wait for a thread rather than grow the process (tool calls run on the SDK's own
+        // bounded workers; a request thread only carries the exchange)
+        QueuedThreadPool threads = new QueuedThreadPool(32, 32);
         threads.setName("mcp-http");
         Server jetty = new Server(threads);
         ServerConnector connector = new ServerConnector(jetty);
@@ -114,11 +115,7 @@ public final class McpHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            mcp.closeGracefully();
-        } catch (RuntimeException e) {
-            LOG.debug("closing the MCP sessions: {}", e.toString());
-        }
+        mcp.close();
         transport.destroy();
         stopQuietly(jetty);
     }

@@ -1,6 +1,5 @@
 package io.streamspace.agent.adapter.mcp;
 
-import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -15,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class McpStdioServer implements AutoCloseable {
 
-    private final McpSyncServer mcp;
+    private final McpGateway.Served mcp;
     private final CountDownLatch clientGone;
 
-    private McpStdioServer(McpSyncServer mcp, CountDownLatch clientGone) {
+    private McpStdioServer(McpGateway.Served mcp, CountDownLatch clientGone) {
         this.mcp = mcp;
         this.clientGone = clientGone;
     }
@@ -52,7 +51,8 @@ public final class McpStdioServer implements AutoCloseable {
                 }
             }
         };
-        McpSyncServer mcp = gateway.serve(new StdioServerTransportProvider(gateway.json(), watched, out));
+        McpGateway.Served mcp = gateway.serve(new SerialSendTransportProvider(
+                new StdioServerTransportProvider(gateway.json(), watched, out)));
         return new McpStdioServer(mcp, gone);
     }
 
@@ -72,6 +72,6 @@ public final class McpStdioServer implements AutoCloseable {
 
     @Override
     public void close() {
-        mcp.closeGracefully();
+        mcp.close();
     }
 }
