@@ -211,6 +211,12 @@ public final class McpGateway {
                 .build();
     }
 
+    /** Calls the tool of this name as the SDK would (for tests of the policy without a transport). */
+    McpSchema.CallToolResult call(String name, Map<String, Object> arguments, ToolAudit audit) {
+        return call(tools.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no tool " + name)), arguments, audit);
+    }
+
     McpSchema.CallToolResult call(GatewayTool tool, Map<String, Object> arguments, ToolAudit audit) {
         long started = System.nanoTime();
         try {
