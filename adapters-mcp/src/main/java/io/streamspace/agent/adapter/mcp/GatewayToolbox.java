@@ -26,7 +26,7 @@ final class GatewayToolbox {
     static final String PROJECT = "^[a-z0-9][a-z0-9_-]{0,62}$";
     static final String SERVICE = "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$";
     /** A Docker image reference: [registry[:port]/]repository[:tag][@digest]. */
-    static final String IMAGE = "^[a-z0-9][a-z0-9._/:@-]{0,254}$";
+    static final String IMAGE = "^[a-z0-9][a-zA-Z0-9._/:@-]{0,254}$";
     static final String SINCE = "^([0-9]{1,6}[smhd]|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2}))$";
     private static final Pattern RELATIVE = Pattern.compile("([0-9]{1,6})([smhd])");
     private static final int MAX_COMPOSE_CHARS = 256 * 1024;
