@@ -121,18 +121,25 @@ class McpStdioGatewayIT extends McpGatewaySuite {
                             + "\"arguments\":{\"container\":\"" + sessionContainer + "\"}}}",
                     "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"container_stop\","
                             + "\"arguments\":{\"container\":\"" + worker + "\"}}}",
+                    "this line is not JSON",
                     "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"container_inspect\","
-                            + "\"arguments\":{\"container\":7}}}") + "\n";
+                            + "\"arguments\":{\"container\":7}}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"engine_info\","
+                            + "\"arguments\":\"oops\"}}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"engine_info\","
+                            + "\"arguments\":{}}}") + "\n";
             stdin.write(requests.getBytes(StandardCharsets.UTF_8));
             stdin.flush();
-            Awaitility.await("five answers on stdout").atMost(Duration.ofSeconds(60)).pollInSameThread()
-                    .until(() -> jar.out().size() >= 5);
+            // a garbage line is answered with a parse error and the session goes on
+            Awaitility.await("eight answers on stdout").atMost(Duration.ofSeconds(60)).pollInSameThread()
+                    .until(() -> jar.out().size() >= 8);
             for (String line : jar.out()) {
                 JsonNode message = json.readTree(line);
                 assertThat(message.path("jsonrpc").asText()).as(line).isEqualTo("2.0");
             }
             assertThat(String.join("\n", jar.out())).doesNotContain(secretToken).contains("[REDACTED:API_TOKEN]")
-                    .contains("\"code\":-32001").contains("\"code\":-32602");
+                    .contains("\"code\":-32001").contains("\"code\":-32602").contains("\"code\":-32700")
+                    .contains("arguments must be a JSON object").contains("\"server_version\"");
             Awaitility.await("the audit lines on stderr").atMost(Duration.ofSeconds(10)).pollInSameThread()
                     .until(() -> jar.err().stream().filter(l -> l.contains("[McpAudit]")).count() >= 3);
             assertThat(String.join("\n", jar.err())).contains("tool=container_logs transport=stdio"
