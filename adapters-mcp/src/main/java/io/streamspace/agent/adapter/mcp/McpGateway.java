@@ -1,8 +1,6 @@
 package io.streamspace.agent.adapter.mcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServerFeatures.AsyncResourceSpecification;
@@ -81,7 +79,7 @@ public final class McpGateway {
     private final Policy policy;
     private final CommandOutcomeListener outcomes;
     private final String version;
-    private final McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
+    private final McpJsonMapper json = new GatewayJsonMapper();
 
     public McpGateway(ManageHostContainers containers, ManageHostImages images, DescribeHostEngine engine,
                       ManageAgentSessions sessions, ManageAgentStacks stacks, Policy policy,

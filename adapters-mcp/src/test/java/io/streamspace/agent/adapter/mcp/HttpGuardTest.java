@@ -20,4 +20,17 @@ class HttpGuardTest {
         assertThat(HttpGuard.sameSecret("abc", "abcd")).isFalse();
         assertThat(HttpGuard.sameSecret("", "abc")).isFalse();
     }
+
+    @Test
+    void exceptionsAreWrittenAsTheirJsonRpcErrorOnly() throws Exception {
+        GatewayJsonMapper mapper = new GatewayJsonMapper();
+        String text = mapper.writeValueAsString(io.modelcontextprotocol.spec.McpError.builder(-32600)
+                .message("Invalid message format").build());
+        assertThat(text).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+                + "\"message\":\"Invalid message format\"}}");
+        assertThat(new String(mapper.writeValueAsBytes(new IllegalStateException("x")),
+                java.nio.charset.StandardCharsets.UTF_8)).contains("internal error (IllegalStateException)")
+                .doesNotContain("stackTrace");
+        assertThat(mapper.writeValueAsString(java.util.Map.of("a", 1))).isEqualTo("{\"a\":1}");
+    }
 }

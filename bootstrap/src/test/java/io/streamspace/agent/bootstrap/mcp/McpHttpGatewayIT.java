@@ -175,6 +175,21 @@ class McpHttpGatewayIT extends McpGatewaySuite {
     }
 
     @Test
+    void aMalformedBodyGetsAJsonRpcErrorWithoutAStackTrace() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.mcpPort()
+                        + McpHttpServer.ENDPOINT))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("this is not JSON")).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).startsWith("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600")
+                    .doesNotContain("stackTrace", "className", "lineNumber");
+        }
+    }
+
+    @Test
     void aRotatedTokenFileAppliesWithoutARestart() throws Exception {
         String rotated = "mcp-rotated-" + UUID.randomUUID();
         Files.writeString(tokenFile, rotated);
