@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
 import io.streamspace.agent.adapter.docker.compose.DockerStackRuntime;
+import io.streamspace.agent.adapter.mcp.McpGateway;
+import io.streamspace.agent.adapter.mcp.McpHttpServer;
 import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.port.out.StackRuntime;
 import io.streamspace.agent.adapter.http.sidecar.SignedSidecarServer;
 import io.streamspace.agent.application.port.out.TokenSource;
 import io.streamspace.agent.bootstrap.config.Setting;
@@ -50,17 +53,35 @@ import org.slf4j.LoggerFactory;
 public final class ComposeAgentRole {
 
     private static final Logger LOG = LoggerFactory.getLogger("ComposeAgent");
+    /** The Vault key of the MCP bearer token, beside the compose-agent token. */
+    public static final String MCP_TOKEN_KEY = "mcp_token";
 
     /** The role's validated settings. {@link #toString()} hides the token. */
     public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
                            String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
-                           String logLevel, String logFormat, Integer statusPort, VaultConfiguration vault) {
+                           String logLevel, String logFormat, Integer statusPort, VaultConfiguration vault,
+                           McpHttp mcp) {
         @Override
         public String toString() {
             return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
                     + ", requestsPerMinute=" + requestsPerMinute + ", token="
                     + (token == null ? "none" : "****") + ", tokenFile=" + tokenFile + ", dockerHost=" + dockerHost
-                    + ", controlPlane=" + controlPlane.wireName() + "]";
+                    + ", controlPlane=" + controlPlane.wireName() + ", mcp=" + mcp + "]";
+        }
+    }
+
+    /**
+     * The MCP gateway on Streamable HTTP; {@link #toString()} hides the token.
+     *
+     * @param token     the bearer token; null when it comes from {@code tokenFile} or Vault's {@code mcp_token}
+     * @param tokenFile the file holding it, re-read on every request; null when not used
+     */
+    public record McpHttp(InetSocketAddress listen, String token, Path tokenFile, List<String> allowedOrigins,
+                          McpGateways.Policy policy) {
+        @Override
+        public String toString() {
+            return "McpHttp[listen=" + listen + ", token=" + (token == null ? "none" : "****") + ", tokenFile="
+                    + tokenFile + ", allowedOrigins=" + allowedOrigins + ", policy=" + policy + "]";
         }
     }
 
@@ -70,13 +91,20 @@ public final class ComposeAgentRole {
         private final DockerClients docker;
         private final StatusHttpServer status;
         private final CommandMetricsRecorder metrics;
+        private final McpHttpServer mcp;
 
         Running(SignedSidecarServer server, DockerClients docker, StatusHttpServer status,
-                CommandMetricsRecorder metrics) {
+                CommandMetricsRecorder metrics, McpHttpServer mcp) {
             this.server = server;
             this.docker = docker;
             this.status = status;
             this.metrics = metrics;
+            this.mcp = mcp;
+        }
+
+        /** The MCP gateway's Streamable HTTP server, when it serves one. */
+        public java.util.Optional<McpHttpServer> mcp() {
+            return java.util.Optional.ofNullable(mcp);
         }
 
         public int port() {
@@ -95,6 +123,9 @@ public final class ComposeAgentRole {
 
         @Override
         public void close() {
+            if (mcp != null) {
+                mcp.close();
+            }
             if (status != null) {
                 status.close();
             }
@@ -161,11 +192,13 @@ public final class ComposeAgentRole {
         CommandMetricsRecorder metrics = new CommandMetricsRecorder(settings.controlPlane(), new CommandMetrics(),
                 Clock.systemUTC());
         StatusHttpServer status = null;
+        McpHttpServer mcp = null;
         try {
             if (settings.statusPort() != null) {
                 status = StatusHttpServer.start("127.0.0.1", settings.statusPort(), new AgentStatusService(metrics,
                         ProcHostMetrics.system(), new QueryAgentStatus.Capabilities(true, settings.controlPlane(),
-                        AgentVersion.current(), List.of("docker", "sessions", "compose", "metrics"))),
+                        AgentVersion.current(), settings.mcp() == null ? List.of("docker", "sessions", "compose", "metrics")
+                        : List.of("docker", "sessions", "compose", "metrics", "mcp"))),
                         new ObjectMapper());
                 LOG.info("compose-agent status API on http://127.0.0.1:{}", status.port());
             }
@@ -180,7 +213,16 @@ public final class ComposeAgentRole {
                     Clock.systemUTC());
             LOG.info("compose-agent serving the signed local API on {} (control_plane={}, agents {})",
                     server.address(), settings.controlPlane().wireName(), settings.allowedAgents().keySet());
-            return new Running(server, docker, status, metrics);
+            if (settings.mcp() != null) {
+                try {
+                    mcp = startMcp(settings, docker, new MeteredSessionRuntime(sessions, metrics),
+                            new MeteredStackRuntime(stacks, metrics), metrics);
+                } catch (IOException | RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
+            return new Running(server, docker, status, metrics, mcp);
         } catch (IOException | RuntimeException e) {
             if (status != null) {
                 status.close();
@@ -188,6 +230,22 @@ public final class ComposeAgentRole {
             docker.close();
             throw e;
         }
+    }
+
+    /** The MCP gateway on Streamable HTTP, its tool calls counted with the sidecar's operations. */
+    private static McpHttpServer startMcp(Settings settings, DockerClients docker, SessionRuntime sessions,
+                                          StackRuntime stacks, CommandMetricsRecorder metrics) throws IOException {
+        McpHttp mcp = settings.mcp();
+        TokenSource tokens = SidecarTokens.of(mcp.token(), mcp.tokenFile());
+        if (tokens == null) {
+            tokens = VaultModule.composeAgentTokens(VaultModule.open(settings.vault()), MCP_TOKEN_KEY,
+                    Clock.systemUTC());
+        }
+        TokenSource source = tokens;
+        McpGateway gateway = McpGateways.build(docker, sessions, stacks, List.copyOf(settings.allowedAgents().keySet()),
+                mcp.policy(), metrics);
+        return McpHttpServer.start(new McpHttpServer.Settings(mcp.listen(), () -> source.tokenFor("mcp"),
+                mcp.allowedOrigins()), gateway);
     }
 
     /**
@@ -256,12 +314,56 @@ public final class ComposeAgentRole {
                 problems.add(Setting.STATUS_PORT.displayName() + " must be a port (0-65535) or off, got '" + port + "'");
             }
         }
+        McpHttp mcp = mcp(values, vault, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
                 values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
-                values.get(Setting.LOG_FORMAT), statusPort, vault);
+                values.get(Setting.LOG_FORMAT), statusPort, vault, mcp);
+    }
+
+    /** The MCP gateway's settings; null when {@code --mcp-listen} is off. */
+    private static McpHttp mcp(Map<Setting, String> values, VaultConfiguration vault, List<String> problems) {
+        String listenValue = values.get(Setting.MCP_LISTEN);
+        if (listenValue == null || "off".equalsIgnoreCase(listenValue)) {
+            return null;
+        }
+        List<String> mine = new ArrayList<>();
+        InetSocketAddress listen = address(Setting.MCP_LISTEN, listenValue, mine);
+        if (listen != null && !listen.getAddress().isLoopbackAddress()) {
+            mine.add(Setting.MCP_LISTEN.displayName() + " must be a loopback address (127.0.0.1, [::1]), got '"
+                    + listenValue + "': the gateway is for assistants on this host");
+        }
+        String token = values.get(Setting.MCP_TOKEN);
+        String tokenFile = values.get(Setting.MCP_TOKEN_FILE);
+        if (token != null && tokenFile != null) {
+            mine.add("set only one of " + Setting.MCP_TOKEN.displayName() + " and "
+                    + Setting.MCP_TOKEN_FILE.displayName());
+        } else if (token == null && tokenFile == null && vault == null) {
+            mine.add("the MCP gateway needs a bearer token: set " + Setting.MCP_TOKEN_FILE.displayName() + " or "
+                    + Setting.MCP_TOKEN.displayName() + ", or configure Vault (its " + MCP_TOKEN_KEY + " key)");
+        }
+        List<String> origins = new ArrayList<>();
+        String originList = values.get(Setting.MCP_ALLOWED_ORIGINS);
+        if (originList != null) {
+            for (String item : originList.split(",")) {
+                String origin = item.strip();
+                if (!origin.isEmpty()) {
+                    if (!origin.matches("https?://[^/\\s]+")) {
+                        mine.add(Setting.MCP_ALLOWED_ORIGINS.displayName() + ": '" + origin + "' is not an origin"
+                                + " (scheme://host[:port], no path)");
+                    }
+                    origins.add(origin);
+                }
+            }
+        }
+        McpGateways.Policy policy = McpGateways.policy(values.get(Setting.MCP_ALLOW_TOOLS),
+                values.get(Setting.MCP_SCOPE), values.get(Setting.HIBERNATE_MODE), values.get(Setting.MAX_CPU),
+                values.get(Setting.MAX_MEMORY), values.get(Setting.MAX_SESSIONS), mine);
+        problems.addAll(mine);
+        return mine.isEmpty() ? new McpHttp(listen, token, tokenFile == null ? null : Path.of(tokenFile), origins,
+                policy) : null;
     }
 
     /** Vault as the design's environment names it; the compose-agent token is read from compose_agent_token. */
@@ -280,9 +382,13 @@ public final class ComposeAgentRole {
     }
 
     private static InetSocketAddress listen(String value, List<String> problems) {
+        return address(Setting.LISTEN, value, problems);
+    }
+
+    private static InetSocketAddress address(Setting setting, String value, List<String> problems) {
         int colon = value == null ? -1 : value.lastIndexOf(':');
         if (colon <= 0) {
-            problems.add(Setting.LISTEN.displayName() + " must be ADDRESS:PORT, got '" + value + "'");
+            problems.add(setting.displayName() + " must be ADDRESS:PORT, got '" + value + "'");
             return null;
         }
         try {
@@ -293,9 +399,9 @@ public final class ComposeAgentRole {
             String host = value.substring(0, colon).replace("[", "").replace("]", "");
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (NumberFormatException e) {
-            problems.add(Setting.LISTEN.displayName() + " has no valid port (0-65535): '" + value + "'");
+            problems.add(setting.displayName() + " has no valid port (0-65535): '" + value + "'");
         } catch (UnknownHostException e) {
-            problems.add(Setting.LISTEN.displayName() + " has an unknown address: '" + value + "'");
+            problems.add(setting.displayName() + " has an unknown address: '" + value + "'");
         }
         return null;
     }

@@ -78,6 +78,7 @@ public final class DockerAgentMain {
             case CommandLineSpec.COMPOSE_AGENT -> new ComposeAgentRole(env, err).run(flags(sub));
             case CommandLineSpec.STACK -> new StackCommandLine(env, out, err).run(sub);
             case CommandLineSpec.SOCKET_PROXY -> new SocketProxyRole(env, err).run(flags(sub));
+            case CommandLineSpec.MCP -> new McpCommand(env, System.in, out, err).run(flags(sub));
             case CommandLineSpec.DEV -> new DevMode(env, out, err).run(flags(sub), option(sub, CommandLineSpec.DEV_PORT_FLAG));
             default -> runAgent(sub);
         };

@@ -22,6 +22,13 @@ public final class LoggingSetup {
     }
 
     public static void configure(String level, String format) {
+        configure(level, format, false);
+    }
+
+    /**
+     * @param toStandardError log to stderr instead of stdout: {@code docker-agent mcp} keeps stdout for JSON-RPC
+     */
+    public static void configure(String level, String format, boolean toStandardError) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
@@ -50,6 +57,9 @@ public final class LoggingSetup {
         console.setContext(context);
         console.setName("console");
         console.setEncoder(encoder);
+        if (toStandardError) {
+            console.setTarget("System.err");
+        }
         console.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(console);

@@ -41,4 +41,30 @@ class ComposeAgentRoleTest {
                 .hasMessageContaining("--requests-per-minute (COMPOSE_AGENT_REQUESTS_PER_MINUTE) must be")
                 .hasMessageContaining("no compose-agent token");
     }
+
+    @Test
+    void theMcpGatewayIsOffByDefaultAndItsSettingsAreChecked() {
+        Map<String, String> base = Map.of("COMPOSE_AGENT_ALLOWED_AGENTS", "docker-1", "COMPOSE_AGENT_TOKEN", "t");
+        assertThat(ComposeAgentRole.resolve(Map.of(), base).mcp()).isNull();
+
+        ComposeAgentRole.Settings on = ComposeAgentRole.resolve(Map.of(Setting.MCP_LISTEN, "127.0.0.1:5003",
+                Setting.MCP_TOKEN, "mcp-s3cret", Setting.MCP_ALLOW_TOOLS, "container_stop, stack_up",
+                Setting.MCP_ALLOWED_ORIGINS, "https://assistant.example"), base);
+        assertThat(on.mcp().listen().getPort()).isEqualTo(5003);
+        assertThat(on.mcp().policy().allowTools()).containsExactly("container_stop", "stack_up");
+        assertThat(on.mcp().policy().allObjects()).isFalse();
+        assertThat(on.mcp().allowedOrigins()).containsExactly("https://assistant.example");
+        assertThat(on.toString()).doesNotContain("mcp-s3cret");
+
+        assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.MCP_LISTEN, "0.0.0.0:5003",
+                Setting.MCP_ALLOW_TOOLS, "rm_rf,engine_info", Setting.MCP_SCOPE, "everything",
+                Setting.MCP_ALLOWED_ORIGINS, "evil.example/path"), base))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--mcp-listen (MCP_LISTEN) must be a loopback address")
+                .hasMessageContaining("the MCP gateway needs a bearer token")
+                .hasMessageContaining("unknown tool 'rm_rf'")
+                .hasMessageContaining("engine_info is not destructive")
+                .hasMessageContaining("--mcp-scope (MCP_SCOPE) must be managed or all")
+                .hasMessageContaining("'evil.example/path' is not an origin");
+    }
 }

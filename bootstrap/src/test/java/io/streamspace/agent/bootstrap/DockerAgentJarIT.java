@@ -60,6 +60,14 @@ class DockerAgentJarIT {
             }
             assertThat(sidecar.all()).doesNotContain("hunter3").doesNotContain("--api-key");
         }
+        try (AgentJarProcess mcp = finished(Map.of("MCP_TOKEN", "hunter4"), "mcp", "--help")) {
+            assertThat(mcp.exitCode(EXIT)).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> mcp.all().contains("--mcp-allow-tools"));
+            for (Setting setting : Setting.MCP_STDIO) {
+                assertThat(mcp.all()).contains(setting.flag());
+            }
+            assertThat(mcp.all()).doesNotContain("hunter4").doesNotContain("--api-key");
+        }
     }
 
     @Test
@@ -91,6 +99,18 @@ class DockerAgentJarIT {
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.err().size() >= 2);
             assertThat(String.join("\n", agent.err())).contains("--allowed-agents (COMPOSE_AGENT_ALLOWED_AGENTS) is"
                     + " required", "no compose-agent token");
+        }
+    }
+
+    @Test
+    void theMcpGatewayOnStdioRefusesToStartWithoutAnAgentIdOrWithAnUnknownTool() throws Exception {
+        try (AgentJarProcess mcp = finished(Map.of(), "mcp", "--mcp-allow-tools", "format_disk", "--mcp-scope",
+                "galaxy")) {
+            assertThat(mcp.exitCode(EXIT)).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> mcp.err().size() >= 4);
+            assertThat(mcp.out()).as("nothing but JSON-RPC may reach stdout").isEmpty();
+            assertThat(String.join("\n", mcp.err())).contains("--agent-id (AGENT_ID) is required",
+                    "unknown tool 'format_disk'", "must be managed or all");
         }
     }
 

@@ -20,7 +20,8 @@ public final class CommandLineSpec {
     public static final String VERSION = "version";
     public static final String STACK = "stack";
     public static final String SOCKET_PROXY = "socket-proxy";
-    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK, SOCKET_PROXY);
+    public static final String MCP = "mcp";
+    public static final List<String> SUBCOMMANDS = List.of(RUN, COMPOSE_AGENT, DEV, VERSION, STACK, SOCKET_PROXY, MCP);
 
     public static final String CONFIG_FLAG = "--config";
     public static final String CONFIG_ENV = "CONFIG_FILE";
@@ -75,6 +76,16 @@ public final class CommandLineSpec {
         commandLine.addSubcommand(DEV, new CommandLine(dev));
 
         commandLine.addSubcommand(STACK, stackCommand());
+
+        CommandSpec mcp = CommandSpec.create().name(MCP).mixinStandardHelpOptions(true);
+        mcp.usageMessage().description("Serve the MCP gateway on stdio for one assistant client (JSON-RPC on"
+                + " stdout, logs on stderr): Docker, session and stack tools on the local engine, scoped to the objects"
+                + " of --agent-id; destructive tools only when allow-listed. Precedence: flag, environment, default.");
+        for (Setting setting : Setting.MCP_STDIO) {
+            mcp.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                    .description(describe(setting)).build());
+        }
+        commandLine.addSubcommand(MCP, new CommandLine(mcp));
 
         CommandSpec version = CommandSpec.create().name(VERSION);
         version.usageMessage().description("Print the version and exit.");

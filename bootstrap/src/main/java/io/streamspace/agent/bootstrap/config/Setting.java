@@ -104,6 +104,23 @@ public enum Setting {
             "Client key (PKCS#1 or PKCS#8) for mTLS to Vault: a PEM file path or PEM text.", true),
     VAULT_CA_CERT("--vault-ca-cert", List.of("VAULT_CACERT"), null, "PEM",
             "CA certificate(s) to trust for Vault: a PEM file path or PEM text."),
+    MCP_LISTEN("--mcp-listen", List.of("MCP_LISTEN"), "off", "ADDRESS:PORT",
+            "compose-agent role: where the MCP gateway serves Streamable HTTP (path /mcp), on a loopback address only"
+                    + " (port 0 picks a free one); off disables it. Needs a bearer token: --mcp-token-file,"
+                    + " --mcp-token or Vault's mcp_token."),
+    MCP_TOKEN("--mcp-token", List.of("MCP_TOKEN"), null, "TOKEN",
+            "Bearer token MCP HTTP clients must send (prefer --mcp-token-file).", true),
+    MCP_TOKEN_FILE("--mcp-token-file", List.of("MCP_TOKEN_FILE"), null, "FILE",
+            "File holding the MCP bearer token, re-read on every request (rotation without a restart)."),
+    MCP_ALLOWED_ORIGINS("--mcp-allowed-origins", List.of("MCP_ALLOWED_ORIGINS"), null, "LIST",
+            "Browser origins (scheme://host:port, comma-separated) allowed to call the MCP HTTP endpoint besides its"
+                    + " own loopback origin; any other Origin header is refused (DNS rebinding)."),
+    MCP_ALLOW_TOOLS("--mcp-allow-tools", List.of("MCP_ALLOW_TOOLS"), null, "LIST",
+            "Destructive MCP tools to enable, by name, comma-separated (container_stop, container_restart,"
+                    + " session_hibernate, stack_up, stack_down); the others refuse every call."),
+    MCP_SCOPE("--mcp-scope", List.of("MCP_SCOPE"), "managed", "SCOPE",
+            "What MCP tools see and act on: managed (objects carrying this agent's labels: its sessions and the"
+                    + " stacks the gateway brought up) or all (every object of the engine)."),
     LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
     LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json."),
     PROXY_LISTEN("--proxy-listen", List.of("SOCKET_PROXY_LISTEN"), "127.0.0.1:2375", "ADDRESS:PORT",
@@ -112,9 +129,9 @@ public enum Setting {
     PROXY_CONTAINERS("--proxy-containers", List.of("SOCKET_PROXY_CONTAINERS"), "compose-agent", "LIST",
             "socket-proxy role: the containers whose inspect, logs and restart pass, comma-separated names.");
 
-    /** Settings only the compose-agent role has: not offered by run and dev. */
+    /** Settings of the compose-agent role (and the MCP gateway) that run and dev do not offer. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE_ONLY = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
-            REQUESTS_PER_MINUTE);
+            REQUESTS_PER_MINUTE, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE, MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE);
 
     /** Settings only the socket-proxy role has: not offered by run and dev. */
     public static final java.util.Set<Setting> SOCKET_PROXY_ROLE_ONLY = java.util.EnumSet.of(PROXY_LISTEN,
@@ -127,7 +144,13 @@ public enum Setting {
     /** The settings of the compose-agent role. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
             REQUESTS_PER_MINUTE, COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT,
-            STATUS_PORT);
+            STATUS_PORT, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE, MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE,
+            HIBERNATE_MODE, MAX_CPU, MAX_MEMORY, MAX_SESSIONS);
+
+    /** The settings of {@code docker-agent mcp}, the gateway on stdio. */
+    public static final java.util.Set<Setting> MCP_STDIO = java.util.EnumSet.of(AGENT_ID, DOCKER_HOST, MCP_ALLOW_TOOLS,
+            MCP_SCOPE, HIBERNATE_MODE, MAX_CPU, MAX_MEMORY, MAX_SESSIONS, CONTROL_PLANE, STATUS_PORT, LOG_LEVEL,
+            LOG_FORMAT);
 
     private final String flag;
     private final List<String> environment;

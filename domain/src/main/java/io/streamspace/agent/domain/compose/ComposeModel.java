@@ -74,6 +74,13 @@ public record ComposeModel(String name, Map<String, ServiceSpec> services, Map<S
         return new ComposeModel(name, enabled, networks, volumes);
     }
 
+    /** The model with {@code labels} added to every service (an owner's labels, say). */
+    public ComposeModel withServiceLabels(Map<String, String> labels) {
+        Map<String, ServiceSpec> labelled = new LinkedHashMap<>();
+        services.forEach((key, service) -> labelled.put(key, service.withLabels(labels)));
+        return new ComposeModel(name, labelled, networks, volumes);
+    }
+
     static <V> SortedMap<String, V> sorted(Map<String, V> map) {
         return Collections.unmodifiableSortedMap(new TreeMap<>(map == null ? Map.of() : map));
     }

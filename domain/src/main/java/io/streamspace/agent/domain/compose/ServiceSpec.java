@@ -40,6 +40,15 @@ public record ServiceSpec(
         profiles = List.copyOf(profiles);
     }
 
+    /** This service with {@code extra} labels added (they win over the file's labels of the same name). */
+    public ServiceSpec withLabels(Map<String, String> extra) {
+        Map<String, String> merged = new java.util.TreeMap<>(labels);
+        merged.putAll(extra);
+        return new ServiceSpec(key, image, command, entrypoint, environment, ports, volumes, networks, dependsOn,
+                restart, merged, healthcheck, memoryLimit, nanoCpus, user, workingDir, containerName, hostname, capAdd,
+                capDrop, readOnly, securityOpt, profiles);
+    }
+
     /** {@code depends_on} conditions. */
     public enum Condition {
         SERVICE_STARTED, SERVICE_HEALTHY, SERVICE_COMPLETED_SUCCESSFULLY;

@@ -66,9 +66,23 @@ public final class StackService {
     }
 
     public UpResult deploy(StackDefinition definition) throws InterruptedException {
+        return deploy(definition, Map.of());
+    }
+
+    /** Deploys with {@code serviceLabels} added to every service (an owner's labels, say). */
+    public UpResult deploy(StackDefinition definition, Map<String, String> serviceLabels) throws InterruptedException {
         LoadedStack stack = load(definition);
-        return locked(stack.project(), () -> runtime.up(stack.model(),
+        ComposeModel model = serviceLabels.isEmpty() ? stack.model() : stack.model().withServiceLabels(serviceLabels);
+        return locked(stack.project(), () -> runtime.up(model,
                 new ProjectContext(stack.project(), definition.workingDir(), definition.configFiles())));
+    }
+
+    /**
+     * Runs {@code step} while holding the project's lock, the one deploy and remove take: a check made inside it
+     * (whose stack this is) still holds when the step runs.
+     */
+    public <T> T whileLocked(String project, Step<T> step) throws InterruptedException {
+        return locked(checkProject(project), step);
     }
 
     public DownResult remove(String project, boolean removeVolumes) throws InterruptedException {
@@ -115,7 +129,8 @@ public final class StackService {
         return project;
     }
 
-    private interface Step<T> {
+    /** Work done under a project's lock. */
+    public interface Step<T> {
         T run() throws InterruptedException;
     }
 

@@ -1,0 +1,170 @@
+package io.streamspace.agent.bootstrap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
+import io.streamspace.agent.adapter.docker.compose.DockerStackRuntime;
+import io.streamspace.agent.adapter.host.ProcHostMetrics;
+import io.streamspace.agent.adapter.http.StatusHttpServer;
+import io.streamspace.agent.adapter.mcp.McpGateway;
+import io.streamspace.agent.adapter.mcp.McpStdioServer;
+import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.service.metrics.AgentStatusService;
+import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
+import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
+import io.streamspace.agent.application.service.metrics.MeteredStackRuntime;
+import io.streamspace.agent.bootstrap.config.AgentVersion;
+import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.domain.identity.AgentId;
+import io.streamspace.agent.domain.metrics.CommandMetrics;
+import io.streamspace.agent.domain.metrics.ControlPlaneTag;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code docker-agent mcp}: the MCP gateway for one assistant on stdio, over the local Docker engine. Standard output
+ * carries JSON-RPC only: logs go to standard error, and {@code System.out} is pointed at standard error too, so no
+ * stray print can corrupt the stream. Ends when the client closes stdin (exit 0) or on SIGTERM.
+ */
+final class McpCommand {
+
+    private static final Logger LOG = LoggerFactory.getLogger("McpGateway");
+
+    private final Map<String, String> env;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    McpCommand(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(Map<Setting, String> flags) {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.MCP_STDIO) {
+            String value = flags.get(setting);
+            for (String name : setting.environment()) {
+                if (value == null && env.get(name) != null && !env.get(name).isEmpty()) {
+                    value = env.get(name);
+                }
+            }
+            if (value == null) {
+                value = switch (setting) {
+                    case CONTROL_PLANE -> ControlPlaneTag.COMPOSE_AGENT.wireName();
+                    case STATUS_PORT -> "off";
+                    default -> setting.defaultValue();
+                };
+            }
+            if (value != null) {
+                values.put(setting, value.strip());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        String agentId = values.get(Setting.AGENT_ID);
+        if (agentId == null) {
+            problems.add(Setting.AGENT_ID.displayName() + " is required: the agent whose sessions and stacks the"
+                    + " gateway may see");
+        } else {
+            AgentId.problems(agentId).forEach(p -> problems.add(Setting.AGENT_ID.displayName() + ": " + p));
+        }
+        McpGateways.Policy policy = McpGateways.policy(values.get(Setting.MCP_ALLOW_TOOLS),
+                values.get(Setting.MCP_SCOPE), values.get(Setting.HIBERNATE_MODE), values.get(Setting.MAX_CPU),
+                values.get(Setting.MAX_MEMORY), values.get(Setting.MAX_SESSIONS), problems);
+        var plane = ControlPlaneTag.parse(values.get(Setting.CONTROL_PLANE));
+        if (plane.isEmpty()) {
+            problems.add(Setting.CONTROL_PLANE.displayName() + " must be status_panel or compose_agent, got '"
+                    + values.get(Setting.CONTROL_PLANE) + "'");
+        }
+        Integer statusPort = null;
+        String port = values.get(Setting.STATUS_PORT);
+        if (!"off".equalsIgnoreCase(port)) {
+            try {
+                statusPort = Integer.parseInt(port);
+                if (statusPort < 0 || statusPort > 65_535) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problems.add(Setting.STATUS_PORT.displayName() + " must be a port (0-65535) or off, got '" + port + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("configuration error: " + p));
+            err.println("Run 'docker-agent mcp --help' for every setting.");
+            return DockerAgentMain.EXIT_CONFIGURATION;
+        }
+        LoggingSetup.configure(values.get(Setting.LOG_LEVEL), values.get(Setting.LOG_FORMAT), true);
+        PrintStream jsonRpc = out;
+        System.setOut(System.err);
+        return serve(values.get(Setting.DOCKER_HOST), agentId, policy, plane.get(), statusPort, jsonRpc);
+    }
+
+    private int serve(String dockerHost, String agentId, McpGateways.Policy policy, ControlPlaneTag plane,
+                      Integer statusPort, PrintStream jsonRpc) {
+        CommandMetricsRecorder metrics = new CommandMetricsRecorder(plane, new CommandMetrics(), Clock.systemUTC());
+        StatusHttpServer status = null;
+        CountDownLatch done = new CountDownLatch(1);
+        try (DockerClients docker = DockerClients.create(dockerHost)) {
+            if (statusPort != null) {
+                status = StatusHttpServer.start("127.0.0.1", statusPort, new AgentStatusService(metrics,
+                        ProcHostMetrics.system(), new QueryAgentStatus.Capabilities(false, plane, AgentVersion.current(),
+                        List.of("docker", "sessions", "compose", "metrics", "mcp"))), new ObjectMapper());
+                LOG.info("status API on http://127.0.0.1:{}", status.port());
+            }
+            SessionRuntime sessions = new MeteredSessionRuntime(DockerSessionRuntime.open(docker), metrics);
+            DockerStackRuntime stacks = new DockerStackRuntime(docker, image -> sessions.pullImage(image, l -> { }),
+                    Duration.ofMinutes(2), DockerStackRuntime.DEFAULT_STOP_GRACE);
+            McpGateway gateway = McpGateways.build(docker, sessions, new MeteredStackRuntime(stacks, metrics),
+                    List.of(agentId), policy, metrics);
+            McpStdioServer server = McpStdioServer.start(gateway, in, jsonRpc);
+            Thread hook = new Thread(() -> {
+                server.close();
+                try {
+                    done.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            LOG.info("MCP gateway serving stdio for agent {} (scope {}, destructive tools enabled: {})", agentId,
+                    policy.allObjects() ? "all" : "managed", policy.allowTools().isEmpty() ? "none" : policy.allowTools());
+            server.awaitClientGone();
+            LOG.info("MCP client closed stdin; stopping");
+            server.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs already
+            }
+            return DockerAgentMain.EXIT_OK;
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return DockerAgentMain.EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DockerAgentMain.EXIT_FAILED;
+        } catch (RuntimeException e) {
+            err.println("error: the MCP gateway failed: " + e.getMessage());
+            return DockerAgentMain.EXIT_FAILED;
+        } finally {
+            if (status != null) {
+                status.close();
+            }
+            done.countDown();
+        }
+    }
+}
