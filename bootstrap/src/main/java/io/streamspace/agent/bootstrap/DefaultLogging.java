@@ -21,7 +21,7 @@ public final class DefaultLogging extends ContextAwareBase implements Configurat
                 || DefaultLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        LoggingSetup.configure(context, "info", "text");
+        LoggingSetup.configure(context, "info", "text", false);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -32,11 +32,11 @@ public final class LoggingSetup {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
-        configure(context, level, format);
+        configure(context, level, format, toStandardError);
     }
 
     /** Configures {@code context} directly (also from {@link DefaultLogging}, while Logback initialises). */
-    static void configure(LoggerContext context, String level, String format) {
+    static void configure(LoggerContext context, String level, String format, boolean toStandardError) {
         context.reset();
         Encoder<ILoggingEvent> encoder;
         if ("json".equals(format)) {
