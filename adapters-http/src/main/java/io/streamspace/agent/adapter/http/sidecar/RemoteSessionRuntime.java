@@ -103,6 +103,16 @@ public final class RemoteSessionRuntime implements SessionRuntime {
     }
 
     @Override
+    public Map<String, ResourceUsage> usage(Map<String, String> labels) {
+        Map<String, ResourceUsage> out = new java.util.LinkedHashMap<>();
+        call(SidecarOperation.USAGE, args("labels", labels)).properties().forEach(e -> out.put(e.getKey(),
+                new ResourceUsage(e.getValue().path("cpuTotalNanos").asLong(), e.getValue().path("memoryBytes").asLong(),
+                        e.getValue().path("memoryLimitBytes").asLong(),
+                        java.time.Instant.parse(e.getValue().path("readAt").asText()))));
+        return out;
+    }
+
+    @Override
     public boolean removeContainer(String name, Map<String, String> ownerLabels) {
         return call(SidecarOperation.REMOVE_CONTAINER, args("name", name, "ownerLabels", ownerLabels)).asBoolean();
     }

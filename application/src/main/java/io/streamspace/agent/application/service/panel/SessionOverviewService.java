@@ -1,0 +1,172 @@
+package io.streamspace.agent.application.service.panel;
+
+import io.streamspace.agent.application.port.in.QuerySessions;
+import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
+import io.streamspace.agent.application.port.out.SessionRuntime.ResourceUsage;
+import io.streamspace.agent.application.service.session.SessionLabels;
+import io.streamspace.agent.application.service.session.SessionRegistry;
+import io.streamspace.agent.domain.session.SessionState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The sessions list of the status panel, read from the session runtime (the engine in legacy mode, the sidecar's
+ * signed API in sidecar mode) plus what this process knows (reported states, last activity, running operation).
+ * CPU in use is the rate between two usage readings. A read is reused for {@link #MAX_AGE} unless an event was
+ * published since, so many dashboards cost the runtime (and the sidecar's rate budget) two calls per period. A
+ * standby replica lists nothing: only the leader touches the runtime.
+ */
+public final class SessionOverviewService implements QuerySessions {
+
+    static final Duration MAX_AGE = Duration.ofSeconds(2);
+
+    private final SessionRuntime runtime;
+    private final Map<String, String> labels;
+    private final SessionRegistry registry;
+    private final SessionHistory history;
+    private final AgentEventFeed feed;
+    private final BooleanSupplier leading;
+    private final String source;
+    private final Clock clock;
+    private final Map<String, ResourceUsage> previousUsage = new HashMap<>();
+    private SessionList cached;
+    private long cachedSequence = -1;
+    private Instant cachedAt;
+
+    /**
+     * @param labels   the labels every listed container carries (the agent's owner labels; the compose-agent lists
+     *                 every managed container)
+     * @param registry this process's session records; null where there are none (the compose-agent)
+     * @param source   {@code engine} or {@code sidecar}
+     */
+    public SessionOverviewService(SessionRuntime runtime, Map<String, String> labels, SessionRegistry registry,
+                                  SessionHistory history, AgentEventFeed feed, BooleanSupplier leading, String source,
+                                  Clock clock) {
+        this.runtime = Objects.requireNonNull(runtime);
+        this.labels = Map.copyOf(labels);
+        this.registry = registry;
+        this.history = Objects.requireNonNull(history);
+        this.feed = Objects.requireNonNull(feed);
+        this.leading = Objects.requireNonNull(leading);
+        this.source = Objects.requireNonNull(source);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    @Override
+    public synchronized SessionList sessions() {
+        Instant now = clock.instant();
+        if (!leading.getAsBoolean()) {
+            previousUsage.clear();
+            cached = null;
+            return new SessionList(source, "this replica is a standby: the leader lists the sessions", List.of(), now);
+        }
+        long sequence = feed.lastSequence();
+        if (cached != null && cachedSequence == sequence && Duration.between(cachedAt, now).compareTo(MAX_AGE) < 0) {
+            return cached;
+        }
+        SessionList list;
+        try {
+            list = read(now);
+        } catch (RuntimeException e) {
+            list = new SessionList(source, "cannot read the sessions: " + e.getMessage(), List.of(), now);
+        }
+        cached = list;
+        cachedSequence = sequence;
+        cachedAt = now;
+        return list;
+    }
+
+    private SessionList read(Instant now) {
+        List<ContainerState> containers = runtime.findContainers(labels);
+        Map<String, ResourceUsage> usage = containers.stream().anyMatch(ContainerState::running)
+                ? runtime.usage(labels) : Map.of();
+        Map<String, SessionRegistry.Snapshot> records = new HashMap<>();
+        if (registry != null) {
+            registry.all().forEach(s -> records.put(s.sessionId(), s));
+        }
+        List<SessionView> views = new ArrayList<>();
+        Map<String, ResourceUsage> seen = new HashMap<>();
+        for (ContainerState c : containers) {
+            Map<String, String> l = c.labels() == null ? Map.of() : c.labels();
+            String id = l.get(SessionLabels.SESSION_ID);
+            if (id == null) {
+                continue;
+            }
+            ResourceUsage now1 = usage.get(c.name());
+            Double cores = null;
+            if (now1 != null) {
+                seen.put(c.name(), now1);
+                cores = cores(previousUsage.get(c.name()), now1);
+            }
+            SessionRegistry.Snapshot record = records.get(id);
+            views.add(new SessionView(id, l.get(SessionLabels.USER), l.get(SessionLabels.TEMPLATE),
+                    state(id, c, record), c.name(), c.id(), c.status(), c.image(),
+                    longLabel(l, SessionLabels.CPU_MILLIS), longLabel(l, SessionLabels.MEMORY_BYTES), cores,
+                    now1 == null ? null : now1.memoryBytes(), c.publishedPorts(), instantLabel(l),
+                    record == null ? null : record.lastActivity(), record == null ? null : record.operation(),
+                    history.of(id)));
+        }
+        previousUsage.clear();
+        previousUsage.putAll(seen);
+        views.sort(Comparator.comparing(SessionView::sessionId));
+        return new SessionList(source, null, views, now);
+    }
+
+    /** Cores in use between two readings; null without an earlier reading or when the counter went back. */
+    static Double cores(ResourceUsage before, ResourceUsage after) {
+        if (before == null || after.readAt() == null || before.readAt() == null) {
+            return null;
+        }
+        long wall = Duration.between(before.readAt(), after.readAt()).toNanos();
+        long cpu = after.cpuTotalNanos() - before.cpuTotalNanos();
+        if (wall <= 0 || cpu < 0) {
+            return null;
+        }
+        return (double) cpu / wall;
+    }
+
+    private String state(String id, ContainerState c, SessionRegistry.Snapshot record) {
+        Optional<String> reported = history.latest(id).map(QuerySessions.StateChange::state);
+        if (reported.isPresent()) {
+            return reported.get();
+        }
+        if (record != null && record.expected() != null) {
+            return record.expected().wireName();
+        }
+        return switch (c.status() == null ? "" : c.status()) {
+            case "running" -> SessionState.RUNNING.wireName();
+            case "paused", "exited" -> SessionState.HIBERNATED.wireName();
+            case "created" -> SessionState.PENDING.wireName();
+            default -> SessionState.FAILED.wireName();
+        };
+    }
+
+    private static long longLabel(Map<String, String> labels, String key) {
+        try {
+            String value = labels.get(key);
+            return value == null ? 0 : Math.max(0, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Instant instantLabel(Map<String, String> labels) {
+        String value = labels.get(SessionLabels.STARTED_AT);
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}
