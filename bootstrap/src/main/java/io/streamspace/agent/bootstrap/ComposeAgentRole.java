@@ -17,7 +17,9 @@ import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
 import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
 import io.streamspace.agent.application.service.metrics.MeteredStackRuntime;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
+import io.streamspace.agent.bootstrap.config.StatusPanelSettings;
 import io.streamspace.agent.bootstrap.config.VaultConfiguration;
+import io.streamspace.agent.bootstrap.wiring.StatusPanels;
 import io.streamspace.agent.bootstrap.wiring.VaultModule;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
@@ -54,13 +56,14 @@ public final class ComposeAgentRole {
     /** The role's validated settings. {@link #toString()} hides the token. */
     public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
                            String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
-                           String logLevel, String logFormat, Integer statusPort, VaultConfiguration vault) {
+                           String logLevel, String logFormat, Integer statusPort, VaultConfiguration vault,
+                           StatusPanelSettings status) {
         @Override
         public String toString() {
             return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
                     + ", requestsPerMinute=" + requestsPerMinute + ", token="
                     + (token == null ? "none" : "****") + ", tokenFile=" + tokenFile + ", dockerHost=" + dockerHost
-                    + ", controlPlane=" + controlPlane.wireName() + "]";
+                    + ", controlPlane=" + controlPlane.wireName() + ", status=" + status + "]";
         }
     }
 
@@ -162,14 +165,18 @@ public final class ComposeAgentRole {
                 Clock.systemUTC());
         StatusHttpServer status = null;
         try {
-            if (settings.statusPort() != null) {
-                status = StatusHttpServer.start("127.0.0.1", settings.statusPort(), new AgentStatusService(metrics,
-                        ProcHostMetrics.system(), new QueryAgentStatus.Capabilities(true, settings.controlPlane(),
-                        AgentVersion.current(), List.of("docker", "sessions", "compose", "metrics"))),
-                        new ObjectMapper());
-                LOG.info("compose-agent status API on http://127.0.0.1:{}", status.port());
-            }
             SessionRuntime sessions = DockerSessionRuntime.open(docker);
+            if (settings.statusPort() != null) {
+                AgentStatusService statusService = new AgentStatusService(metrics, ProcHostMetrics.system(),
+                        new QueryAgentStatus.Capabilities(true, settings.controlPlane(), AgentVersion.current(),
+                                List.of("docker", "sessions", "compose", "metrics", "panel")));
+                status = StatusHttpServer.start(settings.status().address(), settings.statusPort(), statusService,
+                        new ObjectMapper(), StatusPanels.forComposeAgent(
+                                sessions, statusService, settings.status(), settings.controlPlane(),
+                                Clock.systemUTC()));
+                LOG.info("compose-agent status API on http://{}:{} ({})", settings.status().address(), status.port(),
+                        settings.status().tokenConfigured() ? "token required" : "no token: loopback only, open");
+            }
             // stack pulls go through the session runtime so registry credentials from config.json are honoured
             DockerStackRuntime stacks = new DockerStackRuntime(docker, image -> sessions.pullImage(image, line -> { }),
                     java.time.Duration.ofMinutes(2), DockerStackRuntime.DEFAULT_STOP_GRACE);
@@ -256,12 +263,16 @@ public final class ComposeAgentRole {
                 problems.add(Setting.STATUS_PORT.displayName() + " must be a port (0-65535) or off, got '" + port + "'");
             }
         }
+        var status = StatusPanelSettings.resolve(
+                values.get(Setting.STATUS_ADDRESS), values.get(Setting.STATUS_TOKEN),
+                values.get(Setting.STATUS_TOKEN_FILE), values.get(Setting.STATUS_WRITE_TOKEN),
+                values.get(Setting.STATUS_WRITE_TOKEN_FILE), problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
                 values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
-                values.get(Setting.LOG_FORMAT), statusPort, vault);
+                values.get(Setting.LOG_FORMAT), statusPort, vault, status);
     }
 
     /** Vault as the design's environment names it; the compose-agent token is read from compose_agent_token. */

@@ -257,7 +257,7 @@ public abstract class SessionRuntimeContract {
     void usageIsReportedForRunningContainersOfTheLabelsOnly() {
         String running = container("use-run");
         String stopped = container("use-stop");
-        String foreign = container("use-foreign");
+        String foreign = prefix + "-use-foreign"; // removed by removeForeignObjects, not as ours
         runtime().createAndStart(spec(running, RUNNING_IMAGE, Map.of()));
         runtime().createAndStart(spec(stopped, RUNNING_IMAGE, Map.of()));
         awaitStatus(running, "running");
