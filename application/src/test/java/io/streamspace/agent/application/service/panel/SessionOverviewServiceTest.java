@@ -1,0 +1,47 @@
+package io.streamspace.agent.application.service.panel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamspace.agent.application.port.in.QuerySessions;
+import io.streamspace.agent.application.port.out.SessionRuntime.ResourceUsage;
+import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.service.session.SessionRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class SessionOverviewServiceTest {
+
+    @Test
+    void cpuInUseIsTheRateBetweenTwoReadings() {
+        Instant t0 = Instant.parse("2026-12-04T10:00:00Z");
+        ResourceUsage before = new ResourceUsage(1_000_000_000L, 1, 0, t0);
+        ResourceUsage after = new ResourceUsage(1_500_000_000L, 1, 0, t0.plusSeconds(2));
+
+        assertThat(SessionOverviewService.cores(before, after)).isEqualTo(0.25);
+        assertThat(SessionOverviewService.cores(null, after)).isNull();
+        assertThat(SessionOverviewService.cores(after, before)).as("time went back").isNull();
+    }
+
+    @Test
+    void aStandbyListsNothingAndNeverAsksTheRuntime() {
+        java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SessionRuntime runtime = (SessionRuntime) java.lang.reflect.Proxy.newProxyInstance(
+                SessionRuntime.class.getClassLoader(), new Class<?>[] {SessionRuntime.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    throw new AssertionError("a standby touched the runtime: " + method.getName());
+                });
+        AtomicBoolean leading = new AtomicBoolean(false);
+        SessionOverviewService sessions = new SessionOverviewService(runtime, Map.of("streamspace.agent.id", "a"),
+                new SessionRegistry(), new SessionHistory(), new AgentEventFeed(Clock.systemUTC()), leading::get,
+                "engine", Clock.systemUTC());
+
+        QuerySessions.SessionList list = sessions.sessions();
+
+        assertThat(list.sessions()).isEmpty();
+        assertThat(list.unavailable()).contains("standby");
+        assertThat(calls).isEmpty();
+    }
+}
