@@ -41,4 +41,16 @@ class ComposeAgentRoleTest {
                 .hasMessageContaining("--requests-per-minute (COMPOSE_AGENT_REQUESTS_PER_MINUTE) must be")
                 .hasMessageContaining("no compose-agent token");
     }
+
+    @Test
+    void theStatusPanelOnANonLoopbackAddressNeedsAToken() {
+        assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.ALLOWED_AGENTS, "a",
+                Setting.COMPOSE_AGENT_TOKEN, "t", Setting.STATUS_PORT, "5003", Setting.STATUS_ADDRESS, "0.0.0.0"),
+                Map.of())).hasMessageStartingWith("refusing to serve the status API on 0.0.0.0 without a token");
+        ComposeAgentRole.Settings settings = ComposeAgentRole.resolve(Map.of(Setting.ALLOWED_AGENTS, "a",
+                Setting.COMPOSE_AGENT_TOKEN, "t", Setting.STATUS_PORT, "5003"), Map.of("STATUS_ADDRESS", "0.0.0.0",
+                "STATUS_TOKEN", "panel-secret"));
+        assertThat(settings.status().address()).isEqualTo("0.0.0.0");
+        assertThat(settings.toString()).doesNotContain("panel-secret");
+    }
 }

@@ -47,9 +47,14 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
         Files.writeString(writeFile, writeToken);
     }
 
+    private io.streamspace.agent.bootstrap.ComposeAgentRole.Running ownSidecar;
+
     @AfterEach
     void closeClient() {
         http.close();
+        if (ownSidecar != null) {
+            ownSidecar.close();
+        }
     }
 
     private RunningAgent start() throws Exception {
@@ -250,6 +255,37 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
         assertThat(metrics).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads",
                 "jvm_classes_loaded_classes", "process_cpu_usage", "system_cpu_count", "process_uptime_seconds",
                 "process_files_open_files", "agent_host_memory_total_bytes", "agent_status_event_clients");
+    }
+
+    @Test
+    void theComposeAgentRoleServesThePanelApiForTheSessionsItRuns() throws Exception {
+        Path token = Files.createTempFile("compose-agent", ".token");
+        Files.writeString(token, "e2e-" + hex8() + hex8());
+        ownSidecar = io.streamspace.agent.bootstrap.ComposeAgentRole.start(io.streamspace.agent.bootstrap
+                .ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0", Setting.ALLOWED_AGENTS, agentId,
+                        Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString(), Setting.STATUS_PORT, "0",
+                        Setting.STATUS_TOKEN, readToken), Map.of()));
+        startAgent(Map.of(Setting.COMPOSE_AGENT_ENABLED, "true", Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:"
+                + ownSidecar.port(), Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()));
+        String id = sessionId("frank", "vnc-echo");
+        startSession(id);
+        URI sidecarStatus = URI.create("http://127.0.0.1:" + ownSidecar.statusPort().orElseThrow());
+
+        assertThat(http.send(HttpRequest.newBuilder(sidecarStatus.resolve("/api/v1/sessions")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        JsonNode session = Awaitility.await("the sidecar lists the session with its memory in use").atMost(WAIT)
+                .pollInterval(Duration.ofMillis(500)).until(() -> sessionOf(JSON.readTree(http.send(HttpRequest
+                        .newBuilder(sidecarStatus.resolve("/api/v1/sessions")).header("Authorization", "Bearer "
+                                + readToken).build(), HttpResponse.BodyHandlers.ofString()).body()), id),
+                        s -> s != null && s.get("memory_used_bytes").asLong() > 0);
+        assertThat(session.get("user").asText()).isEqualTo("frank");
+        assertThat(session.get("container_status").asText()).isEqualTo("running");
+        JsonNode sidecarAgent = JSON.readTree(http.send(HttpRequest.newBuilder(sidecarStatus.resolve("/api/v1/agent"))
+                .header("Authorization", "Bearer " + readToken).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(sidecarAgent.get("role").asText()).isEqualTo("compose_agent");
+        assertThat(sidecarAgent.at("/leadership/state").asText()).isEqualTo("none");
+        assertThat(sidecarAgent.at("/engine/via").asText()).isEqualTo("docker");
+        assertThat(sidecarAgent.at("/commands/compose_agent/create_and_start/success").asLong()).isEqualTo(1);
     }
 
     private static JsonNode sessionOf(JsonNode list, String id) {
