@@ -173,7 +173,7 @@ public final class ComposeAgentRole {
                 status = StatusHttpServer.start(settings.status().address(), settings.statusPort(), statusService,
                         new ObjectMapper(), StatusPanels.forComposeAgent(
                                 sessions, statusService, settings.status(), settings.controlPlane(),
-                                Clock.systemUTC()));
+                                () -> VaultModule.open(settings.vault()), Clock.systemUTC()));
                 LOG.info("compose-agent status API on http://{}:{} ({})", settings.status().address(), status.port(),
                         settings.status().tokenConfigured() ? "token required" : "no token: loopback only, open");
             }
@@ -266,7 +266,8 @@ public final class ComposeAgentRole {
         var status = StatusPanelSettings.resolve(
                 values.get(Setting.STATUS_ADDRESS), values.get(Setting.STATUS_TOKEN),
                 values.get(Setting.STATUS_TOKEN_FILE), values.get(Setting.STATUS_WRITE_TOKEN),
-                values.get(Setting.STATUS_WRITE_TOKEN_FILE), problems);
+                values.get(Setting.STATUS_WRITE_TOKEN_FILE), values.get(Setting.STATUS_TOKEN_VAULT_KEY),
+                values.get(Setting.STATUS_WRITE_TOKEN_VAULT_KEY), vault != null, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }

@@ -138,14 +138,24 @@ public final class StatusHttpServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    /** Stops at once: event streams end, other requests in flight are read-only or already scheduled. */
+    /**
+     * Stops at once: event streams end; a request still waiting (a session action's answer) is interrupted and gets
+     * 503, while the action itself goes on in the session's queue.
+     */
     @Override
     public void close() {
         if (events != null) {
             events.close();
         }
         server.stop(0);
-        executor.close();
+        executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("Status API requests still running after 5 s; leaving them");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         prometheus.close();
     }
 

@@ -219,7 +219,8 @@ public final class ConfigurationResolver {
         ControlPlaneTag controlPlane = controlPlane();
         StatusPanelSettings status = StatusPanelSettings.resolve(text(Setting.STATUS_ADDRESS),
                 text(Setting.STATUS_TOKEN), text(Setting.STATUS_TOKEN_FILE), text(Setting.STATUS_WRITE_TOKEN),
-                text(Setting.STATUS_WRITE_TOKEN_FILE), problems);
+                text(Setting.STATUS_WRITE_TOKEN_FILE), text(Setting.STATUS_TOKEN_VAULT_KEY),
+                text(Setting.STATUS_WRITE_TOKEN_VAULT_KEY), vault != null, problems);
         if (!problems.isEmpty()) {
             return null;
         }

@@ -71,6 +71,11 @@ public enum Setting {
                     + " the status panel. Prefer --status-write-token-file.", true),
     STATUS_WRITE_TOKEN_FILE("--status-write-token-file", List.of("STATUS_WRITE_TOKEN_FILE"), null, "FILE",
             "File holding the status write token, re-read on every request."),
+    STATUS_TOKEN_VAULT_KEY("--status-token-vault-key", List.of("STATUS_TOKEN_VAULT_KEY"), null, "KEY",
+            "Read the status read token from Vault (KV v2, {prefix}/{hash}/KEY, field token), refreshed every"
+                    + " minute; needs the Vault settings."),
+    STATUS_WRITE_TOKEN_VAULT_KEY("--status-write-token-vault-key", List.of("STATUS_WRITE_TOKEN_VAULT_KEY"), null,
+            "KEY", "Read the status write token from Vault, like --status-token-vault-key."),
     COMPOSE_AGENT_ENABLED("--compose-agent-enabled", List.of("COMPOSE_AGENT_ENABLED"), "false", "BOOL",
             "Perform every Docker operation through the compose-agent sidecar ('docker-agent compose-agent') at"
                     + " --compose-agent-url, signed with the compose-agent token. false: legacy mode, the agent uses"
@@ -122,7 +127,8 @@ public enum Setting {
     /** The settings of the compose-agent role. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
             REQUESTS_PER_MINUTE, COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT,
-            STATUS_PORT, STATUS_ADDRESS, STATUS_TOKEN, STATUS_TOKEN_FILE, STATUS_WRITE_TOKEN, STATUS_WRITE_TOKEN_FILE);
+            STATUS_PORT, STATUS_ADDRESS, STATUS_TOKEN, STATUS_TOKEN_FILE, STATUS_WRITE_TOKEN, STATUS_WRITE_TOKEN_FILE,
+            STATUS_TOKEN_VAULT_KEY, STATUS_WRITE_TOKEN_VAULT_KEY);
 
     private final String flag;
     private final List<String> environment;

@@ -13,16 +13,20 @@ import java.util.List;
  * @param tokenFile      the file holding the read token, or null
  * @param writeToken     the write-scoped token itself (secret), or null
  * @param writeTokenFile the file holding the write token, or null
+ * @param tokenVaultKey  the Vault key holding the read token, or null
+ * @param writeTokenVaultKey the Vault key holding the write token, or null
  */
 public record StatusPanelSettings(String address, String token, Path tokenFile, String writeToken,
-                                  Path writeTokenFile) {
+                                  Path writeTokenFile, String tokenVaultKey, String writeTokenVaultKey) {
 
     /** Loopback, no token: the defaults. */
-    public static final StatusPanelSettings DEFAULT = new StatusPanelSettings("127.0.0.1", null, null, null, null);
+    public static final StatusPanelSettings DEFAULT = new StatusPanelSettings("127.0.0.1", null, null, null, null,
+            null, null);
 
     /** Whether any token is configured. */
     public boolean tokenConfigured() {
-        return token != null || tokenFile != null || writeToken != null || writeTokenFile != null;
+        return token != null || tokenFile != null || writeToken != null || writeTokenFile != null
+                || tokenVaultKey != null || writeTokenVaultKey != null;
     }
 
     /**
@@ -32,6 +36,16 @@ public record StatusPanelSettings(String address, String token, Path tokenFile, 
      */
     public static StatusPanelSettings resolve(String address, String token, String tokenFile, String writeToken,
                                               String writeTokenFile, List<String> problems) {
+        return resolve(address, token, tokenFile, writeToken, writeTokenFile, null, null, true, problems);
+    }
+
+    /**
+     * Like {@link #resolve(String, String, String, String, String, List)}, with Vault keys; {@code vaultConfigured}
+     * says whether the process has Vault settings (a key without them is a problem).
+     */
+    public static StatusPanelSettings resolve(String address, String token, String tokenFile, String writeToken,
+                                              String writeTokenFile, String tokenVaultKey, String writeTokenVaultKey,
+                                              boolean vaultConfigured, List<String> problems) {
         int before = problems.size();
         String ip = address == null || address.isBlank() ? "127.0.0.1" : address.strip();
         boolean loopback = false;
@@ -54,13 +68,26 @@ public record StatusPanelSettings(String address, String token, Path tokenFile, 
             problems.add("set only one of " + Setting.STATUS_WRITE_TOKEN.displayName() + " and "
                     + Setting.STATUS_WRITE_TOKEN_FILE.displayName());
         }
+        if (tokenVaultKey != null && (token != null || tokenFile != null)) {
+            problems.add("set only one of " + Setting.STATUS_TOKEN.flag() + ", " + Setting.STATUS_TOKEN_FILE.flag()
+                    + " and " + Setting.STATUS_TOKEN_VAULT_KEY.flag());
+        }
+        if (writeTokenVaultKey != null && (writeToken != null || writeTokenFile != null)) {
+            problems.add("set only one of " + Setting.STATUS_WRITE_TOKEN.flag() + ", "
+                    + Setting.STATUS_WRITE_TOKEN_FILE.flag() + " and " + Setting.STATUS_WRITE_TOKEN_VAULT_KEY.flag());
+        }
+        if ((tokenVaultKey != null || writeTokenVaultKey != null) && !vaultConfigured) {
+            problems.add((tokenVaultKey != null ? Setting.STATUS_TOKEN_VAULT_KEY : Setting.STATUS_WRITE_TOKEN_VAULT_KEY)
+                    .displayName() + " needs Vault (VAULT_ADDRESS, VAULT_TOKEN, VAULT_AGENT_PATH_PREFIX,"
+                    + " DEPLOYMENT_HASH)");
+        }
         if (token != null && writeToken != null && token.equals(writeToken)) {
             problems.add(Setting.STATUS_TOKEN.displayName() + " and " + Setting.STATUS_WRITE_TOKEN.displayName()
                     + " must differ (the read token would carry the write scope)");
         }
         StatusPanelSettings settings = new StatusPanelSettings(ip, token,
                 tokenFile == null ? null : Path.of(tokenFile), writeToken,
-                writeTokenFile == null ? null : Path.of(writeTokenFile));
+                writeTokenFile == null ? null : Path.of(writeTokenFile), tokenVaultKey, writeTokenVaultKey);
         if (problems.size() == before && !loopback && !settings.tokenConfigured()) {
             problems.add("refusing to serve the status API on " + ip + " without a token: anyone who can reach it"
                     + " could read it; set " + Setting.STATUS_TOKEN_FILE.displayName() + " (or "
@@ -74,6 +101,7 @@ public record StatusPanelSettings(String address, String token, Path tokenFile, 
     public String toString() {
         return "StatusPanelSettings[address=" + address + ", token=" + (token == null ? "none" : "****")
                 + ", tokenFile=" + tokenFile + ", writeToken=" + (writeToken == null ? "none" : "****")
-                + ", writeTokenFile=" + writeTokenFile + "]";
+                + ", writeTokenFile=" + writeTokenFile + ", tokenVaultKey=" + tokenVaultKey + ", writeTokenVaultKey="
+                + writeTokenVaultKey + "]";
     }
 }

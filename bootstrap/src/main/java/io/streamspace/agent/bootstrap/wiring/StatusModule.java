@@ -18,6 +18,7 @@ import io.streamspace.agent.application.service.secret.TokenRefresher;
 import io.streamspace.agent.adapter.http.StatusPanel;
 import io.streamspace.agent.application.port.in.DescribeAgent;
 import io.streamspace.agent.application.port.out.LeaderLock;
+import io.streamspace.agent.application.port.out.SecretStore;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.service.CommandHandler;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
@@ -156,7 +157,9 @@ public abstract class StatusModule {
     @Provides
     @Singleton
     static StatusPanel statusPanel(SessionOverviewService sessions, AgentOverviewService agent, AgentEventFeed feed,
-                                   SessionActionService actions, AgentConfiguration config) {
-        return new StatusPanel(sessions, agent, feed, actions, StatusPanels.access(config.status()));
+                                   SessionActionService actions, AgentConfiguration config,
+                                   Optional<SecretStore> vault, Clock clock) {
+        return new StatusPanel(sessions, agent, feed, actions, StatusPanels.access(config.status(), vault::orElseThrow,
+                clock));
     }
 }

@@ -5,7 +5,9 @@ import io.streamspace.agent.adapter.http.StatusAccess;
 import io.streamspace.agent.adapter.http.StatusPanel;
 import io.streamspace.agent.application.port.in.DescribeAgent;
 import io.streamspace.agent.application.port.in.QueryAgentStatus;
+import io.streamspace.agent.application.port.out.SecretStore;
 import io.streamspace.agent.application.port.out.SessionRuntime;
+import io.streamspace.agent.application.port.out.TokenSource;
 import io.streamspace.agent.application.service.panel.AgentEventFeed;
 import io.streamspace.agent.application.service.panel.AgentOverviewService;
 import io.streamspace.agent.application.service.panel.SessionHistory;
@@ -26,15 +28,26 @@ public final class StatusPanels {
     private StatusPanels() {
     }
 
-    /** The tokens of the settings (a file is re-read on every request), or open access when none is set. */
-    public static StatusAccess access(StatusPanelSettings settings) {
-        Supplier<Optional<String>> read = tokens(settings.token(), settings.tokenFile(), "the status token");
+    /**
+     * The tokens of the settings (a file is re-read on every request, a Vault key refreshed every minute), or open
+     * access when none is set.
+     *
+     * @param vault opens the Vault store; asked only when a Vault key is set
+     */
+    public static StatusAccess access(StatusPanelSettings settings, Supplier<SecretStore> vault, Clock clock) {
+        Supplier<Optional<String>> read = tokens(settings.token(), settings.tokenFile(), settings.tokenVaultKey(),
+                "the status token", vault, clock);
         Supplier<Optional<String>> write = tokens(settings.writeToken(), settings.writeTokenFile(),
-                "the status write token");
+                settings.writeTokenVaultKey(), "the status write token", vault, clock);
         return read == null && write == null ? StatusAccess.open() : StatusAccess.withTokens(read, write);
     }
 
-    private static Supplier<Optional<String>> tokens(String value, Path file, String what) {
+    private static Supplier<Optional<String>> tokens(String value, Path file, String vaultKey, String what,
+                                                     Supplier<SecretStore> vault, Clock clock) {
+        if (vaultKey != null) {
+            TokenSource source = VaultModule.composeAgentTokens(vault.get(), vaultKey, clock);
+            return () -> source.tokenFor("status-panel");
+        }
         if (file != null) {
             FileTokenSource source = new FileTokenSource(file, what);
             return () -> source.tokenFor("status-panel");
@@ -51,7 +64,8 @@ public final class StatusPanels {
      * identity and command counts; no leadership, link or actions (the agent's panel has those).
      */
     public static StatusPanel forComposeAgent(SessionRuntime runtime, QueryAgentStatus status,
-                                              StatusPanelSettings settings, ControlPlaneTag plane, Clock clock) {
+                                              StatusPanelSettings settings, ControlPlaneTag plane,
+                                              Supplier<SecretStore> vault, Clock clock) {
         AgentEventFeed feed = new AgentEventFeed(clock);
         SessionOverviewService sessions = new SessionOverviewService(runtime,
                 Map.of(SessionLabels.MANAGED, "true"), null, new SessionHistory(), feed, () -> true, "engine", clock);
@@ -59,6 +73,6 @@ public final class StatusPanels {
                 null, "compose_agent", plane.wireName(), "sidecar", null, clock.instant());
         AgentOverviewService agent = new AgentOverviewService(identity, null, null, runtime, "docker", sessions, null,
                 status, null, Map::of, clock);
-        return new StatusPanel(sessions, agent, feed, null, access(settings));
+        return new StatusPanel(sessions, agent, feed, null, access(settings, vault, clock));
     }
 }

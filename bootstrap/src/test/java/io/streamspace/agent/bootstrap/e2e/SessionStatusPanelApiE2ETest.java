@@ -278,7 +278,7 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
                         .newBuilder(sidecarStatus.resolve("/api/v1/sessions")).header("Authorization", "Bearer "
                                 + readToken).build(), HttpResponse.BodyHandlers.ofString()).body()), id),
                         s -> s != null && s.get("memory_used_bytes").asLong() > 0);
-        assertThat(session.get("user").asText()).isEqualTo("frank");
+        assertThat(session.get("user").asText()).isEqualTo("alice");
         assertThat(session.get("container_status").asText()).isEqualTo("running");
         JsonNode sidecarAgent = JSON.readTree(http.send(HttpRequest.newBuilder(sidecarStatus.resolve("/api/v1/agent"))
                 .header("Authorization", "Bearer " + readToken).build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -286,6 +286,24 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
         assertThat(sidecarAgent.at("/leadership/state").asText()).isEqualTo("none");
         assertThat(sidecarAgent.at("/engine/via").asText()).isEqualTo("docker");
         assertThat(sidecarAgent.at("/commands/compose_agent/create_and_start/success").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void theReadTokenCanComeFromVault() throws Exception {
+        try (io.streamspace.agent.testkit.vault.VaultKv2TestServer vault =
+                     io.streamspace.agent.testkit.vault.VaultKv2TestServer.start()) {
+            vault.addToken("vault-root", Duration.ofHours(1));
+            vault.putSecret("secret/agent/h1/status_panel_token", Map.of("token", "agent-token"));
+            String token = "vault-read-" + hex8() + hex8();
+            vault.putSecret("secret/agent/h1/panel_read", Map.of("token", token));
+            startAgent(Map.of(Setting.VAULT_ADDRESS, vault.address().toString(), Setting.VAULT_TOKEN, "vault-root",
+                    Setting.VAULT_PATH_PREFIX, "secret/agent", Setting.DEPLOYMENT_HASH, "h1",
+                    Setting.STATUS_TOKEN_VAULT_KEY, "panel_read"));
+            assertThat(get("/api/v1/agent", null).statusCode()).isEqualTo(401);
+            assertThat(get("/api/v1/agent", "vault-read-wrong").statusCode()).isEqualTo(401);
+            assertThat(get("/api/v1/agent", token).statusCode()).isEqualTo(200);
+            assertThat(String.join("\n", agent.allLogLines())).doesNotContain(token);
+        }
     }
 
     private static JsonNode sessionOf(JsonNode list, String id) {

@@ -117,6 +117,18 @@ public final class SessionOverviewService implements QuerySessions {
                     record == null ? null : record.lastActivity(), record == null ? null : record.operation(),
                     history.of(id)));
         }
+        // a start still creating its container: shown at once as pending, not only once the container exists
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        views.forEach(v -> listed.add(v.sessionId()));
+        for (SessionRegistry.Snapshot r : records.values()) {
+            if (r.operation() != null && !listed.contains(r.sessionId())
+                    && r.expected() != SessionState.TERMINATED) {
+                views.add(new SessionView(r.sessionId(), null, null, history.latest(r.sessionId())
+                        .map(QuerySessions.StateChange::state).orElse(SessionState.PENDING.wireName()), null, null,
+                        null, null, 0, 0, null, null, Map.of(), r.startedAt(), r.lastActivity(), r.operation(),
+                        history.of(r.sessionId())));
+            }
+        }
         previousUsage.clear();
         previousUsage.putAll(seen);
         views.sort(Comparator.comparing(SessionView::sessionId));

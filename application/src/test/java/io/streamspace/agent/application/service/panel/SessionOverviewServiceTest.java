@@ -44,4 +44,21 @@ class SessionOverviewServiceTest {
         assertThat(list.unavailable()).contains("standby");
         assertThat(calls).isEmpty();
     }
+
+    @Test
+    void aStartStillCreatingItsContainerIsListedAsPendingAtOnce() {
+        SessionRegistry registry = new SessionRegistry();
+        registry.begin("alice-1", "start_session");
+        SessionOverviewService sessions = new SessionOverviewService(
+                new io.streamspace.agent.application.port.out.InMemorySessionRuntime(),
+                Map.of("streamspace.agent.id", "a"), registry, new SessionHistory(),
+                new AgentEventFeed(Clock.systemUTC()), () -> true, "engine", Clock.systemUTC());
+
+        QuerySessions.SessionView pending = sessions.sessions().sessions().getFirst();
+
+        assertThat(pending.sessionId()).isEqualTo("alice-1");
+        assertThat(pending.state()).isEqualTo("pending");
+        assertThat(pending.operation()).isEqualTo("start_session");
+        assertThat(pending.containerStatus()).isNull();
+    }
 }
