@@ -16,11 +16,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -150,7 +152,7 @@ public final class StatusHttpServer implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("Status API requests still running after 5 s; leaving them");
             }
         } catch (InterruptedException e) {
@@ -346,7 +348,7 @@ public final class StatusHttpServer implements AutoCloseable {
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authorization.substring(7).strip();
         }
-        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String part : header.split(";")) {
                 String p = part.strip();
                 if (p.startsWith(COOKIE + "=")) {

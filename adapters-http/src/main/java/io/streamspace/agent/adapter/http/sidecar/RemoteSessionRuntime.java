@@ -6,6 +6,7 @@ import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.domain.sidecar.SidecarOperation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,11 +105,11 @@ public final class RemoteSessionRuntime implements SessionRuntime {
 
     @Override
     public Map<String, ResourceUsage> usage(Map<String, String> labels) {
-        Map<String, ResourceUsage> out = new java.util.LinkedHashMap<>();
+        Map<String, ResourceUsage> out = new LinkedHashMap<>();
         call(SidecarOperation.USAGE, args("labels", labels)).properties().forEach(e -> out.put(e.getKey(),
                 new ResourceUsage(e.getValue().path("cpuTotalNanos").asLong(), e.getValue().path("memoryBytes").asLong(),
                         e.getValue().path("memoryLimitBytes").asLong(),
-                        java.time.Instant.parse(e.getValue().path("readAt").asText()))));
+                        Instant.parse(e.getValue().path("readAt").asText()))));
         return out;
     }
 

@@ -365,7 +365,7 @@ public final class SignedSidecarServer implements AutoCloseable {
 
     /** Readings with {@code readAt} as RFC 3339 text (the API's mapper has no java.time support). */
     private static Map<String, Map<String, Object>> usageWire(Map<String, SessionRuntime.ResourceUsage> usage) {
-        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         usage.forEach((name, u) -> out.put(name, Map.of("cpuTotalNanos", u.cpuTotalNanos(),
                 "memoryBytes", u.memoryBytes(), "memoryLimitBytes", u.memoryLimitBytes(),
                 "readAt", u.readAt().toString())));

@@ -14,10 +14,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -118,7 +120,7 @@ public final class SessionOverviewService implements QuerySessions {
                     history.of(id)));
         }
         // a start still creating its container: shown at once as pending, not only once the container exists
-        java.util.Set<String> listed = new java.util.HashSet<>();
+        Set<String> listed = new HashSet<>();
         views.forEach(v -> listed.add(v.sessionId()));
         for (SessionRegistry.Snapshot r : records.values()) {
             if (r.operation() != null && !listed.contains(r.sessionId())
