@@ -371,6 +371,8 @@
       try { e = JSON.parse(m.data); } catch (x) { return; }
       addEvent(e);
       if (REFRESHING_TYPES[e.type]) { refreshSoon(); }
+      // a command is queued before its work begins: look again once it has (a start shows as pending)
+      if (e.type === 'command_received') { setTimeout(refreshSoon, 1000); }
     };
     source.addEventListener('dropped', function () { refreshSoon(); });
   }

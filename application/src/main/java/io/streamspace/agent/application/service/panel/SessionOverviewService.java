@@ -26,7 +26,8 @@ import java.util.function.BooleanSupplier;
  * The sessions list of the status panel, read from the session runtime (the engine in legacy mode, the sidecar's
  * signed API in sidecar mode) plus what this process knows (reported states, last activity, running operation).
  * CPU in use is the rate between two usage readings. A read is reused for {@link #MAX_AGE} unless an event was
- * published since, so many dashboards cost the runtime (and the sidecar's rate budget) two calls per period. A
+ * published (and no operation began or ended) since, so many dashboards cost the runtime (and the sidecar's rate
+ * budget) two calls per period. A
  * standby replica lists nothing: only the leader touches the runtime.
  */
 public final class SessionOverviewService implements QuerySessions {
@@ -44,6 +45,7 @@ public final class SessionOverviewService implements QuerySessions {
     private final Map<String, ResourceUsage> previousUsage = new HashMap<>();
     private SessionList cached;
     private long cachedSequence = -1;
+    private int cachedRecords;
     private Instant cachedAt;
 
     /**
@@ -74,7 +76,10 @@ public final class SessionOverviewService implements QuerySessions {
             return new SessionList(source, "this replica is a standby: the leader lists the sessions", List.of(), now);
         }
         long sequence = feed.lastSequence();
-        if (cached != null && cachedSequence == sequence && Duration.between(cachedAt, now).compareTo(MAX_AGE) < 0) {
+        // what this process knows changes without an event too (an operation begins): then read again
+        int records = registry == null ? 0 : new HashSet<>(registry.all()).hashCode();
+        if (cached != null && cachedSequence == sequence && cachedRecords == records
+                && Duration.between(cachedAt, now).compareTo(MAX_AGE) < 0) {
             return cached;
         }
         SessionList list;
@@ -85,6 +90,7 @@ public final class SessionOverviewService implements QuerySessions {
         }
         cached = list;
         cachedSequence = sequence;
+        cachedRecords = records;
         cachedAt = now;
         return list;
     }
