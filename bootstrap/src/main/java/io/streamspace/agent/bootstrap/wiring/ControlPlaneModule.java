@@ -77,8 +77,8 @@ public abstract class ControlPlaneModule {
     @Singleton
     static CommandRouter router(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                                               SessionCommandQueue queue, CommandJournal journal,
-                                              CommandOutcomeListener outcomes) {
-        return CommandRouter.scheduledBy(handlers, messages, queue, journal, outcomes);
+                                              CommandOutcomeListener outcomes, PanelEvents events) {
+        return CommandRouter.scheduledBy(handlers, messages, events.scheduler(queue), journal, outcomes);
     }
 
     @Provides

@@ -34,9 +34,11 @@ import io.streamspace.agent.application.service.panel.SessionOverviewService;
 import io.streamspace.agent.application.service.session.SessionRegistry;
 import io.streamspace.agent.application.service.session.SessionSettings;
 import io.streamspace.agent.domain.capacity.CapacityLimits;
+import jakarta.inject.Named;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,9 +127,10 @@ public abstract class StatusModule {
     static SessionOverviewService sessionOverview(SessionRuntime runtime, SessionSettings settings,
                                                   SessionRegistry registry, SessionHistory history,
                                                   AgentEventFeed feed, LeadershipView leadership,
-                                                  AgentConfiguration config, Clock clock) {
+                                                  AgentConfiguration config, Clock clock,
+                                                  @Named("workers") Executor workers) {
         return new SessionOverviewService(runtime, settings.ownerLabels(), registry, history, feed,
-                leadership::leading, config.composeAgentEnabled() ? "sidecar" : "engine", clock);
+                leadership::leading, config.composeAgentEnabled() ? "sidecar" : "engine", clock, workers);
     }
 
     /** The panel's actions run the control plane's own handlers in the per-session queue. */

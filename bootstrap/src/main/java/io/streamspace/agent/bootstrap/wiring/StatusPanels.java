@@ -68,7 +68,8 @@ public final class StatusPanels {
                                               Supplier<SecretStore> vault, Clock clock) {
         AgentEventFeed feed = new AgentEventFeed(clock);
         SessionOverviewService sessions = new SessionOverviewService(runtime,
-                Map.of(SessionLabels.MANAGED, "true"), null, new SessionHistory(), feed, () -> true, "engine", clock);
+                Map.of(SessionLabels.MANAGED, "true"), null, new SessionHistory(), feed, () -> true, "engine", clock,
+                work -> Thread.ofVirtual().name("session-usage").start(work));
         DescribeAgent.Identity identity = new DescribeAgent.Identity("compose-agent", AgentVersion.current(), "docker",
                 null, "compose_agent", plane.wireName(), "sidecar", null, clock.instant());
         AgentOverviewService agent = new AgentOverviewService(identity, null, null, runtime, "docker", sessions, null,

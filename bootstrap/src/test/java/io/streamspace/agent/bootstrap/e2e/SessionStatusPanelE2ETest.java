@@ -94,6 +94,8 @@ class SessionStatusPanelE2ETest extends SessionE2E {
             String start = send("start_session", startPayload(id));
             browser.await("the new session in the table", d -> shownState(d, id) != null);
             Duration appeared = Duration.ofNanos(System.nanoTime() - sent);
+            assertThat(browser.find(By.id("problem")).isDisplayed()).as("no error banner while the session starts: %s",
+                    browser.textOf(By.id("problem"))).isFalse();
             browser.await("the session running", d -> "running".equals(shownState(d, id)));
             System.out.println("PANEL session row appeared " + appeared.toMillis() + " ms after start_session");
             awaitCompleted(start);
@@ -137,6 +139,8 @@ class SessionStatusPanelE2ETest extends SessionE2E {
             assertThat(browser.find(By.cssSelector("#sessions th[data-key=state]")).getAttribute("aria-sort"))
                     .isEqualTo("ascending");
 
+            assertThat(browser.find(By.id("problem")).isDisplayed()).as("no error banner: %s",
+                    browser.textOf(By.id("problem"))).isFalse();
             browser.screenshot("status-panel-desktop" + (sidecarMode() ? "-sidecar" : ""));
             browser.assertAccessible("the dashboard");
 
@@ -185,6 +189,7 @@ class SessionStatusPanelE2ETest extends SessionE2E {
             List<String> states = statusesOf(id).stream().map(m -> m.payloadText("state")).toList();
             assertThat(states.subList(states.indexOf("hibernated"), states.size())).contains("running");
             assertThat(dockerOk("inspect", "-f", "{{.State.Status}}", "streamspace-" + id)).isEqualTo("running");
+            assertThat(browser.find(By.id("problem")).isDisplayed()).isFalse();
             browser.assertAccessible("the dashboard with actions");
         }
         String metrics = get("/metrics", writeToken);

@@ -8,7 +8,7 @@
     openHistories: {} };
   var REFRESH_EVERY_MS = 5000;
   var MAX_EVENTS = 100;
-  var REFRESHING_TYPES = { session_state: 1, command_answered: 1, command_received: 1, leadership: 1, watchdog: 1, panel_action: 1 };
+  var REFRESHING_TYPES = { session_state: 1, command_answered: 1, command_started: 1, leadership: 1, watchdog: 1, panel_action: 1 };
 
   function $(id) { return document.getElementById(id); }
 
@@ -371,8 +371,6 @@
       try { e = JSON.parse(m.data); } catch (x) { return; }
       addEvent(e);
       if (REFRESHING_TYPES[e.type]) { refreshSoon(); }
-      // a command is queued before its work begins: look again once it has (a start shows as pending)
-      if (e.type === 'command_received') { setTimeout(refreshSoon, 1000); }
     };
     source.addEventListener('dropped', function () { refreshSoon(); });
   }

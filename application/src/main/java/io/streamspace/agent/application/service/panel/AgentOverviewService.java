@@ -100,7 +100,8 @@ public final class AgentOverviewService implements DescribeAgent {
         long cpu = 0;
         long memory = 0;
         for (QuerySessions.SessionView s : list.sessions()) {
-            if (HOLDING.contains(s.containerStatus())) {
+            // a start still creating its container has no status yet (and Set.of refuses null lookups)
+            if (s.containerStatus() != null && HOLDING.contains(s.containerStatus())) {
                 count++;
                 cpu += s.cpuRequestedMillis();
                 memory += s.memoryRequestedBytes();

@@ -1,6 +1,7 @@
 package io.streamspace.agent.application.service.panel;
 
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
+import io.streamspace.agent.application.service.CommandScheduler;
 import io.streamspace.agent.application.service.ControlPlaneMessages;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
@@ -11,7 +12,7 @@ import java.util.Objects;
 
 /**
  * Where the feed learns about commands and sessions: it wraps the command handler the link dispatches to
- * ({@code command_received}) and the messages every service sends to the control plane ({@code command_answered}
+ * ({@code command_received}), the scheduler that runs their work ({@code command_started}) and the messages every service sends to the control plane ({@code command_answered}
  * from {@code complete}/{@code failed}, {@code session_state} from {@code status}). It only observes: every call
  * is passed on unchanged, and a failure to publish never reaches the caller.
  */
@@ -50,6 +51,18 @@ public final class PanelEvents {
         };
     }
 
+    /**
+     * The command scheduler, publishing {@code command_started} when a command's work begins (it may wait behind
+     * another command for the same session, or for a start slot).
+     */
+    public CommandScheduler scheduler(CommandScheduler delegate) {
+        Objects.requireNonNull(delegate);
+        return (command, work) -> delegate.schedule(command, () -> {
+            safely(() -> started(command));
+            work.run();
+        });
+    }
+
     /** The outgoing messages, publishing answers and session states after passing each message on. */
     public ControlPlaneMessages messages(ControlPlaneMessages delegate) {
         Objects.requireNonNull(delegate);
@@ -70,6 +83,15 @@ public final class PanelEvents {
         details.put("action", command.action());
         details.put("session_id", sessionOf(command));
         feed.publish("command_received", "received " + command.action()
+                + (sessionOf(command) == null ? "" : " for " + sessionOf(command)), details);
+    }
+
+    private void started(InboundMessage.Command command) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("command_id", command.commandId());
+        details.put("action", command.action());
+        details.put("session_id", sessionOf(command));
+        feed.publish("command_started", "started " + command.action()
                 + (sessionOf(command) == null ? "" : " for " + sessionOf(command)), details);
     }
 

@@ -46,4 +46,17 @@ class PanelEventsTest {
                 .containsEntry("error", "unknown action");
         assertThat(history.of("s-1")).extracting(c -> c.state()).containsExactly("running");
     }
+
+    @Test
+    void aCommandsWorkStartingIsAnEventPublishedJustBeforeTheWork() {
+        List<String> order = new ArrayList<>();
+        InboundMessage.Command wake = new InboundMessage.Command("c-3", "wake_session", Map.of("sessionId", "s-2"));
+        events.scheduler((command, work) -> {
+            order.add("scheduled " + command.commandId());
+            work.run();
+        }).schedule(wake, () -> order.add("work, after " + feed.recent().getLast().type()));
+
+        assertThat(order).containsExactly("scheduled c-3", "work, after command_started");
+        assertThat(feed.recent().getLast().summary()).isEqualTo("started wake_session for s-2");
+    }
 }

@@ -36,7 +36,7 @@ class SessionOverviewServiceTest {
         AtomicBoolean leading = new AtomicBoolean(false);
         SessionOverviewService sessions = new SessionOverviewService(runtime, Map.of("streamspace.agent.id", "a"),
                 new SessionRegistry(), new SessionHistory(), new AgentEventFeed(Clock.systemUTC()), leading::get,
-                "engine", Clock.systemUTC());
+                "engine", Clock.systemUTC(), Runnable::run);
 
         QuerySessions.SessionList list = sessions.sessions();
 
@@ -52,7 +52,7 @@ class SessionOverviewServiceTest {
         SessionOverviewService sessions = new SessionOverviewService(
                 new io.streamspace.agent.application.port.out.InMemorySessionRuntime(),
                 Map.of("streamspace.agent.id", "a"), registry, new SessionHistory(),
-                new AgentEventFeed(Clock.systemUTC()), () -> true, "engine", Clock.systemUTC());
+                new AgentEventFeed(Clock.systemUTC()), () -> true, "engine", Clock.systemUTC(), Runnable::run);
 
         QuerySessions.SessionView pending = sessions.sessions().sessions().getFirst();
 
@@ -60,5 +60,29 @@ class SessionOverviewServiceTest {
         assertThat(pending.state()).isEqualTo("pending");
         assertThat(pending.operation()).isEqualTo("start_session");
         assertThat(pending.containerStatus()).isNull();
+    }
+
+    @Test
+    void usageIsReadInTheBackgroundAndAListingNeverWaitsForIt() {
+        io.streamspace.agent.application.port.out.InMemorySessionRuntime runtime =
+                new io.streamspace.agent.application.port.out.InMemorySessionRuntime()
+                        .withImage("streamspace-test/vnc-echo:latest");
+        Map<String, String> owner = Map.of("streamspace.agent.id", "a", "streamspace.managed", "true");
+        java.util.Map<String, String> labels = new java.util.HashMap<>(owner);
+        labels.put("streamspace.session.id", "alice-1");
+        runtime.createAndStart(new SessionRuntime.ContainerSpec("streamspace-alice-1",
+                "streamspace-test/vnc-echo:latest", labels, Map.of(), 64L << 20, 0, "", java.util.List.of(),
+                java.util.List.of(), "127.0.0.1", "no", true, 0));
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        SessionOverviewService sessions = new SessionOverviewService(runtime, owner, null, new SessionHistory(),
+                new AgentEventFeed(Clock.systemUTC()), () -> true, "engine", Clock.systemUTC(), queued::add);
+
+        QuerySessions.SessionView first = sessions.sessions().sessions().getFirst();
+
+        assertThat(first.state()).isEqualTo("running");
+        assertThat(first.memoryUsedBytes()).as("no reading yet: the listing did not wait").isNull();
+        assertThat(queued).hasSize(1);
+        queued.removeFirst().run();
+        assertThat(sessions.sessions().sessions().getFirst().memoryUsedBytes()).isEqualTo(32L << 20);
     }
 }
