@@ -93,6 +93,17 @@ public final class Browser implements AutoCloseable {
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
+    /**
+     * Clicks the element once it is there; if the page re-rendered it between finding and clicking (the click did
+     * not happen), finds it again.
+     */
+    public void click(String what, By by) {
+        await(what, d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
     /** The trimmed visible text of the element, or null when there is none. */
     public String textOf(By by) {
         List<WebElement> found = driver.findElements(by);

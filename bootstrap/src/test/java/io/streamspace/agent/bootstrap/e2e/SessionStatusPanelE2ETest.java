@@ -119,7 +119,7 @@ class SessionStatusPanelE2ETest extends SessionE2E {
             String hibernate = send("hibernate_session", sessionPayload(id));
             browser.await("the session hibernated", d -> "hibernated".equals(shownState(d, id)));
             awaitCompleted(hibernate);
-            browser.find(row(id)).findElement(By.tagName("summary")).click();
+            browser.click("the history toggle", By.cssSelector("tr[data-session-id='" + id + "'] summary"));
             browser.await("the state history", d -> {
                 WebElement history = d.findElement(row(id)).findElement(By.cssSelector("ol.history"));
                 return history.isDisplayed() && history.getText().contains("running")
@@ -164,14 +164,14 @@ class SessionStatusPanelE2ETest extends SessionE2E {
             signIn(browser, writeToken);
             browser.await("the running session", d -> "running".equals(shownState(d, id)));
             By hibernate = By.cssSelector("tr[data-session-id='" + id + "'] button[data-action=hibernate]");
-            browser.await("the hibernate button", d -> d.findElement(hibernate)).click();
+            browser.click("the hibernate button", hibernate);
             browser.await("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
             assertThat(browser.textOf(By.id("confirm-text"))).contains(id);
             browser.find(By.id("confirm-cancel")).click();
             browser.await("the dialog closed", d -> !d.findElement(By.id("confirm")).isDisplayed());
             assertThat(statusesOf(id)).extracting(m -> m.payloadText("state")).doesNotContain("hibernated");
 
-            browser.find(hibernate).click();
+            browser.click("the hibernate button", hibernate);
             browser.await("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
             browser.screenshot("status-panel-confirm" + (sidecarMode() ? "-sidecar" : ""));
             browser.find(By.id("confirm-ok")).click();
@@ -182,7 +182,7 @@ class SessionStatusPanelE2ETest extends SessionE2E {
                     "hibernate_session of " + id + " done"));
 
             By wake = By.cssSelector("tr[data-session-id='" + id + "'] button[data-action=wake]");
-            browser.await("the wake button", d -> d.findElement(wake)).click();
+            browser.click("the wake button", wake);
             browser.await("the confirmation", d -> d.findElement(By.id("confirm")).isDisplayed());
             browser.find(By.id("confirm-ok")).click();
             browser.await("the session running again", d -> "running".equals(shownState(d, id)));
