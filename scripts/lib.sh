@@ -3,7 +3,9 @@
 # Everything it prints goes to stderr, so callers can keep stdout for machine-readable output.
 
 # What the tests need on the machine (Debian package names).
-REQUIRED_PACKAGES=(docker.io redis-server busybox-static docker-registry docker-compose debootstrap systemd podman)
+# chromium + chromium-driver: the status panel's browser tests (Selenium uses the system chromedriver, never a download).
+REQUIRED_PACKAGES=(docker.io redis-server busybox-static docker-registry docker-compose debootstrap systemd podman chromium
+  chromium-driver)
 # The JDK the build needs (language level 21, any JDK >= 21 builds it).
 MIN_JAVA_FEATURE=21
 JDK_SEARCH_DIR=/usr/lib/jvm
@@ -81,6 +83,7 @@ package_command() {
     docker.io) echo dockerd ;;
     busybox-static) echo busybox ;;
     systemd) echo systemd-analyze ;;
+    chromium-driver) echo chromedriver ;;
     *) echo "$1" ;;
   esac
 }

@@ -20,7 +20,9 @@ import io.streamspace.agent.application.service.metrics.CommandMetricsRecorder;
 import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
 import io.streamspace.agent.application.service.metrics.MeteredStackRuntime;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
+import io.streamspace.agent.bootstrap.config.StatusPanelSettings;
 import io.streamspace.agent.bootstrap.config.VaultConfiguration;
+import io.streamspace.agent.bootstrap.wiring.StatusPanels;
 import io.streamspace.agent.bootstrap.wiring.VaultModule;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
@@ -60,13 +62,13 @@ public final class ComposeAgentRole {
     public record Settings(InetSocketAddress listen, Map<String, Set<Scope>> allowedAgents, int requestsPerMinute,
                            String token, Path tokenFile, String dockerHost, ControlPlaneTag controlPlane,
                            String logLevel, String logFormat, Integer statusPort, VaultConfiguration vault,
-                           McpHttp mcp) {
+                           StatusPanelSettings status, McpHttp mcp) {
         @Override
         public String toString() {
             return "ComposeAgentSettings[listen=" + listen + ", allowedAgents=" + allowedAgents
                     + ", requestsPerMinute=" + requestsPerMinute + ", token="
                     + (token == null ? "none" : "****") + ", tokenFile=" + tokenFile + ", dockerHost=" + dockerHost
-                    + ", controlPlane=" + controlPlane.wireName() + ", mcp=" + mcp + "]";
+                    + ", controlPlane=" + controlPlane.wireName() + ", status=" + status + ", mcp=" + mcp + "]";
         }
     }
 
@@ -194,15 +196,19 @@ public final class ComposeAgentRole {
         StatusHttpServer status = null;
         McpHttpServer mcp = null;
         try {
-            if (settings.statusPort() != null) {
-                status = StatusHttpServer.start("127.0.0.1", settings.statusPort(), new AgentStatusService(metrics,
-                        ProcHostMetrics.system(), new QueryAgentStatus.Capabilities(true, settings.controlPlane(),
-                        AgentVersion.current(), settings.mcp() == null ? List.of("docker", "sessions", "compose", "metrics")
-                        : List.of("docker", "sessions", "compose", "metrics", "mcp"))),
-                        new ObjectMapper());
-                LOG.info("compose-agent status API on http://127.0.0.1:{}", status.port());
-            }
             SessionRuntime sessions = DockerSessionRuntime.open(docker);
+            if (settings.statusPort() != null) {
+                AgentStatusService statusService = new AgentStatusService(metrics, ProcHostMetrics.system(),
+                        new QueryAgentStatus.Capabilities(true, settings.controlPlane(), AgentVersion.current(),
+                                settings.mcp() == null ? List.of("docker", "sessions", "compose", "metrics", "panel")
+                                        : List.of("docker", "sessions", "compose", "metrics", "panel", "mcp")));
+                status = StatusHttpServer.start(settings.status().address(), settings.statusPort(), statusService,
+                        new ObjectMapper(), StatusPanels.forComposeAgent(
+                                sessions, statusService, settings.status(), settings.controlPlane(),
+                                () -> VaultModule.open(settings.vault()), Clock.systemUTC()));
+                LOG.info("compose-agent status API on http://{}:{} ({})", settings.status().address(), status.port(),
+                        settings.status().tokenConfigured() ? "token required" : "no token: loopback only, open");
+            }
             // stack pulls go through the session runtime so registry credentials from config.json are honoured
             DockerStackRuntime stacks = new DockerStackRuntime(docker, image -> sessions.pullImage(image, line -> { }),
                     java.time.Duration.ofMinutes(2), DockerStackRuntime.DEFAULT_STOP_GRACE);
@@ -315,12 +321,17 @@ public final class ComposeAgentRole {
             }
         }
         McpHttp mcp = mcp(values, vault, problems);
+        var status = StatusPanelSettings.resolve(
+                values.get(Setting.STATUS_ADDRESS), values.get(Setting.STATUS_TOKEN),
+                values.get(Setting.STATUS_TOKEN_FILE), values.get(Setting.STATUS_WRITE_TOKEN),
+                values.get(Setting.STATUS_WRITE_TOKEN_FILE), values.get(Setting.STATUS_TOKEN_VAULT_KEY),
+                values.get(Setting.STATUS_WRITE_TOKEN_VAULT_KEY), vault != null, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
                 values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
-                values.get(Setting.LOG_FORMAT), statusPort, vault, mcp);
+                values.get(Setting.LOG_FORMAT), statusPort, vault, status, mcp);
     }
 
     /** The MCP gateway's settings; null when {@code --mcp-listen} is off. */

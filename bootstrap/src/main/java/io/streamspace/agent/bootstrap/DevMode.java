@@ -96,6 +96,10 @@ final class DevMode {
         out.println("  control plane (simulator): " + http + "   WebSocket: " + simulator.webSocketBaseUrl());
         out.println("  agent id:                  " + id);
         out.println("  Docker engine:             " + config.dockerHost() + "   network: " + config.network());
+        if (config.statusPort() != null && config.statusPort() != 0) {
+            out.println("  status panel:              http://" + config.status().address() + ":" + config.statusPort()
+                    + "/" + (config.status().tokenConfigured() ? " (sign in with the status token)" : ""));
+        }
         out.println("Try it (the image is built locally by scripts/setup-env.sh):");
         out.println("  curl -s " + http + "/dev/agents");
         out.println("  curl -s -X POST " + http + "/dev/commands -H 'Content-Type: application/json' -d '"

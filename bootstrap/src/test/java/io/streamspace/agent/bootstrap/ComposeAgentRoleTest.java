@@ -67,4 +67,16 @@ class ComposeAgentRoleTest {
                 .hasMessageContaining("--mcp-scope (MCP_SCOPE) must be managed or all")
                 .hasMessageContaining("'evil.example/path' is not an origin");
     }
+
+    @Test
+    void theStatusPanelOnANonLoopbackAddressNeedsAToken() {
+        assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.ALLOWED_AGENTS, "a",
+                Setting.COMPOSE_AGENT_TOKEN, "t", Setting.STATUS_PORT, "5003", Setting.STATUS_ADDRESS, "0.0.0.0"),
+                Map.of())).hasMessageStartingWith("refusing to serve the status API on 0.0.0.0 without a token");
+        ComposeAgentRole.Settings settings = ComposeAgentRole.resolve(Map.of(Setting.ALLOWED_AGENTS, "a",
+                Setting.COMPOSE_AGENT_TOKEN, "t", Setting.STATUS_PORT, "5003"), Map.of("STATUS_ADDRESS", "0.0.0.0",
+                "STATUS_TOKEN", "panel-secret"));
+        assertThat(settings.status().address()).isEqualTo("0.0.0.0");
+        assertThat(settings.toString()).doesNotContain("panel-secret");
+    }
 }

@@ -93,6 +93,18 @@ class DockerAgentJarIT {
     }
 
     @Test
+    void aStatusApiOnANonLoopbackAddressWithoutATokenIsRefusedInOneLine() throws Exception {
+        try (AgentJarProcess agent = finished(Map.of("API_KEY", "ab".repeat(32), "CONTROL_PLANE_URL",
+                "ws://127.0.0.1:9"), "--agent-id", "jar-status-refusal", "--status-address", "0.0.0.0")) {
+            assertThat(agent.exitCode(EXIT)).isEqualTo(2);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !agent.err().isEmpty());
+            assertThat(agent.err().stream().filter(l -> l.startsWith("configuration error: ")).toList())
+                    .singleElement().asString().startsWith("configuration error: refusing to serve the status API"
+                            + " on 0.0.0.0 without a token");
+        }
+    }
+
+    @Test
     void theComposeAgentRoleRefusesToStartWithoutAllowedAgentsAndToken() throws Exception {
         try (AgentJarProcess agent = finished(Map.of(), "compose-agent")) {
             assertThat(agent.exitCode(EXIT)).isEqualTo(2);

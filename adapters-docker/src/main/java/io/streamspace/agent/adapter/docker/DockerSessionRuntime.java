@@ -44,6 +44,7 @@ public final class DockerSessionRuntime implements SessionRuntime {
     private final DockerVolumes volumes;
     private final DockerImages images;
     private final DockerContainers containers;
+    private final DockerContainerUsage usage;
 
     private DockerSessionRuntime(DockerClients clients, RuntimeInfo connectedTo, Path dockerConfigDir) {
         DockerAccess access = new DockerAccess(clients);
@@ -54,6 +55,7 @@ public final class DockerSessionRuntime implements SessionRuntime {
         this.volumes = new DockerVolumes(access);
         this.images = new DockerImages(access, new RegistryCredentials(dockerConfigDir));
         this.containers = new DockerContainers(access, volumes);
+        this.usage = new DockerContainerUsage(access);
     }
 
     /**
@@ -210,6 +212,11 @@ public final class DockerSessionRuntime implements SessionRuntime {
     @Override
     public List<ContainerState> findContainers(Map<String, String> labels) {
         return containers.findContainers(labels);
+    }
+
+    @Override
+    public Map<String, ResourceUsage> usage(Map<String, String> labels) {
+        return usage.usage(labels);
     }
 
     @Override

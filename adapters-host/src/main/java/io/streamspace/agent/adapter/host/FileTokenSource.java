@@ -19,10 +19,17 @@ public final class FileTokenSource implements TokenSource {
     private static final Logger LOG = LoggerFactory.getLogger(FileTokenSource.class);
 
     private final Path file;
+    private final String what;
     private volatile boolean warned;
 
     public FileTokenSource(Path file) {
+        this(file, "the compose-agent token");
+    }
+
+    /** @param what names the token in the warning logged when the file cannot be read */
+    public FileTokenSource(Path file, String what) {
         this.file = file;
+        this.what = what;
     }
 
     @Override
@@ -34,7 +41,7 @@ public final class FileTokenSource implements TokenSource {
         } catch (IOException e) {
             if (!warned) {
                 warned = true;
-                LOG.warn("Cannot read the compose-agent token from {}: {}", file, e.toString());
+                LOG.warn("Cannot read {} from {}: {}", what, file, e.toString());
             }
             return Optional.empty();
         }

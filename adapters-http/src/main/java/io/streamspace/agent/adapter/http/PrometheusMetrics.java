@@ -1,7 +1,15 @@
 package io.streamspace.agent.adapter.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamspace.agent.application.port.in.QueryAgentStatus;
@@ -19,9 +27,11 @@ import java.util.function.ToDoubleFunction;
  * The Prometheus view of the status, through Micrometer: {@code agent_commands_total{control_plane,action,outcome}}
  * (from the command metrics, one series per plane, action and outcome seen), the host's load and memory gauges and,
  * in sidecar mode, {@code agent_sidecar_restarts} and {@code agent_sidecar_failed} (0 or 1) from the watchdog.
- * Each scrape reads the status once and the meters report from that reading.
+ * Each scrape reads the status once and the meters report from that reading. Beside them: Micrometer's JVM and
+ * process binders (memory, GC, threads, class loading, CPU, uptime, open files) and the status API's own counters
+ * (refused requests, session actions, event streams).
  */
-final class PrometheusMetrics {
+final class PrometheusMetrics implements AutoCloseable {
 
     private final QueryAgentStatus status;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -30,14 +40,54 @@ final class PrometheusMetrics {
     private volatile HostSnapshot host;
     private volatile QueryAgentStatus.Sidecar sidecar;
     private boolean sidecarRegistered;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     PrometheusMetrics(QueryAgentStatus status) {
         this.status = status;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         hostGauge("agent.host.load.average", null, h -> h.load1(), "window", "1m");
         hostGauge("agent.host.load.average", null, h -> h.load5(), "window", "5m");
         hostGauge("agent.host.load.average", null, h -> h.load15(), "window", "15m");
         hostGauge("agent.host.memory.total", "bytes", h -> h.memoryTotalBytes());
         hostGauge("agent.host.memory.available", "bytes", h -> h.memoryAvailableBytes());
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    /** A request without a valid token ({@code reason}: missing or invalid). */
+    void unauthorized(String reason) {
+        Counter.builder("agent.status.unauthorized").description("Status API requests refused with 401")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    /** A session action asked for with a read-only token (403). */
+    void forbidden() {
+        Counter.builder("agent.status.forbidden").description("Status API requests refused with 403 (scope)")
+                .register(registry).increment();
+    }
+
+    /** A session action from the status panel, by action and outcome. */
+    void panelAction(String action, boolean success) {
+        Counter.builder("agent.panel.actions").description("Session actions asked for on the status panel")
+                .tag("action", action).tag("outcome", success ? "success" : "failure").register(registry).increment();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 
     /** The Prometheus text exposition of every meter, current as of this call. */

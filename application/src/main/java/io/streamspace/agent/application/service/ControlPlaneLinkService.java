@@ -1,5 +1,6 @@
 package io.streamspace.agent.application.service;
 
+import io.streamspace.agent.application.port.in.DescribeAgent;
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
 import io.streamspace.agent.application.port.in.ServeControlPlane;
 import io.streamspace.agent.application.port.out.ConnectFailedException;
@@ -11,14 +12,18 @@ import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import jakarta.inject.Provider;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -46,6 +51,11 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     private volatile StopReason stopReason;
     private volatile Connection current;
     private volatile Map<String, Object> heartbeatDetails = Map.of();
+    private final Clock clock;
+    private volatile String linkState = "stopped";
+    private volatile Instant linkSince;
+    private volatile Instant lastHeartbeat;
+    private final AtomicLong connections = new AtomicLong();
 
     public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
                                    Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
@@ -58,6 +68,17 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                                    Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
                                    List<LinkListener> linkListeners, DoubleSupplier random, Outbox outbox,
                                    VncTunnelInbound vnc) {
+        this(gateway, settings, commands, activeSessions, linkListeners, random, outbox, vnc,
+                Clock.systemUTC());
+    }
+
+    /** With the clock the link's state times ({@link #linkStatus()}) are read from. */
+    public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
+                                   Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
+                                   List<LinkListener> linkListeners, DoubleSupplier random, Outbox outbox,
+                                   VncTunnelInbound vnc, Clock clock) {
+        this.clock = Objects.requireNonNull(clock);
+        this.linkSince = clock.instant();
         this.vnc = vnc;
         this.gateway = gateway;
         this.settings = settings;
@@ -89,6 +110,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         int failures = 0;
         try {
             while (!stopped()) {
+                state("connecting");
                 RegistrationOutcome outcome = gateway.register(settings.registration());
                 switch (outcome) {
                     case RegistrationOutcome.Registered r ->
@@ -143,6 +165,8 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 }
                 long connectedAt = System.nanoTime();
                 current = connection;
+                connections.incrementAndGet();
+                state("connected");
                 LOG.log(Level.INFO, "WebSocket connected");
                 LOG.log(Level.INFO, "Connected to Control Plane: {0}", gateway.describe());
                 sendHeartbeat();
@@ -155,6 +179,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 connection.closed.await();
                 ticker.cancel(false);
                 current = null;
+                state("disconnected");
                 vnc.linkLost();
                 if (stopped()) {
                     connection.socket.close("agent stopping");
@@ -170,6 +195,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 pause(delay);
             }
         } finally {
+            state("stopped");
             heartbeats.shutdownNow();
             Connection last = current;
             current = null;
@@ -194,6 +220,24 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         Connection connection = current;
         if (connection != null) {
             connection.closed.countDown();
+        }
+    }
+
+    /**
+     * The link as the status panel shows it: {@code connecting} (registering or opening the socket, also while
+     * backing off after a failed attempt), {@code connected}, {@code disconnected} (waiting to reconnect) or
+     * {@code stopped} (not serving: a standby or a stopping agent).
+     */
+    public DescribeAgent.Link linkStatus() {
+        long made = connections.get();
+        return new DescribeAgent.Link(linkState, linkSince, lastHeartbeat,
+                Math.max(0, made - 1), outbox.size());
+    }
+
+    private void state(String state) {
+        if (!state.equals(linkState)) {
+            linkState = state;
+            linkSince = clock.instant();
         }
     }
 
@@ -307,6 +351,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         int active = activeSessions.count();
         if (deliver(new OutboundMessage.Heartbeat("online", active, settings.registration().capacity(),
                 heartbeatDetails))) {
+            lastHeartbeat = clock.instant();
             HEARTBEAT_LOG.log(Level.INFO, "Sent heartbeat (activeSessions: {0})", String.valueOf(active));
         }
     }

@@ -219,6 +219,15 @@ public final class FakeRuntime implements SessionRuntime {
     }
 
     @Override
+    public synchronized Map<String, ResourceUsage> usage(Map<String, String> labels) {
+        Map<String, ResourceUsage> out = new java.util.LinkedHashMap<>();
+        containers.values().stream().filter(b -> has(b.spec.labels(), labels) && "running".equals(b.status))
+                .forEach(b -> out.put(b.name, new ResourceUsage(0, 1 << 20, b.spec.memoryBytes(),
+                        java.time.Instant.EPOCH)));
+        return out;
+    }
+
+    @Override
     public boolean removeContainer(String name, Map<String, String> ownerLabels) {
         Box box;
         synchronized (this) {

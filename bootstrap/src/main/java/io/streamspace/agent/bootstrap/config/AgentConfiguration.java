@@ -47,7 +47,8 @@ public record AgentConfiguration(
         String composeAgentToken,
         Path composeAgentTokenFile,
         String sidecarContainer,
-        VaultConfiguration vault) {
+        VaultConfiguration vault,
+        StatusPanelSettings status) {
 
     /** Whether the status API is served (it is unless {@code --status-port off}). */
     public boolean statusApiEnabled() {
@@ -73,7 +74,7 @@ public record AgentConfiguration(
                 hibernateMode, maxParallelStarts, pidsLimit, outboxDir, sessionCheckInterval, orphanGrace, enableHa,
                 leaderElectionBackend, redisUrl, instanceId, leaseTiming, lockFilePath, swarmService, logLevel, logFormat,
                 statusPort, composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
-                composeAgentTokenFile, sidecarContainer, vault);
+                composeAgentTokenFile, sidecarContainer, vault, status);
     }
 
     @Override
@@ -92,6 +93,6 @@ public record AgentConfiguration(
                 + ", composeAgentEnabled=" + composeAgentEnabled + ", controlPlane=" + controlPlane.wireName()
                 + ", composeAgentUrl=" + composeAgentUrl + ", composeAgentToken="
                 + (composeAgentToken == null ? "none" : "****") + ", composeAgentTokenFile=" + composeAgentTokenFile
-                + ", sidecarContainer=" + sidecarContainer + ", vault=" + vault + "]";
+                + ", sidecarContainer=" + sidecarContainer + ", vault=" + vault + ", status=" + status + "]";
     }
 }

@@ -223,6 +223,10 @@ public final class ConfigurationResolver {
                     + Setting.COMPOSE_AGENT_TOKEN.displayName() + ", or configure Vault (compose_agent_token)");
         }
         ControlPlaneTag controlPlane = controlPlane();
+        StatusPanelSettings status = StatusPanelSettings.resolve(text(Setting.STATUS_ADDRESS),
+                text(Setting.STATUS_TOKEN), text(Setting.STATUS_TOKEN_FILE), text(Setting.STATUS_WRITE_TOKEN),
+                text(Setting.STATUS_WRITE_TOKEN_FILE), text(Setting.STATUS_TOKEN_VAULT_KEY),
+                text(Setting.STATUS_WRITE_TOKEN_VAULT_KEY), vault != null, problems);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -232,7 +236,7 @@ public final class ConfigurationResolver {
                 redisUrl, instanceId, leaseTiming, Path.of(lockFile), swarmService, logLevel, logFormat, statusPort,
                 composeAgentEnabled, controlPlane, composeAgentUrl, composeAgentToken,
                 composeAgentTokenFile == null ? null : Path.of(composeAgentTokenFile),
-                required(Setting.SIDECAR_CONTAINER), vault);
+                required(Setting.SIDECAR_CONTAINER), vault, status);
     }
 
     /** The sidecar's http:// or https:// URL. */

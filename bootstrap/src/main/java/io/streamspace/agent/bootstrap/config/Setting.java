@@ -61,8 +61,26 @@ public enum Setting {
             "Swarm service (name or id) whose labels hold the lease for the swarm backend; the agent must run on a"
                     + " manager node. Default: the service this agent's container is a task of."),
     STATUS_PORT("--status-port", List.of("STATUS_PORT"), "5001", "PORT",
-            "Port of the status API on 127.0.0.1 (/health, /capabilities, /api/v1/metrics,"
-                    + " /api/v1/diagnostics/commands, Prometheus /metrics); 0 picks a free port, off disables it."),
+            "Port of the status API and the status panel (/ dashboard, /health, /capabilities, /api/v1/sessions,"
+                    + " /api/v1/agent, /api/v1/events, /api/v1/metrics, /api/v1/diagnostics/commands, Prometheus"
+                    + " /metrics); 0 picks a free port, off disables it."),
+    STATUS_ADDRESS("--status-address", List.of("STATUS_ADDRESS"), "127.0.0.1", "IP",
+            "Address the status API listens on. Anything but loopback (e.g. 0.0.0.0 in a container) needs a status"
+                    + " token, or the process refuses to start."),
+    STATUS_TOKEN("--status-token", List.of("STATUS_TOKEN"), null, "TOKEN",
+            "Bearer token for every status route but /health (read scope). Prefer --status-token-file.", true),
+    STATUS_TOKEN_FILE("--status-token-file", List.of("STATUS_TOKEN_FILE"), null, "FILE",
+            "File holding the status read token, re-read on every request (rotation without a restart)."),
+    STATUS_WRITE_TOKEN("--status-write-token", List.of("STATUS_WRITE_TOKEN"), null, "TOKEN",
+            "Bearer token with the write scope: everything the read token allows, plus hibernate, wake and stop on"
+                    + " the status panel. Prefer --status-write-token-file.", true),
+    STATUS_WRITE_TOKEN_FILE("--status-write-token-file", List.of("STATUS_WRITE_TOKEN_FILE"), null, "FILE",
+            "File holding the status write token, re-read on every request."),
+    STATUS_TOKEN_VAULT_KEY("--status-token-vault-key", List.of("STATUS_TOKEN_VAULT_KEY"), null, "KEY",
+            "Read the status read token from Vault (KV v2, {prefix}/{hash}/KEY, field token), refreshed every"
+                    + " minute; needs the Vault settings."),
+    STATUS_WRITE_TOKEN_VAULT_KEY("--status-write-token-vault-key", List.of("STATUS_WRITE_TOKEN_VAULT_KEY"), null,
+            "KEY", "Read the status write token from Vault, like --status-token-vault-key."),
     COMPOSE_AGENT_ENABLED("--compose-agent-enabled", List.of("COMPOSE_AGENT_ENABLED"), "false", "BOOL",
             "Perform every Docker operation through the compose-agent sidecar ('docker-agent compose-agent') at"
                     + " --compose-agent-url, signed with the compose-agent token. false: legacy mode, the agent uses"
@@ -144,8 +162,9 @@ public enum Setting {
     /** The settings of the compose-agent role. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
             REQUESTS_PER_MINUTE, COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT,
-            STATUS_PORT, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE, MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE,
-            HIBERNATE_MODE, MAX_CPU, MAX_MEMORY, MAX_SESSIONS);
+            STATUS_PORT, STATUS_ADDRESS, STATUS_TOKEN, STATUS_TOKEN_FILE, STATUS_WRITE_TOKEN, STATUS_WRITE_TOKEN_FILE,
+            STATUS_TOKEN_VAULT_KEY, STATUS_WRITE_TOKEN_VAULT_KEY, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE,
+            MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE, HIBERNATE_MODE, MAX_CPU, MAX_MEMORY, MAX_SESSIONS);
 
     /** The settings of {@code docker-agent mcp}, the gateway on stdio. */
     public static final java.util.Set<Setting> MCP_STDIO = java.util.EnumSet.of(AGENT_ID, DOCKER_HOST, MCP_ALLOW_TOOLS,

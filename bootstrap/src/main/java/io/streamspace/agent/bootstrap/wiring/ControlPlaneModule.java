@@ -25,6 +25,7 @@ import io.streamspace.agent.application.service.LinkSettings;
 import io.streamspace.agent.application.service.SessionCommandQueue;
 import io.streamspace.agent.application.service.VncTunnelInbound;
 import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
+import io.streamspace.agent.application.service.panel.PanelEvents;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.domain.link.ReconnectBackoff;
@@ -48,8 +49,12 @@ public abstract class ControlPlaneModule {
     @Binds
     abstract ControlPlaneGateway gateway(StreamSpaceGateway gateway);
 
-    @Binds
-    abstract ControlPlaneMessages messages(ControlPlaneLinkService link);
+    /** Every message the services send passes the status panel's event feed on its way to the link. */
+    @Provides
+    @Singleton
+    static ControlPlaneMessages messages(ControlPlaneLinkService link, PanelEvents events) {
+        return events.messages(link);
+    }
 
     @Binds
     abstract ServeControlPlane serve(ControlPlaneLinkService link);
@@ -60,16 +65,20 @@ public abstract class ControlPlaneModule {
     @Multibinds
     abstract Map<String, CommandHandler> commandHandlers();
 
-    @Binds
-    abstract HandleControlPlaneCommand commands(CommandRouter router);
+    /** Every command the link dispatches passes the status panel's event feed on its way to the router. */
+    @Provides
+    @Singleton
+    static HandleControlPlaneCommand commands(CommandRouter router, PanelEvents events) {
+        return events.commands(router);
+    }
 
     /** Acks at once; the per-session queue decides when each command's work runs. */
     @Provides
     @Singleton
     static CommandRouter router(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                                               SessionCommandQueue queue, CommandJournal journal,
-                                              CommandOutcomeListener outcomes) {
-        return CommandRouter.scheduledBy(handlers, messages, queue, journal, outcomes);
+                                              CommandOutcomeListener outcomes, PanelEvents events) {
+        return CommandRouter.scheduledBy(handlers, messages, events.scheduler(queue), journal, outcomes);
     }
 
     @Provides
@@ -126,8 +135,9 @@ public abstract class ControlPlaneModule {
     @Singleton
     static ControlPlaneLinkService link(ControlPlaneGateway gateway, LinkSettings settings,
                                        Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
-                                       Set<LinkListener> listeners, FileOutbox outbox, VncTunnelInbound vnc) {
+                                       Set<LinkListener> listeners, FileOutbox outbox, VncTunnelInbound vnc,
+                                       Clock clock) {
         return new ControlPlaneLinkService(gateway, settings, commands::get, activeSessions,
-                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble(), outbox, vnc);
+                new ArrayList<>(listeners), () -> ThreadLocalRandom.current().nextDouble(), outbox, vnc, clock);
     }
 }

@@ -10,6 +10,7 @@ import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.election.ElectionSettings;
 import io.streamspace.agent.application.service.election.LeaderElectionService;
+import io.streamspace.agent.application.service.panel.LeadershipView;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -46,8 +47,8 @@ public final class HighAvailabilityModule {
     @Provides
     @Singleton
     static LeadAgent leadAgent(LeaderLock lock, AgentConfiguration config, ControlPlaneLinkService link,
-                               LeadershipActivities activities) {
+                               LeadershipActivities activities, LeadershipView view) {
         return new LeaderElectionService(lock, new ElectionSettings(config.agentId().value(), config.instanceId(),
-                config.leaseTiming()), () -> link, List.of(activities));
+                config.leaseTiming()), () -> link, List.of(activities, view));
     }
 }

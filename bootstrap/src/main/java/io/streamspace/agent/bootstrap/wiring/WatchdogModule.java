@@ -5,6 +5,8 @@ import dagger.Provides;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.supervision.DockerContainerSupervision;
 import io.streamspace.agent.application.port.in.SuperviseSidecar;
+import io.streamspace.agent.application.service.panel.AgentEventFeed;
+import io.streamspace.agent.application.service.panel.WatchdogEvents;
 import io.streamspace.agent.application.service.watchdog.SidecarWatchdog;
 import io.streamspace.agent.application.service.watchdog.WatchdogSettings;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
@@ -45,13 +47,14 @@ public final class WatchdogModule {
     @Provides
     @Singleton
     static Optional<SuperviseSidecar> watchdog(AgentConfiguration config,
-                                               @Named(WATCHDOG) Provider<DockerClients> clients, Clock clock) {
+                                               @Named(WATCHDOG) Provider<DockerClients> clients, Clock clock,
+                                               AgentEventFeed events) {
         if (!config.composeAgentEnabled()) {
             return Optional.empty();
         }
         return Optional.of(new SidecarWatchdog(new DockerContainerSupervision(clients.get()),
                 WatchdogSettings.forTarget(config.sidecarContainer()), clock,
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("watchdog").factory()),
-                List.of()));
+                List.of(new WatchdogEvents(events))));
     }
 }

@@ -235,4 +235,36 @@ class ConfigurationResolverTest {
         env.put(name, value);
         return env;
     }
+
+    @Test
+    void aNonLoopbackStatusAddressWithoutATokenIsRefusedInOneLine() throws Exception {
+        assertThat(problems(flags(Setting.STATUS_ADDRESS, "0.0.0.0"), MINIMAL_ENV, null)).singleElement().asString()
+                .isEqualTo("refusing to serve the status API on 0.0.0.0 without a token: anyone who can reach it"
+                        + " could read it; set --status-token-file (STATUS_TOKEN_FILE) (or --status-token"
+                        + " (STATUS_TOKEN)), or keep --status-address on 127.0.0.1");
+        Path token = Files.writeString(dir.resolve("status.token"), "s3cret-status-token");
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(Setting.STATUS_ADDRESS, "0.0.0.0",
+                Setting.STATUS_TOKEN_FILE, token.toString()), MINIMAL_ENV, null);
+        assertThat(config.status().address()).isEqualTo("0.0.0.0");
+        assertThat(config.status().tokenFile()).isEqualTo(token);
+        assertThat(ConfigurationResolver.resolve(flags(), withEnv("STATUS_ADDRESS", "::1"), null).status().address())
+                .as("loopback needs no token").isEqualTo("::1");
+        assertThat(ConfigurationResolver.resolve(flags(), MINIMAL_ENV, null).status())
+                .isEqualTo(StatusPanelSettings.DEFAULT);
+    }
+
+    @Test
+    void statusTokensAreCheckedAndNeverPrinted() throws Exception {
+        assertThat(problems(flags(Setting.STATUS_ADDRESS, "status.example.com"), MINIMAL_ENV, null))
+                .singleElement().asString().contains("must be an IP address");
+        assertThat(problems(flags(Setting.STATUS_TOKEN, "same-token-1", Setting.STATUS_WRITE_TOKEN, "same-token-1"),
+                MINIMAL_ENV, null)).singleElement().asString().contains("must differ").doesNotContain("same-token-1");
+        assertThat(problems(flags(Setting.STATUS_TOKEN, "a-token", Setting.STATUS_TOKEN_FILE, "/run/t"),
+                MINIMAL_ENV, null)).singleElement().asString().startsWith("set only one of --status-token");
+        AgentConfiguration config = ConfigurationResolver.resolve(flags(Setting.STATUS_TOKEN, "read-secret-1",
+                Setting.STATUS_WRITE_TOKEN, "write-secret-2"), MINIMAL_ENV, null);
+        assertThat(config.toString()).doesNotContain("read-secret-1").doesNotContain("write-secret-2");
+        assertThat(Setting.STATUS_TOKEN.secret()).isTrue();
+        assertThat(Setting.STATUS_WRITE_TOKEN.secret()).isTrue();
+    }
 }

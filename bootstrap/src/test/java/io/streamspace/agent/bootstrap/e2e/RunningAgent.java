@@ -68,6 +68,13 @@ final class RunningAgent implements AutoCloseable {
         }
     }
 
+    /** Every formatted message logged so far, by any logger, in order. */
+    List<String> allLogLines() {
+        synchronized (logs) {
+            return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
     String awaitLog(String loggerName, Predicate<String> matching, Duration timeout) {
         return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
                 .until(() -> logLines(loggerName).stream().filter(matching).findFirst().orElse(null),

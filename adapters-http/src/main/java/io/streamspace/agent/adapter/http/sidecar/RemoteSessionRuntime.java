@@ -6,6 +6,7 @@ import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.domain.sidecar.SidecarOperation;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,16 @@ public final class RemoteSessionRuntime implements SessionRuntime {
     @Override
     public List<ContainerState> findContainers(Map<String, String> labels) {
         return convert(call(SidecarOperation.FIND_CONTAINERS, args("labels", labels)), CONTAINERS);
+    }
+
+    @Override
+    public Map<String, ResourceUsage> usage(Map<String, String> labels) {
+        Map<String, ResourceUsage> out = new LinkedHashMap<>();
+        call(SidecarOperation.USAGE, args("labels", labels)).properties().forEach(e -> out.put(e.getKey(),
+                new ResourceUsage(e.getValue().path("cpuTotalNanos").asLong(), e.getValue().path("memoryBytes").asLong(),
+                        e.getValue().path("memoryLimitBytes").asLong(),
+                        Instant.parse(e.getValue().path("readAt").asText()))));
+        return out;
     }
 
     @Override

@@ -275,6 +275,7 @@ public final class SignedSidecarServer implements AutoCloseable {
             case CREATE_AND_START -> runtime.createAndStart(convert(args.get("spec"), ContainerSpec.class));
             case INSPECT -> runtime.inspect(text(args, "name")).orElse(null);
             case FIND_CONTAINERS -> runtime.findContainers(labels(args, "labels"));
+            case USAGE -> usageWire(runtime.usage(labels(args, "labels")));
             case REMOVE_CONTAINER -> runtime.removeContainer(text(args, "name"), labels(args, "ownerLabels"));
             case STOP_CONTAINER -> {
                 runtime.stopContainer(text(args, "name"), labels(args, "ownerLabels"),
@@ -361,5 +362,14 @@ public final class SignedSidecarServer implements AutoCloseable {
     private static byte[] readBody(InputStream in) throws IOException {
         byte[] body = in.readNBytes(MAX_BODY + 1);
         return body.length > MAX_BODY ? null : body;
+    }
+
+    /** Readings with {@code readAt} as RFC 3339 text (the API's mapper has no java.time support). */
+    private static Map<String, Map<String, Object>> usageWire(Map<String, SessionRuntime.ResourceUsage> usage) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        usage.forEach((name, u) -> out.put(name, Map.of("cpuTotalNanos", u.cpuTotalNanos(),
+                "memoryBytes", u.memoryBytes(), "memoryLimitBytes", u.memoryLimitBytes(),
+                "readAt", u.readAt().toString())));
+        return out;
     }
 }

@@ -109,6 +109,23 @@ public interface SessionRuntime {
         }
     }
 
+    /**
+     * CPU and memory in use by the running containers that carry all of these labels, by container name. Read-only;
+     * containers that do not run are left out.
+     */
+    Map<String, ResourceUsage> usage(Map<String, String> labels);
+
+    /**
+     * One reading of a container's resource use.
+     *
+     * @param cpuTotalNanos    CPU time used since the container started, in nanoseconds (a counter: the rate
+     *                         between two readings is the CPU in use)
+     * @param memoryBytes      memory in use (the engine's usage without the page cache where it reports it)
+     * @param memoryLimitBytes the container's memory limit; 0 when the engine reports none
+     * @param readAt           when the engine took the reading
+     */
+    record ResourceUsage(long cpuTotalNanos, long memoryBytes, long memoryLimitBytes, java.time.Instant readAt) {}
+
     record VolumeRef(String name, String driver, Map<String, String> labels) {}
 
     /** A port the container listens on; published on {@code hostAddress} with a random host port. */

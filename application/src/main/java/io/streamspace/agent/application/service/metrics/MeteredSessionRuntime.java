@@ -81,6 +81,11 @@ public final class MeteredSessionRuntime implements SessionRuntime {
     }
 
     @Override
+    public Map<String, ResourceUsage> usage(Map<String, String> labels) {
+        return delegate.usage(labels);
+    }
+
+    @Override
     public boolean removeContainer(String name, Map<String, String> ownerLabels) {
         return metered("remove_container", () -> delegate.removeContainer(name, ownerLabels));
     }

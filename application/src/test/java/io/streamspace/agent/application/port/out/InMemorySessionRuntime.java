@@ -52,6 +52,7 @@ public final class InMemorySessionRuntime implements SessionRuntime {
         final ContainerSpec spec;
         final String ipAddress;
         String status = "created";
+        long cpuNanos;
         int exitCode;
         String error = "";
         Map<Integer, Integer> publishedPorts = Map.of();
@@ -343,6 +344,23 @@ public final class InMemorySessionRuntime implements SessionRuntime {
                 .filter(c -> carries(c.spec.labels(), labels))
                 .map(InMemorySessionRuntime::stateOf)
                 .toList());
+    }
+
+    /** A fake reading: memory is half the limit (1 MiB without one); CPU time grows by 1 ms per reading. */
+    @Override
+    public Map<String, ResourceUsage> usage(Map<String, String> labels) {
+        return locked(() -> {
+            Map<String, ResourceUsage> out = new java.util.LinkedHashMap<>();
+            for (var c : containers.values()) {
+                if (carries(c.spec.labels(), labels) && c.status.equals("running")) {
+                    c.cpuNanos += 1_000_000;
+                    long memory = c.spec.memoryBytes() > 0 ? c.spec.memoryBytes() / 2 : 1 << 20;
+                    out.put(c.spec.name(), new ResourceUsage(c.cpuNanos, memory, c.spec.memoryBytes(),
+                            java.time.Instant.now()));
+                }
+            }
+            return out;
+        });
     }
 
     @Override

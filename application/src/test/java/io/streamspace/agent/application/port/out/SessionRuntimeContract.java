@@ -254,6 +254,33 @@ public abstract class SessionRuntimeContract {
     }
 
     @Test
+    void usageIsReportedForRunningContainersOfTheLabelsOnly() {
+        String running = container("use-run");
+        String stopped = container("use-stop");
+        String foreign = prefix + "-use-foreign"; // removed by removeForeignObjects, not as ours
+        runtime().createAndStart(spec(running, RUNNING_IMAGE, Map.of()));
+        runtime().createAndStart(spec(stopped, RUNNING_IMAGE, Map.of()));
+        awaitStatus(running, "running");
+        awaitStatus(stopped, "running");
+        runtime().stopContainer(stopped, owner, Duration.ofSeconds(5));
+        awaitStatus(stopped, "exited");
+        createForeignContainer(foreign, Map.of(TEST_LABEL, "true"));
+
+        Map<String, SessionRuntime.ResourceUsage> first = runtime().usage(owner);
+
+        assertThat(first).containsOnlyKeys(running);
+        SessionRuntime.ResourceUsage reading = first.get(running);
+        assertThat(reading.memoryBytes()).as("memory in use").isPositive();
+        assertThat(reading.memoryLimitBytes()).as("the spec's limit").isEqualTo(64L * 1024 * 1024);
+        assertThat(reading.cpuTotalNanos()).isNotNegative();
+        assertThat(reading.readAt()).isNotNull();
+        SessionRuntime.ResourceUsage later = await().atMost(DEADLINE).until(() -> runtime().usage(owner).get(running),
+                u -> u != null && u.readAt().isAfter(reading.readAt()));
+        assertThat(later.cpuTotalNanos()).as("a counter").isGreaterThanOrEqualTo(reading.cpuTotalNanos());
+        assertThat(runtime().usage(Map.of(OWNER_LABEL, "nobody-" + prefix))).isEmpty();
+    }
+
+    @Test
     void aSecondContainerOfTheSameNameIsRefusedAndTheFirstKeepsRunning() {
         String name = container("dup");
         ContainerState first = runtime().createAndStart(spec(name, RUNNING_IMAGE, Map.of()));
