@@ -11,6 +11,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -60,6 +61,12 @@ final class DockerContainers {
         this.volumes = volumes;
     }
 
+    /** The engine refused a create because the name is taken: Docker answers 409, Podman 500 "already in use". */
+    private static boolean isNameConflict(RuntimeException e) {
+        return e instanceof ConflictException || (e instanceof DockerException engine
+                && DockerErrors.engineMessage(engine).toLowerCase(Locale.ROOT).contains("is already in use"));
+    }
+
     ContainerState createAndStart(ContainerSpec spec) {
         Objects.requireNonNull(spec, "spec");
         String name = spec.name();
@@ -69,8 +76,8 @@ final class DockerContainers {
         ReentrantLock lock = access.lockFor("container:" + name);
         lock.lock();
         try {
-            // No lookup before the create: the engine refuses a second container of the same name (409), and only
-            // then is it inspected for the message. One engine call less on every start (docs/benchmarks.md).
+            // No lookup before the create: the engine refuses a second container of the same name (Docker: 409;
+            // Podman: 500 "... is already in use"), and only then is it inspected for the message. One engine call less on every start (docs/benchmarks.md).
             for (Mount mount : spec.mounts()) {
                 if (volumes.inspectVolume(mount.volumeName()).isEmpty()) {
                     throw new RuntimeOperationException("Volume '" + mount.volumeName() + "' for " + mount.path()
@@ -87,15 +94,6 @@ final class DockerContainers {
                         .withExposedPorts(spec.ports().stream().map(DockerContainers::exposed).toList())
                         .withHostConfig(hostConfig(spec))
                         .exec();
-            } catch (ConflictException e) {
-                Optional<ContainerState> existing = inspect(name);
-                if (existing.isEmpty()) {
-                    throw DockerErrors.translate("create container " + name, access.dockerHost(), e);
-                }
-                ContainerState there = existing.get();
-                throw new RuntimeOperationException("Container '" + name + "' already exists (id " + shortId(there.id())
-                        + ", " + there.status() + (carries(there.labels(), spec.labels()) ? ", ours" : ", not managed by this agent")
-                        + "); not creating another", e);
             } catch (NotFoundException e) {
                 if (!DockerErrors.engineMessage(e).toLowerCase(java.util.Locale.ROOT).contains("no such image")) {
                     throw DockerErrors.translate("create container " + name, access.dockerHost(), e);
@@ -103,6 +101,15 @@ final class DockerContainers {
                 throw new RuntimeOperationException("Cannot create container '" + name + "': image " + spec.image()
                         + " is not present on the Docker engine at " + access.dockerHost() + " (pull it first)", e);
             } catch (RuntimeException e) {
+                if (isNameConflict(e)) {
+                    Optional<ContainerState> existing = inspect(name);
+                    if (existing.isPresent()) {
+                        ContainerState there = existing.get();
+                        throw new RuntimeOperationException("Container '" + name + "' already exists (id "
+                                + shortId(there.id()) + ", " + there.status() + (carries(there.labels(), spec.labels())
+                                ? ", ours" : ", not managed by this agent") + "); not creating another", e);
+                    }
+                }
                 throw DockerErrors.translate("create container " + name, access.dockerHost(), e);
             }
             if (created.getWarnings() != null) {

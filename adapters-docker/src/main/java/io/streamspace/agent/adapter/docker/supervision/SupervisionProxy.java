@@ -2,6 +2,7 @@ package io.streamspace.agent.adapter.docker.supervision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamspace.agent.adapter.docker.ContainerEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP front of the Docker socket that lets through only what the sidecar watchdog needs: {@code GET /_ping},
  * {@code GET /version}, the lookup of a named container by its exact name ({@code GET /containers/json} whose only
- * filter is {@code name=^/X$}), and inspect ({@code GET /containers/X/json}), logs ({@code GET /containers/X/logs})
+ * filter is {@code name=^/?X$}, {@link ContainerEngine#exactNameFilter}), and inspect
+ * ({@code GET /containers/X/json}), logs ({@code GET /containers/X/logs})
  * and restart ({@code POST /containers/X/restart}) of the named containers (X a name or an id of one of them).
  * Anything else answers 403 and never reaches the engine. With it, the agent in sidecar mode supervises the compose-agent
  * without the Docker socket in its own container.
@@ -200,7 +202,11 @@ public final class SupervisionProxy implements AutoCloseable {
             names.fieldNames().forEachRemaining(patterns::add);
         }
         Set<String> allowed = new java.util.HashSet<>();
-        containers.forEach(n -> allowed.add("^/" + n.replace(".", "\\.") + "$"));
+        // Docker's exact-name pattern and the adapters' own, which also matches Podman's names (no leading slash)
+        containers.forEach(n -> {
+            allowed.add("^/" + n.replace(".", "\\.") + "$");
+            allowed.add(ContainerEngine.exactNameFilter(n));
+        });
         return !patterns.isEmpty() && allowed.containsAll(patterns) ? Optional.empty() : Optional.of(refusal);
     }
 
