@@ -26,7 +26,8 @@ class QuantitiesFuzzTest {
     @DictionaryEntries({"Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E", "e3", "E-2", "e+",
             "e-", ".", "+", "-", "0.", ".5", "9223372036854775807", "e9999999999999999999", "\u0660"})
     void quantities(FuzzedDataProvider data) {
-        long whole = data.consumeLong() & Long.MAX_VALUE; // consumeLong(0, MAX) can return negatives in Jazzer 0.24
+        // not consumeLong(0, Long.MAX_VALUE): in Jazzer 0.24 a range of exactly MAX_VALUE goes negative (upstream #931)
+        long whole = data.consumeLong() & Long.MAX_VALUE;
         int power = data.consumeInt(0, BINARY_SUFFIXES.length - 1);
         long tenThousandths = data.consumeLong(0, 10_000_000_000L);
         String text = data.consumeRemainingAsString();
