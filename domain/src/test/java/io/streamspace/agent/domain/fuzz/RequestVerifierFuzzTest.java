@@ -2,6 +2,8 @@ package io.streamspace.agent.domain.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.streamspace.agent.domain.sidecar.Rejection;
 import io.streamspace.agent.domain.sidecar.RequestVerifier;
 import io.streamspace.agent.domain.sidecar.Scope;
@@ -15,93 +17,101 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzing the sidecar API's request checks: any headers get a verdict (never an exception), and a request whose
- * timestamp is outside the allowed skew is never accepted, however far off it is.
+ * Fuzzing the sidecar API's request checks: any headers get a verdict (never an exception, and only the known
+ * agent with the right signature is accepted), and a request whose timestamp is outside the allowed skew is never
+ * accepted, however far off it is. Each input checks both.
  */
 class RequestVerifierFuzzTest {
 
     private static final byte[] SIGNATURE = {1, 2, 3, 4};
+    private static final Instant NOW = Instant.ofEpochSecond(1_780_000_000L);
 
-    private static RequestVerifier verifier() {
-        return new RequestVerifier(Map.of("agent-1", EnumSet.allOf(Scope.class)), VerifierLimits.DEFAULTS);
+    private static Verdict verify(String agentId, String timestamp, String requestId, byte[] signature,
+                                  SidecarOperation operation, Instant now) {
+        RequestVerifier verifier = new RequestVerifier(Map.of("agent-1", EnumSet.allOf(Scope.class)),
+                VerifierLimits.DEFAULTS);
+        return verifier.verify(new SignedRequest(agentId, timestamp, requestId, signature),
+                id -> Optional.of(SIGNATURE), operation, now);
     }
 
-    @Property(tries = 1000)
-    void anyHeadersGetAVerdict(@ForAll("agentIds") String agentId, @ForAll("timestamps") String timestamp,
-                               @ForAll("requestIds") String requestId, @ForAll("signatures") byte[] signature,
-                               @ForAll("operations") SidecarOperation operation) {
-        Verdict verdict = verifier().verify(new SignedRequest(agentId, timestamp, requestId, signature),
-                id -> Optional.of(SIGNATURE), operation, Instant.ofEpochSecond(1_780_000_000L));
+    @FuzzTest(maxDuration = "8s")
+    void requestHeaders(FuzzedDataProvider data) {
+        aTimestampOutsideTheSkewIsNeverAccepted(data.consumeLong(), data.consumeLong());
+        anyHeadersGetAVerdict(agentId(data), timestamp(data), requestId(data), signature(data),
+                data.pickValue(SidecarOperation.values()));
+    }
+
+    private static void anyHeadersGetAVerdict(String agentId, String timestamp, String requestId, byte[] signature,
+                                              SidecarOperation operation) {
+        Verdict verdict = verify(agentId, timestamp, requestId, signature, operation, NOW);
         assertThat(verdict).isNotNull();
         if (verdict.accepted()) {
             assertThat(agentId).isEqualTo("agent-1");
             assertThat(signature).isEqualTo(SIGNATURE);
+        } else {
+            assertThat(verdict.detail()).isNotBlank();
         }
     }
 
-    @Property(tries = 1000)
-    void aTimestampOutsideTheSkewIsNeverAccepted(@ForAll long nowSeconds, @ForAll long offset) {
+    private static void aTimestampOutsideTheSkewIsNeverAccepted(long nowSeconds, long offset) {
         long now = Math.floorMod(nowSeconds, 4_000_000_000L); // any instant up to the year 2096
         long timestamp = now + offset; // may wrap around: the verifier must not be fooled by overflow
         BigInteger skew = BigInteger.valueOf(now).subtract(BigInteger.valueOf(timestamp)).abs();
-        Verdict verdict = verifier().verify(new SignedRequest("agent-1", Long.toString(timestamp),
-                UUID.randomUUID().toString(), SIGNATURE), id -> Optional.of(SIGNATURE), SidecarOperation.values()[0],
-                Instant.ofEpochSecond(now));
+        Verdict verdict = verify("agent-1", Long.toString(timestamp), new UUID(now, offset).toString(), SIGNATURE,
+                SidecarOperation.values()[0], Instant.ofEpochSecond(now));
         if (skew.compareTo(BigInteger.valueOf(VerifierLimits.DEFAULTS.maxSkew().toSeconds())) > 0) {
-            assertThat(verdict.rejection()).isEqualTo(Rejection.CLOCK_SKEW);
+            assertThat(verdict.rejection()).as("timestamp %d at now %d", timestamp, now)
+                    .isEqualTo(Rejection.CLOCK_SKEW);
         } else {
-            assertThat(verdict.accepted()).isTrue();
+            assertThat(verdict.accepted()).as("timestamp %d at now %d", timestamp, now).isTrue();
         }
     }
 
-    /** Regression (found by the property above): now − timestamp overflowed to Long.MIN_VALUE, whose abs is negative. */
-    @Example
+    /** Regression (found by fuzzing): now − timestamp overflowed to Long.MIN_VALUE, whose abs is negative. */
+    @Test
     void aTimestampThatOverflowsTheSkewIsRejected() {
         long now = 1_780_000_000L;
-        Verdict verdict = verifier().verify(new SignedRequest("agent-1", Long.toString(now + Long.MIN_VALUE),
-                UUID.randomUUID().toString(), SIGNATURE), id -> Optional.of(SIGNATURE), SidecarOperation.values()[0],
-                Instant.ofEpochSecond(now));
+        Verdict verdict = verify("agent-1", Long.toString(now + Long.MIN_VALUE), UUID.randomUUID().toString(),
+                SIGNATURE, SidecarOperation.values()[0], Instant.ofEpochSecond(now));
         assertThat(verdict.rejection()).isEqualTo(Rejection.CLOCK_SKEW);
     }
 
-    @Provide
-    Arbitrary<String> agentIds() {
-        return Arbitraries.oneOf(Arbitraries.of("agent-1", "agent-2", "", " ", "AGENT-1"), Arbitraries.just(null),
-                Arbitraries.strings().ofMaxLength(20));
+    private static String agentId(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 2)) {
+            case 0 -> data.pickValue(new String[] {"agent-1", "agent-2", "", " ", "AGENT-1"});
+            case 1 -> null;
+            default -> data.consumeString(20);
+        };
     }
 
-    @Provide
-    Arbitrary<String> timestamps() {
-        return Arbitraries.oneOf(Arbitraries.longs().map(Object::toString),
-                Arbitraries.of("1780000000", " 1780000000 ", "1780000000.5", "", "-", "+1780000000",
-                        "99999999999999999999", "0x10", "1e9"),
-                Arbitraries.just(null), Arbitraries.strings().ofMaxLength(20));
+    private static String timestamp(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 3)) {
+            case 0 -> Long.toString(data.consumeLong());
+            case 1 -> data.pickValue(new String[] {"1780000000", " 1780000000 ", "1780000000.5", "", "-",
+                    "+1780000000", "99999999999999999999", "0x10", "1e9"});
+            case 2 -> null;
+            default -> data.consumeString(20);
+        };
     }
 
-    @Provide
-    Arbitrary<String> requestIds() {
-        return Arbitraries.oneOf(Arbitraries.create(() -> UUID.randomUUID().toString()),
-                Arbitraries.of("", "not-a-uuid", "00000000-0000-0000-0000-000000000000", "1-1-1-1-1",
-                        "ffffffff-ffff-ffff-ffff-ffffffffffffff"),
-                Arbitraries.just(null), Arbitraries.strings().ofMaxLength(40));
+    private static String requestId(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 3)) {
+            case 0 -> new UUID(data.consumeLong(), data.consumeLong()).toString();
+            case 1 -> data.pickValue(new String[] {"", "not-a-uuid", "00000000-0000-0000-0000-000000000000",
+                    "1-1-1-1-1", "ffffffff-ffff-ffff-ffff-ffffffffffffff"});
+            case 2 -> null;
+            default -> data.consumeString(40);
+        };
     }
 
-    @Provide
-    Arbitrary<byte[]> signatures() {
-        return Arbitraries.oneOf(Arbitraries.just(SIGNATURE), Arbitraries.just(null),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(40));
-    }
-
-    @Provide
-    Arbitrary<SidecarOperation> operations() {
-        return Arbitraries.of(SidecarOperation.class);
+    private static byte[] signature(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 2)) {
+            case 0 -> SIGNATURE.clone();
+            case 1 -> null;
+            default -> data.consumeBytes(40);
+        };
     }
 }
