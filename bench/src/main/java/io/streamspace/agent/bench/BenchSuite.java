@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Every benchmark and fault drill of docs/benchmarks.md in one run ({@code scripts/bench.sh}), each figure beside
  * its baseline measured in the same run. Options ({@code --name=value} or flags): {@code --quick},
  * {@code --only=storm,memory,startup,compose,codec,drills}, {@code --jar}, {@code --launcher}, {@code --out},
- * {@code --doc} (the page to rewrite; {@code none} to only print), {@code --drill-reps}.
+ * {@code --doc} (the page to rewrite; {@code none} to only print), {@code --drill-reps}, {@code --drills} (a
+ * comma-separated subset of kill, link, redis, dockerd).
  */
 public final class BenchSuite {
 
@@ -93,7 +94,9 @@ public final class BenchSuite {
                         case "compose" -> new ComposeSection(env, report).run();
                         case "codec" -> new CodecSection(quick, report).run();
                         case "drills" -> new DrillSection(env, report,
-                                Integer.parseInt(options.getOrDefault("drill-reps", quick ? "1" : "20"))).run();
+                                Integer.parseInt(options.getOrDefault("drill-reps", quick ? "1" : "20")),
+                                options.containsKey("drills") ? List.of(options.get("drills").split(","))
+                                        : DrillSection.ALL).run();
                         default -> throw new IllegalStateException(section);
                     }
                 } catch (Exception | AssertionError e) {

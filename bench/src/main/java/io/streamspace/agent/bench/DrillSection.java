@@ -38,11 +38,17 @@ final class DrillSection {
     private final int reps;
     private final List<String> rows = new ArrayList<>();
 
-    DrillSection(BenchEnv env, Report report, int reps) {
+    private final List<String> drills;
+
+    DrillSection(BenchEnv env, Report report, int reps, List<String> drills) {
         this.env = env;
         this.report = report;
         this.reps = reps;
+        this.drills = List.copyOf(drills);
     }
+
+    /** Every drill, in the order they run. */
+    static final List<String> ALL = List.of("kill", "link", "redis", "dockerd");
 
     /** What one repetition's audit found. */
     record Audit(int commands, int acked, int answeredOnce, int answeredTwiceOrMore, int ackedNeverAnswered,
@@ -55,7 +61,7 @@ final class DrillSection {
 
     void run() throws Exception {
         List<Exception> failures = new ArrayList<>();
-        for (String drill : List.of("kill", "link", "redis", "dockerd")) {
+        for (String drill : drills) {
             try {
                 List<Audit> audits = switch (drill) {
                     case "kill" -> killDrill();

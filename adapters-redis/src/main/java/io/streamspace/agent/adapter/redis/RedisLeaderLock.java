@@ -48,6 +48,17 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
 
     static final String LEADER_KEY_PREFIX = "streamspace:agent:leader:";
     static final String EPOCH_KEY_PREFIX = "streamspace:agent:epoch:";
+    /** A list of result lines that fenced replicas handed over to the leader (ADR 0015). */
+    static final String HANDOVER_KEY_PREFIX = "streamspace:agent:handover:";
+
+    /** KEYS: hand-over list. ARGV: max. Removes and returns the oldest {@code max} lines, atomically. */
+    static final String TAKE = """
+            local lines = redis.call('LRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1)
+            if #lines > 0 then
+              redis.call('LTRIM', KEYS[1], #lines, -1)
+            end
+            return lines
+            """;
 
     /** The leader key's value while nobody may lead after Redis lost the lock state (not a valid instance id). */
     static final String QUARANTINE = "(quarantine: Redis lost the lock state)";
@@ -99,6 +110,7 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
     private final String agentId;
     private final String leaderKey;
     private final String epochKey;
+    private final String handoverKey;
     private final long leaseMillis;
     private final RedisClient redis;
     private final AtomicLong highestEpochSeen = new AtomicLong();
@@ -115,6 +127,7 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
         this.agentId = agentId;
         this.leaderKey = LEADER_KEY_PREFIX + agentId;
         this.epochKey = EPOCH_KEY_PREFIX + agentId;
+        this.handoverKey = HANDOVER_KEY_PREFIX + agentId;
         this.leaseMillis = timing.lease().toMillis();
         int timeoutMillis = (int) timeout(timing).toMillis();
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -196,6 +209,21 @@ public final class RedisLeaderLock implements LeaderLock, AutoCloseable {
     public Optional<String> currentHolder() {
         return Optional.ofNullable(call("read the leader of", () -> redis.get(leaderKey)))
                 .filter(holder -> !holder.equals(QUARANTINE));
+    }
+
+    /** Appends result lines for the leader to send (ADR 0015), in order, with one {@code RPUSH}. */
+    public void handOver(List<String> lines) {
+        if (!lines.isEmpty()) {
+            call("hand results over through", () -> redis.rpush(handoverKey, lines.toArray(String[]::new)));
+        }
+    }
+
+    /** Removes and returns the oldest {@code max} handed-over lines; each line is taken by one caller only. */
+    @SuppressWarnings("unchecked")
+    public List<String> takeHandedOver(int max) {
+        Object lines = call("take handed-over results from", () -> redis.eval(TAKE, List.of(handoverKey),
+                List.of(Integer.toString(max))));
+        return lines == null ? List.of() : List.copyOf((List<String>) lines);
     }
 
     @Override

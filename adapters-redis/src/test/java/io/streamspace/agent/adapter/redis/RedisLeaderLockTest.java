@@ -50,6 +50,23 @@ class RedisLeaderLockTest {
     }
 
     @Test
+    void handedOverLinesAreTakenOnceInOrderBySeveralTakers() throws Exception {
+        RedisServerProcess server = redis();
+        RedisLeaderLock fenced = lock(server.url());
+        RedisLeaderLock leader = lock(server.url());
+        RedisLeaderLock other = lock(server.url());
+        fenced.handOver(List.of("a", "b", "c"));
+        fenced.handOver(List.of("d"));
+        fenced.handOver(List.of());
+
+        assertThat(server.command("LLEN", "streamspace:agent:handover:" + AGENT)).isEqualTo(":4");
+        assertThat(leader.takeHandedOver(2)).containsExactly("a", "b");
+        assertThat(other.takeHandedOver(100)).containsExactly("c", "d");
+        assertThat(leader.takeHandedOver(100)).isEmpty();
+        assertThat(server.command("EXISTS", "streamspace:agent:handover:" + AGENT)).isEqualTo(":0");
+    }
+
+    @Test
     void usesTheDocumentedKeysWithTheLeaseAsTtl() throws Exception {
         RedisServerProcess server = redis();
         Lease lease = lock(server.url()).tryAcquire("host-a").orElseThrow();

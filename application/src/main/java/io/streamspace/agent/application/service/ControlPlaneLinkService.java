@@ -314,6 +314,58 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         return outbox.size();
     }
 
+    /**
+     * A replica that does not lead hands what its outbox holds to the leader through {@code handover} (ADR 0015):
+     * the answers of commands it acknowledged in a term that ended, finished after it fenced itself. Only while no
+     * socket of this link is open, under the lock the flush holds, so a message is either sent here or handed over,
+     * never both. A failure leaves the rest for the next call.
+     *
+     * @return how many messages were handed over
+     */
+    public int handOverPending(io.streamspace.agent.application.port.out.AnswerHandover handover) {
+        int moved = 0;
+        synchronized (sendLock) {
+            while (current == null) {
+                List<OutboundMessage> batch = outbox.peek(100);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                handover.handOver(batch);
+                outbox.remove(batch.size());
+                moved += batch.size();
+            }
+        }
+        if (moved > 0) {
+            LOG.log(Level.WARNING, "Handed {0} result message(s) of an ended leadership term over to the leader",
+                    String.valueOf(moved));
+        }
+        return moved;
+    }
+
+    /**
+     * The leader takes what other replicas handed over into its own outbox and sends it with its own results
+     * (ADR 0015). Each message is taken by exactly one leader; taken messages are stored like any result.
+     *
+     * @return how many messages were taken
+     */
+    public int takeHandedOver(io.streamspace.agent.application.port.out.AnswerHandover handover) {
+        int taken = 0;
+        while (true) {
+            List<OutboundMessage> batch = handover.take(100);
+            if (batch.isEmpty()) {
+                break;
+            }
+            batch.forEach(outbox::append);
+            taken += batch.size();
+        }
+        if (taken > 0) {
+            LOG.log(Level.WARNING, "Sending {0} result message(s) that a former leader handed over",
+                    String.valueOf(taken));
+            flushPending();
+        }
+        return taken;
+    }
+
     private void flushPending() {
         synchronized (sendLock) {
             Connection connection = current;

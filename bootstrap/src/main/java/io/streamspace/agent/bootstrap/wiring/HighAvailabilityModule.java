@@ -3,9 +3,11 @@ package io.streamspace.agent.bootstrap.wiring;
 import dagger.Module;
 import dagger.Provides;
 import io.streamspace.agent.adapter.docker.swarm.SwarmLeaderLock;
+import io.streamspace.agent.adapter.host.FileAnswerHandover;
 import io.streamspace.agent.adapter.host.FileLeaderLock;
 import io.streamspace.agent.adapter.redis.RedisLeaderLock;
 import io.streamspace.agent.application.port.in.LeadAgent;
+import io.streamspace.agent.application.port.out.AnswerHandover;
 import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.election.ElectionSettings;
@@ -37,6 +39,20 @@ public final class HighAvailabilityModule {
                     config.leaseTiming());
             default -> throw new IllegalStateException("leader election backend '" + config.leaderElectionBackend()
                     + "' is not available in this version");
+        };
+    }
+
+    /**
+     * Where a replica that no longer leads puts the results it still holds, for the leader to send (ADR 0015): the
+     * store the lock lives in. The swarm backend has none: a fenced replica there keeps its results until it leads.
+     */
+    @Provides
+    @Singleton
+    static AnswerHandover answerHandover(LeaderLock lock, AgentConfiguration config) {
+        return switch (lock) {
+            case RedisLeaderLock redis -> new RedisAnswerHandover(redis);
+            case FileLeaderLock file -> FileAnswerHandover.beside(config.lockFilePath());
+            default -> AnswerHandover.none();
         };
     }
 

@@ -10,7 +10,9 @@ import io.streamspace.agent.application.service.session.SessionReconciler;
 import io.streamspace.agent.application.service.session.SessionTimers;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.application.port.in.SuperviseSidecar;
+import io.streamspace.agent.application.port.out.AnswerHandover;
 import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -18,12 +20,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What only the leader does besides serving the link: stamp its fencing epoch on every message, follow Docker
  * events and run the idle and lifetime timers. Without HA the agent is its own leader for its whole life.
+ *
+ * <p>With HA the Docker-facing start of a term runs on this class's own thread, never on the election's: the
+ * election thread renews the lease, and a renewal must never wait for Docker (a slow first Docker call under load
+ * used to outlast the renew deadline, so the term expired before the agent started). Also with HA, every retry
+ * period: a leader takes the results other replicas handed over, a replica that does not lead hands over what its
+ * outbox still holds (ADR 0015).
  */
 @Singleton
 public final class LeadershipActivities implements LeadershipListener {
@@ -39,15 +48,24 @@ public final class LeadershipActivities implements LeadershipListener {
     private final SessionRuntime runtime;
     private final EngineIdentity engine;
     private final SessionReconciler reconciler;
+    private final Provider<AnswerHandover> handover;
+    /** Counts terms; a term's start that runs late checks it is still the current one. */
+    private final AtomicLong terms = new AtomicLong();
+    private final Object phase = new Object();
+    private volatile boolean leading;
     private volatile ScheduledFuture<?> sweep;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("session-timers").factory());
+    /** Its own thread: a frozen store must not hold up the timers, nor a slow engine the hand-over. */
+    private final ScheduledExecutorService exchanges = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("result-handover").factory());
 
     @Inject
     public LeadershipActivities(ProtocolCodec codec, ControlPlaneLinkService link, SessionEventMonitor events,
                                 SessionTimers timers, AgentConfiguration config, SessionRuntime runtime,
                                 Optional<SuperviseSidecar> watchdog, EngineIdentity engine,
-                                SessionReconciler reconciler) {
+                                SessionReconciler reconciler, Provider<AnswerHandover> handover) {
+        this.handover = handover;
         this.reconciler = reconciler;
         this.engine = engine;
         this.watchdog = watchdog;
@@ -63,8 +81,37 @@ public final class LeadershipActivities implements LeadershipListener {
     public void onLeadershipAcquired(LeaderLock.Lease lease) {
         codec.agentEpoch(OptionalLong.of(lease.epoch().value()));
         link.prepareNewTerm();
-        describeEngine();
-        begin();
+        long term = terms.incrementAndGet();
+        leading = true;
+        scheduler.execute(() -> {
+            describeEngine();
+            synchronized (phase) {
+                if (terms.get() == term) {
+                    begin();
+                }
+            }
+        });
+    }
+
+    /** HA: moves results between the replicas through the lock's store, every {@code period} (ADR 0015). */
+    void startHandover(java.time.Duration period) {
+        AnswerHandover store = handover.get();
+        if (store instanceof AnswerHandover.None) {
+            return;
+        }
+        exchanges.scheduleWithFixedDelay(() -> exchange(store), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void exchange(AnswerHandover store) {
+        try {
+            if (leading) {
+                link.takeHandedOver(store);
+            } else {
+                link.handOverPending(store);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Exchanging handed-over results through the {} failed (retrying): {}", store, e.getMessage());
+        }
     }
 
     /**
@@ -84,7 +131,11 @@ public final class LeadershipActivities implements LeadershipListener {
 
     @Override
     public void onLeadershipLost(LeaderLock.Lease lease) {
-        end();
+        leading = false;
+        terms.incrementAndGet();
+        synchronized (phase) {
+            end();
+        }
         codec.agentEpoch(OptionalLong.empty());
     }
 
@@ -128,5 +179,6 @@ public final class LeadershipActivities implements LeadershipListener {
     void shutdown() {
         end();
         scheduler.shutdownNow();
+        exchanges.shutdownNow();
     }
 }

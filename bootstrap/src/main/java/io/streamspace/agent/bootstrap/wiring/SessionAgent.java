@@ -91,6 +91,7 @@ public final class SessionAgent {
                     LOG.error("Cannot start leader election: {}", e.getMessage());
                     return 1;
                 }
+                leadership.startHandover(config.leaseTiming().retry());
                 reason = leadAgent.run();
             } else {
                 leadership.begin();

@@ -15,12 +15,12 @@ import java.util.stream.Collectors;
  * The Docker objects of one test agent, found by its owner label {@code streamspace.agent.id=<id>}. Cleanup removes
  * only those (never anything of another engineer's or test's agent).
  */
-final class AgentObjects implements AutoCloseable {
+public final class AgentObjects implements AutoCloseable {
 
     private final String agentId;
     private final DockerClients clients = DockerClients.create(SessionE2E.dockerHost());
 
-    AgentObjects(String agentId) {
+    public AgentObjects(String agentId) {
         this.agentId = agentId;
     }
 
@@ -35,7 +35,7 @@ final class AgentObjects implements AutoCloseable {
     }
 
     /** Containers by their session label (a container without one is under the key "<none>"). */
-    Map<String, List<Container>> containersBySession() {
+    public Map<String, List<Container>> containersBySession() {
         return containers().stream().collect(Collectors.groupingBy(
                 c -> c.getLabels() == null ? "<none>" : c.getLabels().getOrDefault(SessionLabels.SESSION_ID, "<none>"),
                 LinkedHashMap::new, Collectors.toList()));
@@ -47,7 +47,7 @@ final class AgentObjects implements AutoCloseable {
     }
 
     /** Removes this agent's containers, volumes and (when labelled for it) the network. */
-    void cleanup(String network) {
+    public void cleanup(String network) {
         for (Container c : containers()) {
             try {
                 docker().removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
@@ -83,7 +83,7 @@ final class AgentObjects implements AutoCloseable {
     }
 
     /** A {@code start_session} payload for the vnc-echo test image (VNC on 5900), small limits. */
-    static Map<String, Object> startPayload(String sessionId, String idleTimeout, String maxSessionDuration) {
+    public static Map<String, Object> startPayload(String sessionId, String idleTimeout, String maxSessionDuration) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("displayName", "VNC echo");
         spec.put("baseImage", "streamspace-test/vnc-echo:latest");

@@ -85,6 +85,23 @@ final class AgentReplica implements AutoCloseable {
         return at;
     }
 
+    /** SIGSTOP: the whole JVM stands still (as on a stalled host) until {@link #thaw()}. */
+    void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     void awaitExit(Duration timeout) throws InterruptedException {
         if (!agent.waitFor(timeout)) {
             throw new AssertionError(instanceId + " did not exit within " + timeout + "\n" + output());

@@ -24,6 +24,8 @@ final class DockerSocketProxy implements AutoCloseable {
     private final ServerSocketChannel server;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile Instant firstConnectionAt;
+    /** While true, nothing the agent writes reaches the engine (its Docker calls hang, as on a stalled engine). */
+    private boolean held;
 
     private DockerSocketProxy(Path socket) throws IOException {
         this.socket = socket;
@@ -51,6 +53,22 @@ final class DockerSocketProxy implements AutoCloseable {
         return firstConnectionAt;
     }
 
+    /** From now on the agent's requests wait here, on open connections too, until {@link #release()}. */
+    synchronized void hold() {
+        held = true;
+    }
+
+    synchronized void release() {
+        held = false;
+        notifyAll();
+    }
+
+    private synchronized void awaitReleased() throws InterruptedException {
+        while (held) {
+            wait();
+        }
+    }
+
     private void acceptLoop() {
         while (server.isOpen()) {
             SocketChannel client;
@@ -64,8 +82,8 @@ final class DockerSocketProxy implements AutoCloseable {
             }
             Thread.ofVirtual().start(() -> {
                 try (client; SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(ENGINE))) {
-                    Thread back = Thread.ofVirtual().start(() -> pump(engine, client));
-                    pump(client, engine);
+                    Thread back = Thread.ofVirtual().start(() -> pump(engine, client, false));
+                    pump(client, engine, true);
                     back.join();
                 } catch (IOException | InterruptedException e) {
                     // the agent or the engine went away
@@ -74,10 +92,13 @@ final class DockerSocketProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(SocketChannel from, SocketChannel to) {
+    private void pump(SocketChannel from, SocketChannel to, boolean toEngine) {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try {
             while (from.read(buffer) >= 0) {
+                if (toEngine) {
+                    awaitReleased();
+                }
                 buffer.flip();
                 while (buffer.hasRemaining()) {
                     to.write(buffer);
@@ -85,6 +106,8 @@ final class DockerSocketProxy implements AutoCloseable {
                 buffer.clear();
             }
             to.shutdownOutput();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             try {
                 to.close();

@@ -2,11 +2,15 @@ package io.streamspace.agent.bootstrap.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamspace.agent.bootstrap.e2e.AgentObjects;
+import io.streamspace.agent.testkit.controlplane.CommandState;
+import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import io.streamspace.agent.testkit.redis.RedisServerProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,9 +24,6 @@ import org.junit.jupiter.api.Test;
  * a time.
  */
 class RedisFailoverIT {
-
-    /** Registration, WebSocket upgrade and the first heartbeat of a fresh leader, on a loaded two-core machine. */
-    private static final Duration START_SLACK = Duration.ofMillis(2_000);
 
     private RedisServerProcess redis;
     private HaDrill drill;
@@ -64,26 +65,22 @@ class RedisFailoverIT {
         drill.startCommandStream();
         awaitAnswered(5);
 
-        // kill -9: the lease must run out, then a standby leads within lease + retry.
+        // kill -9: the lease must run out before a standby leads (how long it takes is measured by
+        // bench/failover, docs/benchmarks-failover.md, never asserted here).
         HaDrill.Failover crash = drill.failover("kill -9", leader, AgentReplica::kill9);
         failovers.add(crash);
-        assertThat(crash.toAcquired()).as(crash.toString()).isLessThanOrEqualTo(HaDrill.LEASE.plus(HaDrill.RETRY)
-                .plusMillis(300));
-        assertThat(crash.toFirstHeartbeat()).as(crash.toString())
-                .isLessThanOrEqualTo(HaDrill.LEASE.plus(HaDrill.RETRY).plus(START_SLACK));
+        assertThat(crash.toAcquired()).as("nobody leads before the killed leader's lease ran out: " + crash)
+                .isGreaterThanOrEqualTo(HaDrill.LEASE.minus(HaDrill.RENEW_DEADLINE));
         drill.awaitStandingBy(drill.startReplica()); // back to three
         leader = crash.newLeader();
         awaitAnswered(drill.answeredCommands() + 5);
 
-        // SIGTERM: the leader releases at once, a standby leads within about one retry period.
+        // SIGTERM: the leader releases the lock (so a standby need not wait for the lease to run out).
         HaDrill.Failover graceful = drill.failover("SIGTERM", leader, AgentReplica::sigterm);
         failovers.add(graceful);
         leader.awaitExit(HaDrill.WAIT);
         assertThat(leader.process.exitValue()).as("exit code after SIGTERM").isEqualTo(143);
         assertThat(leader.logged("Released leadership of agent")).isTrue();
-        assertThat(graceful.toAcquired()).as(graceful.toString()).isLessThanOrEqualTo(HaDrill.RETRY.plusMillis(700));
-        assertThat(graceful.toFirstHeartbeat()).as(graceful.toString())
-                .isLessThanOrEqualTo(HaDrill.RETRY.plus(START_SLACK));
         drill.awaitStandingBy(drill.startReplica());
         leader = graceful.newLeader();
         awaitAnswered(drill.answeredCommands() + 5);
@@ -95,9 +92,9 @@ class RedisFailoverIT {
             try {
                 Instant paused = Instant.now();
                 redis.pause();
-                drill.controlPlane.awaitDisconnected(drill.agentId, HaDrill.RENEW_DEADLINE.plusSeconds(2));
+                frozenLeader.awaitLine("🛑 No renewal of the leader lock confirmed", HaDrill.WAIT);
+                drill.controlPlane.awaitDisconnected(drill.agentId, HaDrill.WAIT);
                 Instant fencedSeen = Instant.now();
-                assertThat(frozenLeader.logged("🛑 No renewal of the leader lock confirmed")).isTrue();
                 Awaitility.await("Redis frozen past the lease").atMost(HaDrill.WAIT).pollInterval(Duration.ofMillis(50))
                         .until(() -> Instant.now().isAfter(paused.plus(HaDrill.LEASE).plus(HaDrill.RETRY)));
                 assertThat(drill.controlPlane.isConnected(drill.agentId)).as("nobody leads while Redis is frozen")
@@ -123,14 +120,95 @@ class RedisFailoverIT {
             }
         });
         failovers.add(restart);
-        assertThat(restart.toAcquired()).as("quarantined for one lease, then a standby leads: " + restart)
-                .isBetween(HaDrill.LEASE.minusMillis(200), HaDrill.LEASE.plus(HaDrill.RETRY).plusMillis(500));
+        assertThat(restart.toAcquired()).as("quarantined for one lease before anyone leads: " + restart)
+                .isGreaterThanOrEqualTo(HaDrill.LEASE.minusMillis(200));
         awaitAnswered(drill.answeredCommands() + 5);
 
         drill.stopCommandStream();
         failovers.forEach(f -> System.out.println("FAILOVER " + f));
         drill.auditOneLeaderAtATime();
         assertThat(drill.allTerms()).as("one term per leader: the first, then one per fault").hasSize(5);
+    }
+
+    /**
+     * The loss the Redis drill found (ADR 0015): the leader fences itself while a {@code start_session} it already
+     * acknowledged is still at Docker. Its Docker calls are held (at the socket proxy) while Redis is frozen past the
+     * lease (the fenced replica itself frozen while Redis comes back, so that the other one leads), until the next
+     * leader has connected and reconciled, so the container appears only after that and the answer lands in the
+     * fenced replica's own outbox. It must reach the control plane once, through the next leader,
+     * and the container must be the one the answer reports.
+     */
+    @Test
+    void aStartInFlightWhenTheLeaderFencesItselfIsAnsweredOnceThroughTheNextLeader() throws Exception {
+        AgentReplica first = drill.startReplica();
+        AgentReplica second = drill.startReplica();
+        AgentReplica leader = drill.awaitSingleLeader();
+        AgentReplica next = leader == first ? second : first;
+        drill.awaitStandingBy(next);
+        drill.controlPlane.awaitMessage(drill.agentId, m -> m.isAccepted("heartbeat"), HaDrill.WAIT);
+        try (AgentObjects objects = new AgentObjects(drill.agentId)) {
+            try {
+                leader.docker.hold();
+                String sessionId = "alice-handover-" + UUID.randomUUID().toString().substring(0, 8);
+                String start = drill.controlPlane.sendCommand(drill.agentId, "start_session",
+                        AgentObjects.startPayload(sessionId, "", ""));
+                drill.controlPlane.awaitCommandStatus(start, CommandState.Status.ACKED, HaDrill.WAIT);
+                leader.awaitLine("Received command " + start, HaDrill.WAIT);
+                int socketsBefore = drill.controlPlane.connectionCount(drill.agentId);
+
+                Instant paused = Instant.now();
+                redis.pause();
+                leader.awaitLine("🛑 No renewal of the leader lock confirmed", HaDrill.WAIT);
+                // Frozen too while Redis comes back, so that the other replica leads next (else the fenced one may
+                // win the lock again and simply send its own answer).
+                leader.freeze();
+                try {
+                    Awaitility.await("Redis frozen past the lease").atMost(HaDrill.WAIT)
+                            .pollInterval(Duration.ofMillis(50))
+                            .until(() -> Instant.now().isAfter(paused.plus(HaDrill.LEASE).plus(HaDrill.RETRY)));
+                    redis.resume();
+                    drill.controlPlane.awaitMessage(drill.agentId,
+                            m -> m.isAccepted("heartbeat") && m.connectionNumber() > socketsBefore, HaDrill.WAIT);
+                    next.awaitLine("Reconciled ", HaDrill.WAIT);
+                } finally {
+                    leader.thaw();
+                }
+                assertThat(objects.containersBySession()).as("no container before the held start goes on").isEmpty();
+                assertThat(drill.controlPlane.commandState(start).status()).as("not answered yet")
+                        .isEqualTo(CommandState.Status.ACKED);
+
+                leader.docker.release(); // the fenced replica's start finishes now, after the new leader reconciled
+                CommandState answered = Awaitility.await("the start answered").atMost(HaDrill.WAIT.multipliedBy(2))
+                        .pollInterval(Duration.ofMillis(50)).until(() -> drill.controlPlane.commandState(start),
+                                c -> c.status() == CommandState.Status.COMPLETED
+                                        || c.status() == CommandState.Status.FAILED);
+                assertThat(answered.status()).as("the start itself succeeded: " + answered.error())
+                        .isEqualTo(CommandState.Status.COMPLETED);
+                leader.awaitLine("over to the leader", HaDrill.WAIT);
+                next.awaitLine("that a former leader handed over", HaDrill.WAIT);
+                drill.controlPlane.awaitSessionState(sessionId, "running", HaDrill.WAIT);
+                assertThat(objects.containersBySession().get(sessionId)).as("the session's one container")
+                        .hasSize(1).allMatch(c -> "running".equals(c.getState()));
+
+                // Stop both replicas (gracefully): after that no late duplicate can arrive, and every answer counts.
+                for (AgentReplica r : drill.replicas) {
+                    r.close();
+                }
+                List<ReceivedMessage> answers = drill.controlPlane.received(drill.agentId).stream()
+                        .filter(m -> start.equals(m.payloadText("commandId")))
+                        .filter(m -> m.isAccepted("complete") || m.isAccepted("failed")).toList();
+                assertThat(answers).as("exactly one terminal answer").hasSize(1);
+                assertThat(answers.getFirst().connectionNumber()).as("sent by the next leader")
+                        .isGreaterThan(socketsBefore);
+                drill.auditOneLeaderAtATime();
+            } finally {
+                leader.docker.release();
+                for (AgentReplica r : drill.replicas) {
+                    r.close();
+                }
+                objects.cleanup(drill.network);
+            }
+        }
     }
 
     private void awaitAnswered(long count) {

@@ -167,9 +167,10 @@ public final class SidecarWatchdog implements SuperviseSidecar, AutoCloseable {
             LOG.log(Level.WARNING, "Watchdog cannot check container ''{0}'': {1}; retrying in {2}", target,
                     problem, ms(settings.checkInterval()));
             Status s = status;
-            status = new Status(s.target(), s.health(), s.attempts(), s.maxAttempts(), s.failed(), now,
+            Status current = new Status(s.target(), s.health(), s.attempts(), s.maxAttempts(), s.failed(), now,
                     s.lastRestartAt(), s.nextRestartAt(), problem);
-            notifyListeners(l -> l.checked(status));
+            notifyListeners(l -> l.checked(current));
+            status = current;
             return now.plus(settings.checkInterval());
         }
         logTransition(health);
@@ -195,9 +196,10 @@ public final class SidecarWatchdog implements SuperviseSidecar, AutoCloseable {
             case WatchdogDecision.Stay s -> { }
             case WatchdogDecision.StayFailed f -> { }
         }
-        status = new Status(target, health, state.attempts(), settings.maxRestartAttempts(), state.failed(), now,
-                state.lastRestartAt(), state.restartDueAt(), error);
-        Status current = status;
+        // Published only after the listeners heard of it: whoever sees the new status (a poll of status()) can rely
+        // on every listener having been told (a poller that saw "failed" before gaveUp() ran raced it).
+        Status current = new Status(target, health, state.attempts(), settings.maxRestartAttempts(), state.failed(),
+                now, state.lastRestartAt(), state.restartDueAt(), error);
         switch (decision) {
             case WatchdogDecision.RestartNow r ->
                     notifyListeners(l -> l.restarted(current, r.attempt(), Optional.ofNullable(current.lastError())));
@@ -207,6 +209,7 @@ public final class SidecarWatchdog implements SuperviseSidecar, AutoCloseable {
             default -> { }
         }
         notifyListeners(l -> l.checked(current));
+        status = current;
         return decision.recheckAt();
     }
 
