@@ -249,7 +249,7 @@ public final class ComposeAgentRole {
         }
         TokenSource source = tokens;
         McpGateway gateway = McpGateways.build(docker, sessions, stacks, List.copyOf(settings.allowedAgents().keySet()),
-                mcp.policy(), metrics);
+                mcp.policy(), settings.vault(), metrics);
         return McpHttpServer.start(new McpHttpServer.Settings(mcp.listen(), () -> source.tokenFor("mcp"),
                 mcp.allowedOrigins()), gateway);
     }
@@ -342,8 +342,9 @@ public final class ComposeAgentRole {
         }
         List<String> mine = new ArrayList<>();
         InetSocketAddress listen = address(Setting.MCP_LISTEN, listenValue, mine);
-        if (listen != null && !listen.getAddress().isLoopbackAddress()) {
-            mine.add(Setting.MCP_LISTEN.displayName() + " must be a loopback address (127.0.0.1, [::1]), got '"
+        if (listen != null && !McpHttpServer.listenable(listen.getAddress())) {
+            mine.add(Setting.MCP_LISTEN.displayName() + " must be a loopback or private address (127.0.0.1, [::1],"
+                    + " or a container's address on its Compose network, e.g. compose-agent:5003), got '"
                     + listenValue + "': the gateway is for assistants on this host");
         }
         String token = values.get(Setting.MCP_TOKEN);
@@ -369,16 +370,14 @@ public final class ComposeAgentRole {
                 }
             }
         }
-        McpGateways.Policy policy = McpGateways.policy(values.get(Setting.MCP_ALLOW_TOOLS),
-                values.get(Setting.MCP_SCOPE), values.get(Setting.HIBERNATE_MODE), values.get(Setting.MAX_CPU),
-                values.get(Setting.MAX_MEMORY), values.get(Setting.MAX_SESSIONS), mine);
+        McpGateways.Policy policy = McpGateways.policy(values, vault != null, mine);
         problems.addAll(mine);
         return mine.isEmpty() ? new McpHttp(listen, token, tokenFile == null ? null : Path.of(tokenFile), origins,
                 policy) : null;
     }
 
     /** Vault as the design's environment names it; the compose-agent token is read from compose_agent_token. */
-    private static VaultConfiguration vaultFromEnvironment(Map<String, String> env) {
+    static VaultConfiguration vaultFromEnvironment(Map<String, String> env) {
         String address = env.get("VAULT_ADDRESS");
         String token = env.get("VAULT_TOKEN");
         String prefix = env.get("VAULT_AGENT_PATH_PREFIX");

@@ -16,6 +16,7 @@ import io.streamspace.agent.application.service.metrics.MeteredSessionRuntime;
 import io.streamspace.agent.application.service.metrics.MeteredStackRuntime;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.Setting;
+import io.streamspace.agent.bootstrap.config.VaultConfiguration;
 import io.streamspace.agent.domain.identity.AgentId;
 import io.streamspace.agent.domain.metrics.CommandMetrics;
 import io.streamspace.agent.domain.metrics.ControlPlaneTag;
@@ -82,9 +83,8 @@ final class McpCommand {
         } else {
             AgentId.problems(agentId).forEach(p -> problems.add(Setting.AGENT_ID.displayName() + ": " + p));
         }
-        McpGateways.Policy policy = McpGateways.policy(values.get(Setting.MCP_ALLOW_TOOLS),
-                values.get(Setting.MCP_SCOPE), values.get(Setting.HIBERNATE_MODE), values.get(Setting.MAX_CPU),
-                values.get(Setting.MAX_MEMORY), values.get(Setting.MAX_SESSIONS), problems);
+        VaultConfiguration vault = ComposeAgentRole.vaultFromEnvironment(env);
+        McpGateways.Policy policy = McpGateways.policy(values, vault != null, problems);
         var plane = ControlPlaneTag.parse(values.get(Setting.CONTROL_PLANE));
         if (plane.isEmpty()) {
             problems.add(Setting.CONTROL_PLANE.displayName() + " must be status_panel or compose_agent, got '"
@@ -110,11 +110,11 @@ final class McpCommand {
         LoggingSetup.configure(values.get(Setting.LOG_LEVEL), values.get(Setting.LOG_FORMAT), true);
         PrintStream jsonRpc = out;
         System.setOut(System.err);
-        return serve(values.get(Setting.DOCKER_HOST), agentId, policy, plane.get(), statusPort, jsonRpc);
+        return serve(values.get(Setting.DOCKER_HOST), agentId, policy, vault, plane.get(), statusPort, jsonRpc);
     }
 
-    private int serve(String dockerHost, String agentId, McpGateways.Policy policy, ControlPlaneTag plane,
-                      Integer statusPort, PrintStream jsonRpc) {
+    private int serve(String dockerHost, String agentId, McpGateways.Policy policy, VaultConfiguration vault,
+                      ControlPlaneTag plane, Integer statusPort, PrintStream jsonRpc) {
         CommandMetricsRecorder metrics = new CommandMetricsRecorder(plane, new CommandMetrics(), Clock.systemUTC());
         StatusHttpServer status = null;
         CountDownLatch done = new CountDownLatch(1);
@@ -129,7 +129,7 @@ final class McpCommand {
             DockerStackRuntime stacks = new DockerStackRuntime(docker, image -> sessions.pullImage(image, l -> { }),
                     Duration.ofMinutes(2), DockerStackRuntime.DEFAULT_STOP_GRACE);
             McpGateway gateway = McpGateways.build(docker, sessions, new MeteredStackRuntime(stacks, metrics),
-                    List.of(agentId), policy, metrics);
+                    List.of(agentId), policy, vault, metrics);
             McpStdioServer server = McpStdioServer.start(gateway, in, jsonRpc);
             Thread hook = new Thread(() -> {
                 server.close();
@@ -140,8 +140,10 @@ final class McpCommand {
                 }
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            LOG.info("MCP gateway serving stdio for agent {} (scope {}, destructive tools enabled: {})", agentId,
-                    policy.allObjects() ? "all" : "managed", policy.allowTools().isEmpty() ? "none" : policy.allowTools());
+            LOG.info("MCP gateway serving stdio for agent {} (scope {}, destructive tools enabled: {}, session agent: {})",
+                    agentId, policy.allObjects() ? "all" : "managed",
+                    policy.allowTools().isEmpty() ? "none" : policy.allowTools(), policy.sessionAgent() == null
+                            ? "none, session_hibernate and session_wake refuse" : policy.sessionAgent().url());
             server.awaitClientGone();
             LOG.info("MCP client closed stdin; stopping");
             server.close();

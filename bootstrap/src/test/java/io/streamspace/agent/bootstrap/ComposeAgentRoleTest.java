@@ -60,7 +60,7 @@ class ComposeAgentRoleTest {
                 Setting.MCP_ALLOW_TOOLS, "rm_rf,engine_info", Setting.MCP_SCOPE, "everything",
                 Setting.MCP_ALLOWED_ORIGINS, "evil.example/path"), base))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--mcp-listen (MCP_LISTEN) must be a loopback address")
+                .hasMessageContaining("--mcp-listen (MCP_LISTEN) must be a loopback or private address")
                 .hasMessageContaining("the MCP gateway needs a bearer token")
                 .hasMessageContaining("unknown tool 'rm_rf'")
                 .hasMessageContaining("engine_info is not destructive")

@@ -41,6 +41,9 @@ final class Deployment implements AutoCloseable {
     final String sessionNetwork;
     final Path dir;
     final String file;
+    /** The status panel's token in .env, and the host port its panel is published on (STATUS_PUBLISH_PORT). */
+    final String statusToken = "status-" + hex8() + hex8() + hex8();
+    final int statusPort = freePort();
 
     private Deployment(Path root, String file, Map<String, String> settings) {
         this.file = file;
@@ -58,6 +61,8 @@ final class Deployment implements AutoCloseable {
         env.put("DOCKER_GID", Integer.toString(Host.dockerSocketGroup()));
         env.put("AGENT_IMAGE", Host.agentImage());
         env.put("NETWORK_NAME", sessionNetwork);
+        env.put("STATUS_TOKEN", statusToken);
+        env.put("STATUS_PUBLISH_PORT", Integer.toString(statusPort));
         env.putAll(settings);
         try {
             Files.createDirectories(dir);
@@ -128,6 +133,59 @@ final class Deployment implements AutoCloseable {
         controlPlane.awaitSessionState(sessionId, "running", STARTUP);
         assertThat(inspect("streamspace-" + sessionId).at("/State/Status").asText()).isEqualTo("running");
         return sessionId;
+    }
+
+    /** A free TCP port on the host's loopback (for a published port: tests run side by side). */
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code GET path} on the host's 127.0.0.1:port, with the bearer token when not null. */
+    static java.net.http.HttpResponse<String> get(int port, String path, String token) {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The status panel published on the host's 127.0.0.1:port, as an operator opens it: {@code /health} open,
+     * {@code /api/v1/agent} 401 without the token and 200 with it. Returns that agent view.
+     */
+    JsonNode panel(int port) throws IOException {
+        org.awaitility.Awaitility.await("the status panel on 127.0.0.1:" + port).atMost(STARTUP)
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> get(port, "/health", null).statusCode() == 200);
+        java.net.http.HttpResponse<String> missing = get(port, "/api/v1/agent", null);
+        assertThat(missing.statusCode()).as("/api/v1/agent without the token").isEqualTo(401);
+        assertThat(missing.body()).doesNotContain(statusToken);
+        assertThat(get(port, "/api/v1/agent", statusToken + "x").statusCode()).as("a wrong token").isEqualTo(401);
+        java.net.http.HttpResponse<String> agent = get(port, "/api/v1/agent", statusToken);
+        assertThat(agent.statusCode()).as("/api/v1/agent with the token: " + agent.body()).isEqualTo(200);
+        JsonNode view = JSON.readTree(agent.body());
+        assertThat(view.path("agent_id").asText()).isEqualTo(agentId);
+        return view;
+    }
+
+    /** {@code GET path} of the panel on the host's 127.0.0.1:port with the token, as JSON (200 expected). */
+    JsonNode panelJson(int port, String path) throws IOException {
+        java.net.http.HttpResponse<String> response = get(port, path, statusToken);
+        assertThat(response.statusCode()).as("GET " + path + " on " + port + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     /** A test step that may throw. */

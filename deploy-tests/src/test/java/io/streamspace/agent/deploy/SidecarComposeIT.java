@@ -4,6 +4,11 @@ import static io.streamspace.agent.deploy.Host.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,8 +34,13 @@ class SidecarComposeIT {
     @Test
     void theAgentWithoutTheSocketStartsSessionsThroughTheSidecarAndItsWatchdogRestartsAKilledSidecar() throws Exception {
         String sidecarName = "sst-deploy-compose-agent-" + Deployment.hex8();
+        String writeToken = "status-write-" + Deployment.hex8() + Deployment.hex8();
+        String mcpToken = "mcp-" + Deployment.hex8() + Deployment.hex8();
+        int mcpPort = Deployment.freePort();
         try (Deployment d = Deployment.of(root, "docker-compose.sidecar.yml", Map.of(
-                "COMPOSE_AGENT_CONTAINER", sidecarName))) {
+                "COMPOSE_AGENT_CONTAINER", sidecarName, "STATUS_WRITE_TOKEN", writeToken,
+                "MCP_LISTEN", "compose-agent:5003", "MCP_TOKEN", mcpToken, "MCP_ALLOW_TOOLS", "session_hibernate",
+                "MCP_PUBLISH_PORT", Integer.toString(mcpPort)))) {
             Path token = d.dir.resolve("compose-agent.token");
             Files.writeString(token, Deployment.hex8() + Deployment.hex8() + Deployment.hex8() + "\n");
             // the containers' user (uid 10001) reads it; an operator would chown it to 10001 and keep it 0400
@@ -46,8 +56,17 @@ class SidecarComposeIT {
                 assertThat(mounts(sidecar)).contains(Host.DOCKER_SOCKET + " -> /var/run/docker.sock");
 
                 d.awaitConnected();
-                d.startSession();
+                String session = d.startSession();
                 assertThat(Deployment.logs(d.container("socket-proxy"))).doesNotContain("Refused");
+
+                // the panel is the agent's (no socket: it reads through the sidecar), on the host's loopback
+                assertThat(StandaloneComposeIT.publishedOn(agent, "5001/tcp")).containsExactly("127.0.0.1:"
+                        + d.statusPort);
+                assertThat(d.panel(d.statusPort).path("mode").asText()).isEqualTo("sidecar");
+                assertThat(d.panelJson(d.statusPort, "/api/v1/sessions").path("source").asText()).isEqualTo("sidecar");
+                // the compose-agent's MCP gateway, enabled from .env: session changes are the agent's own
+                assertThat(StandaloneComposeIT.publishedOn(sidecar, "5003/tcp")).containsExactly("127.0.0.1:" + mcpPort);
+                hibernateAndWakeThroughMcp(d, mcpPort, mcpToken, session);
 
                 String startedAt = sidecar.at("/State/StartedAt").asText();
                 Host.dockerOk("kill", sidecarName);
@@ -63,6 +82,45 @@ class SidecarComposeIT {
                 d.startSession();
             });
         }
+    }
+
+    /** session_hibernate and session_wake from the host through the published gateway; never a failed status. */
+    private static void hibernateAndWakeThroughMcp(Deployment d, int port, String token, String session) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+                .builder("http://127.0.0.1:" + port).endpoint("/mcp")
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofMinutes(3)).build();
+        try {
+            // it answers 401 to a request without the token once it listens
+            Awaitility.await("the MCP gateway on 127.0.0.1:" + port).atMost(Deployment.STARTUP)
+                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> Deployment.get(port, "/mcp", null).statusCode() == 401);
+            client.initialize();
+            assertThat(call(client, "session_list").get("source")).as("the agent's own view").isEqualTo("agent");
+            assertThat(call(client, "session_hibernate", "session_id", session).get("status_reports").toString())
+                    .contains("status hibernated");
+            d.controlPlane.awaitSessionState(session, "hibernated", Deployment.STARTUP);
+            assertThat(call(client, "session_wake", "session_id", session).get("status_reports").toString())
+                    .contains("status running");
+            d.controlPlane.awaitSessionState(session, "running", Deployment.STARTUP);
+            assertThat(d.controlPlane.received(d.agentId).stream()
+                    .filter(m -> m.isAccepted("status") && session.equals(m.payloadText("sessionId")))
+                    .map(m -> m.payloadText("state")).toList()).containsSubsequence("running", "hibernated", "running")
+                    .doesNotContain("failed");
+        } finally {
+            client.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(McpSyncClient client, String tool, String... arguments) {
+        Map<String, Object> args = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < arguments.length; i += 2) {
+            args.put(arguments[i], arguments[i + 1]);
+        }
+        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, args));
+        assertThat(result.isError()).as(tool + ": " + result.content()).isFalse();
+        return (Map<String, Object>) result.structuredContent();
     }
 
     static List<String> mounts(JsonNode container) {

@@ -2,6 +2,7 @@ package io.streamspace.agent.deploy;
 
 import static io.streamspace.agent.deploy.Host.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -35,6 +36,12 @@ class StandaloneComposeIT {
                 assertThat(agent.at("/Config/User").asText()).isEqualTo("10001:" + Host.dockerSocketGroup());
                 assertThat(sources(agent)).contains(Host.DOCKER_SOCKET.toString());
                 assertThat(agent.at("/Config/Image").asText()).isEqualTo(Host.agentImage());
+                // the status panel, published on the host's loopback only, behind the token
+                assertThat(publishedOn(agent, "5001/tcp")).containsExactly("127.0.0.1:" + d.statusPort);
+                JsonNode view = d.panel(d.statusPort);
+                assertThat(view.at("/leadership/state").asText()).isEqualTo("single");
+                assertThat(view.at("/link/state").asText()).isEqualTo("connected");
+                assertThat(view.at("/capacity/sessions/used").asInt()).isEqualTo(1);
                 // the image's HEALTHCHECK (GET /health with bash's /dev/tcp) turns the container healthy
                 Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() ->
                         Deployment.inspect(d.container("agent")).at("/State/Health/Status").asText(),
@@ -53,6 +60,7 @@ class StandaloneComposeIT {
                 d.startSession();
 
                 assertThat(ok(d.stack("ps")).out()).contains(d.project + "-agent-1").contains("running");
+                assertThat(d.panel(d.statusPort).at("/link/state").asText()).isEqualTo("connected");
                 assertThat(ok(d.compose("ps")).out()).contains(d.project + "-agent-1").contains("Up");
                 assertThat(ok(d.stack("logs", "--tail", "200", "agent")).out())
                         .contains("agent | ").contains("Registered successfully");
@@ -62,6 +70,30 @@ class StandaloneComposeIT {
                 assertThat(d.containers("agent")).isEmpty();
             });
         }
+    }
+
+    @Test
+    void withoutAStatusTokenTheAgentRefusesToStartAndNothingIsServed() throws Exception {
+        try (Deployment d = Deployment.of(root, "docker-compose.yml", Map.of("STATUS_TOKEN", ""))) {
+            d.check(() -> {
+                ok(d.compose("up", "-d"));
+                String agent = d.container("agent");
+                Awaitility.await().atMost(Deployment.STARTUP).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        Deployment.logs(agent).contains("configuration error: refusing to serve the status API on"
+                                + " 0.0.0.0 without a token"));
+                assertThat(d.controlPlane.registrations()).as("it never registered").isEmpty();
+                assertThatThrownBy(() -> Deployment.get(d.statusPort, "/api/v1/agent", null))
+                        .as("nothing answers on the published port").isInstanceOf(RuntimeException.class);
+            });
+        }
+    }
+
+    /** The host addresses a container port is published on ("IP:PORT"). */
+    static List<String> publishedOn(JsonNode container, String port) {
+        List<String> bindings = new ArrayList<>();
+        container.at("/NetworkSettings/Ports").path(port).forEach(b -> bindings.add(b.path("HostIp").asText() + ":"
+                + b.path("HostPort").asText()));
+        return bindings;
     }
 
     static List<String> sources(JsonNode container) {

@@ -29,7 +29,7 @@ class SwarmStackIT {
     void dockerStackDeployRunsReplicasThatElectALeaderWhichStartsASession() throws Exception {
         try (Deployment d = Deployment.of(root, "swarm-stack.yml", Map.of("LOG_LEVEL", "info"))) {
             Map<String, String> shell = Map.of("DOCKER_GID", Integer.toString(Host.dockerSocketGroup()),
-                    "AGENT_IMAGE", Host.agentImage());
+                    "AGENT_IMAGE", Host.agentImage(), "STATUS_PUBLISH_PORT", Integer.toString(d.statusPort));
             try {
                 d.check(() -> {
                     ok(Host.run(d.dir, shell, Duration.ofMinutes(3), "docker", "stack", "deploy",
@@ -47,6 +47,8 @@ class SwarmStackIT {
                     long leaders = tasks.stream().filter(id -> Deployment.logs(id).contains("Became leader for agent"))
                             .count();
                     assertThat(leaders).as("replicas that became leader").isEqualTo(1);
+                    // the panel through the routing mesh: whichever replica answers says whether it leads
+                    assertThat(d.panel(d.statusPort).at("/leadership/state").asText()).isIn("leader", "standby");
                 });
             } finally {
                 Host.docker("stack", "rm", d.project);

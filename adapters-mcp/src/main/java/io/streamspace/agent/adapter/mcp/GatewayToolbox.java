@@ -111,26 +111,33 @@ final class GatewayToolbox {
                         a -> Views.container(containers.restart(a.text("container"),
                                 Duration.ofSeconds(a.whole("timeout_seconds"))))),
                 new GatewayTool("session_list", "List desktop sessions",
-                        "List the StreamSpace desktop sessions on this host (containers labelled"
-                                + " streamspace.session.id): session id, owning agent, container, image, state, user,"
-                                + " template.",
+                        "List the StreamSpace desktop sessions on this host: session id, owning agent, container,"
+                                + " image, state, container state, user, template, last activity and the states"
+                                + " reported to the control plane. With source=agent this is the session agent's own"
+                                + " view (state = what it reported); with source=engine it is read from the"
+                                + " containers (agent_unavailable says why, when an agent is configured).",
                         ArgumentSchema.none(), true, false, true, false,
-                        a -> Views.of("sessions", sessions.list().stream().map(Views::session).toList())),
+                        a -> Views.sessions(sessions.list())),
                 new GatewayTool("session_inspect", "Inspect a desktop session",
-                        "Show one session: owning agent, container, image, state, user and template.",
+                        "Show one session: owning agent, container, image, state (as the session agent reported"
+                                + " it, when it is configured), container state, user, template and its state"
+                                + " history.",
                         ArgumentSchema.none().text("session_id", "The session id.", true, SESSION, 128),
                         true, false, true, false,
                         a -> Views.session(sessions.inspect(a.text("session_id")))),
                 new GatewayTool("session_hibernate", "Hibernate a desktop session",
-                        "Hibernate a session exactly as the control plane's hibernate_session does (stop or pause its"
-                                + " container per the agent's hibernate mode; its disk is kept). The user's desktop"
-                                + " goes away until it is woken.",
+                        "Hibernate a session: the session agent that owns it runs its hibernate_session handler"
+                                + " (stop or pause per its hibernate mode; the disk is kept) and reports the new state"
+                                + " to its control plane. The user's desktop goes away until it is woken. Refused"
+                                + " when the gateway has no session agent to ask.",
                         ArgumentSchema.none().text("session_id", "The session id.", true, SESSION, 128),
                         false, true, true, false,
                         a -> Views.change(sessions.hibernate(a.text("session_id")))),
                 new GatewayTool("session_wake", "Wake a desktop session",
-                        "Wake a hibernated session exactly as the control plane's wake_session does (it must fit the"
-                                + " agent's capacity). Waking a running session is a success.",
+                        "Wake a hibernated session: the session agent that owns it runs its wake_session handler"
+                                + " (it must fit the agent's capacity) and reports the new state to its control plane."
+                                + " Waking a running session is a success. Refused when the gateway has no session"
+                                + " agent to ask.",
                         ArgumentSchema.none().text("session_id", "The session id.", true, SESSION, 128),
                         false, false, true, false,
                         a -> Views.change(sessions.wake(a.text("session_id")))),

@@ -17,6 +17,7 @@ import io.streamspace.agent.application.port.in.ManageHostImages;
 import io.streamspace.agent.application.port.in.ObjectNotFoundException;
 import io.streamspace.agent.application.port.in.OperationFailedException;
 import io.streamspace.agent.application.port.in.OutOfScopeException;
+import io.streamspace.agent.application.port.in.SessionAgentRequiredException;
 import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import java.io.IOException;
 import java.time.Duration;
@@ -61,16 +62,29 @@ public final class McpGateway {
      * @param allowToolsSetting       how operators name the allow-list setting, for refusals
      * @param scopeSetting            how operators name the scope setting, for refusals
      * @param scopeDescription        what is in scope, for the state resource
+     * @param sessionAgent            where session changes go: null when no session agent is configured (then
+     *                                {@link #SESSION_AGENT_TOOLS} refuse every call)
+     * @param sessionAgentSetting     how operators name the setting of the session agent's panel, for refusals
+     * @param sessionAgentTokenSetting how operators name the setting of its write token, for refusals
      */
     public record Policy(Set<String> allowedDestructiveTools, String allowToolsSetting, String scopeSetting,
-                         String scopeDescription) {
+                         String scopeDescription, String sessionAgent, String sessionAgentSetting,
+                         String sessionAgentTokenSetting) {
         public Policy {
             allowedDestructiveTools = Set.copyOf(allowedDestructiveTools);
             Objects.requireNonNull(allowToolsSetting);
             Objects.requireNonNull(scopeSetting);
             Objects.requireNonNull(scopeDescription);
+            Objects.requireNonNull(sessionAgentSetting);
+            Objects.requireNonNull(sessionAgentTokenSetting);
         }
     }
+
+    /**
+     * Tools that change a session: the session agent that owns it must make the change (so its control plane hears
+     * of it), so they refuse unless the gateway knows where that agent's status panel is.
+     */
+    public static final Set<String> SESSION_AGENT_TOOLS = Set.of("session_hibernate", "session_wake");
 
     private final List<GatewayTool> tools;
     private final DescribeHostEngine engine;
@@ -199,6 +213,10 @@ public final class McpGateway {
             description += " Disabled on this server: an operator must add " + tool.name() + " to "
                     + policy.allowToolsSetting() + ".";
         }
+        if (SESSION_AGENT_TOOLS.contains(tool.name()) && policy.sessionAgent() == null) {
+            description += " Unavailable on this server: no session agent is configured (" + policy.sessionAgentSetting()
+                    + ").";
+        }
         return McpSchema.Tool.builder()
                 .name(tool.name())
                 .title(tool.title())
@@ -223,6 +241,13 @@ public final class McpGateway {
                         + " add " + tool.name() + " to " + policy.allowToolsSetting() + " to enable it",
                         policy.allowToolsSetting());
             }
+            if (SESSION_AGENT_TOOLS.contains(tool.name()) && policy.sessionAgent() == null) {
+                throw refused("tool " + tool.name() + " is unavailable: a session changes only through the session"
+                        + " agent that owns it (its status panel's session actions), so that the agent runs the"
+                        + " change and reports it to its control plane; set " + policy.sessionAgentSetting()
+                        + " to the agent's status panel URL and " + policy.sessionAgentTokenSetting()
+                        + " to its write token", policy.sessionAgentSetting());
+            }
             ArgumentSchema.Arguments checked = tool.arguments().check(arguments);
             Map<String, Object> result = tool.body().run(checked);
             audit.record(tool.name(), arguments, ToolAudit.Outcome.OK, System.nanoTime() - started, null);
@@ -232,6 +257,12 @@ public final class McpGateway {
             audit.record(tool.name(), arguments, ToolAudit.Outcome.REFUSED, System.nanoTime() - started,
                     "disabled");
             throw e.error;
+        } catch (SessionAgentRequiredException e) {
+            audit.record(tool.name(), arguments, ToolAudit.Outcome.REFUSED, System.nanoTime() - started,
+                    "session agent");
+            String setting = e.missing() == SessionAgentRequiredException.Missing.AGENT ? policy.sessionAgentSetting()
+                    : policy.sessionAgentTokenSetting();
+            throw refused(e.getMessage() + "; set " + setting, setting).error;
         } catch (OutOfScopeException e) {
             audit.record(tool.name(), arguments, ToolAudit.Outcome.REFUSED, System.nanoTime() - started,
                     "out of scope");
@@ -307,7 +338,8 @@ public final class McpGateway {
                     .filter(t -> !policy.allowedDestructiveTools().contains(t)).toList());
             try {
                 state.put("engine", Views.engine(engine.info()));
-                state.put("sessions", sessions.list().stream().map(Views::session).toList());
+                state.put("session_agent", policy.sessionAgent());
+                state.put("sessions", Views.sessions(sessions.list()));
                 state.put("stacks", stacks.list());
             } catch (RuntimeException e) {
                 state.put("error", e.getMessage());

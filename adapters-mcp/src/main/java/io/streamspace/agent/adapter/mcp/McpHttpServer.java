@@ -30,18 +30,28 @@ public final class McpHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("McpGateway");
 
     /**
-     * @param listen         a loopback address and port (0 picks a free one)
+     * @param listen         a loopback or private address and port (0 picks a free one)
      * @param token          the bearer token as of now (a file re-read, Vault); empty refuses every request
      * @param allowedOrigins browser origins allowed besides the server's own loopback origins
      */
     public record Settings(InetSocketAddress listen, Supplier<Optional<String>> token, List<String> allowedOrigins) {
         public Settings {
-            if (!listen.getAddress().isLoopbackAddress()) {
-                throw new IllegalArgumentException("the MCP HTTP server listens on loopback addresses only, got "
-                        + listen.getAddress().getHostAddress());
+            if (!listenable(listen.getAddress())) {
+                throw new IllegalArgumentException("the MCP HTTP server listens on loopback or private addresses"
+                        + " only, got " + listen.getAddress().getHostAddress());
             }
             allowedOrigins = List.copyOf(allowedOrigins);
         }
+    }
+
+    /**
+     * Loopback, or a private address (10/8, 172.16/12, 192.168/16, fc00::/7): a container's own address on its
+     * Compose network, published on the host's loopback. Never a wildcard or a public address.
+     */
+    public static boolean listenable(java.net.InetAddress address) {
+        byte[] raw = address.getAddress();
+        return address.isLoopbackAddress() || address.isSiteLocalAddress()
+                || (raw.length == 16 && (raw[0] & 0xfe) == 0xfc);
     }
 
     private final Server jetty;

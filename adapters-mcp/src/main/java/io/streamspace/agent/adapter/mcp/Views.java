@@ -2,6 +2,7 @@ package io.streamspace.agent.adapter.mcp;
 
 import io.streamspace.agent.application.port.in.ManageAgentSessions.AgentSession;
 import io.streamspace.agent.application.port.in.ManageAgentSessions.SessionChange;
+import io.streamspace.agent.application.port.in.ManageAgentSessions.SessionListing;
 import io.streamspace.agent.application.port.in.ManageAgentStacks.StackRemoval;
 import io.streamspace.agent.application.port.in.ManageAgentStacks.StackState;
 import io.streamspace.agent.domain.host.ContainerDetails;
@@ -92,6 +93,18 @@ final class Views {
         return m;
     }
 
+    static Map<String, Object> sessions(SessionListing listing) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", listing.source());
+        if (listing.agentUnavailable() != null) {
+            m.put("agent_unavailable", listing.agentUnavailable());
+        }
+        List<Map<String, Object>> sessions = listing.sessions().stream().map(Views::session).toList();
+        m.put("sessions", sessions);
+        m.put("count", sessions.size());
+        return m;
+    }
+
     static Map<String, Object> session(AgentSession s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", s.sessionId());
@@ -99,15 +112,29 @@ final class Views {
         m.put("container", s.container());
         m.put("image", s.image());
         m.put("state", s.state());
+        m.put("container_state", s.containerState());
         m.put("user", s.user());
         m.put("template", s.template());
         m.put("created", text(s.created()));
+        m.put("last_activity", text(s.lastActivity()));
+        m.put("history", s.history().stream().map(h -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("at", text(h.at()));
+            entry.put("state", h.state());
+            entry.put("message", h.message());
+            return entry;
+        }).toList());
+        m.put("source", s.source());
+        if (s.note() != null) {
+            m.put("note", s.note());
+        }
         return m;
     }
 
     static Map<String, Object> change(SessionChange c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session_id", c.sessionId());
+        m.put("via", c.via());
         m.put("result", c.result());
         m.put("status_reports", c.statusReports());
         return m;

@@ -6,17 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.streamspace.agent.application.port.out.InMemoryHostContainers;
+import io.streamspace.agent.application.port.out.InMemorySessionAgentPanel;
 import io.streamspace.agent.application.port.out.InMemorySessionRuntime;
+import io.streamspace.agent.application.port.out.SessionAgentPanel;
+import io.streamspace.agent.application.port.out.SessionAgentPanelContract;
 import io.streamspace.agent.application.port.out.SessionRuntime.ContainerSpec;
 import io.streamspace.agent.application.service.gateway.AgentSessionService;
 import io.streamspace.agent.application.service.gateway.AgentStackService;
 import io.streamspace.agent.application.service.gateway.GatewayScope;
 import io.streamspace.agent.application.service.gateway.HostContainerService;
 import io.streamspace.agent.application.service.gateway.HostImageService;
-import io.streamspace.agent.application.service.session.SessionSettings;
-import io.streamspace.agent.domain.capacity.CapacityAdmission;
-import io.streamspace.agent.domain.capacity.CapacityLimits;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,19 @@ class McpGatewayPolicyTest {
     private final List<String> counted = new ArrayList<>();
 
     private McpGateway gateway(Set<String> allowed) {
+        return gateway(allowed, null);
+    }
+
+    private McpGateway gateway(Set<String> allowed, SessionAgentPanel panel) {
         GatewayScope scope = new GatewayScope(List.of("agent-1"), false);
         HostImageService images = new HostImageService(host, host, host.runtime());
         return new McpGateway(new HostContainerService(host, scope), images, images,
-                new AgentSessionService(host, host.runtime(), scope, SessionSettings::defaults,
-                        new CapacityAdmission(CapacityLimits.of(1, 1, 1)), Clock.systemUTC()),
+                new AgentSessionService(host, scope, panel),
                 new AgentStackService(null, host, scope),
                 new McpGateway.Policy(allowed, "--mcp-allow-tools (MCP_ALLOW_TOOLS)", "--mcp-scope (MCP_SCOPE)",
-                        "test"), (action, outcome) -> counted.add(action + ":" + outcome), "test");
+                        "test", panel == null ? null : panel.location(), "--agent-panel-url (X_URL)",
+                        "--agent-panel-token-file (X_TOKEN_FILE)"),
+                (action, outcome) -> counted.add(action + ":" + outcome), "test");
     }
 
     private McpSchema.CallToolResult call(McpGateway gateway, String name, Map<String, Object> args) {
@@ -88,6 +92,38 @@ class McpGatewayPolicyTest {
         assertThatThrownBy(() -> call(gateway, "container_inspect", Map.of("container", 5)))
                 .isInstanceOfSatisfying(McpError.class, e -> assertThat(e.getJsonRpcError().code())
                         .isEqualTo(McpSchema.ErrorCodes.INVALID_PARAMS));
+    }
+
+    @Test
+    void sessionChangesWithoutASessionAgentOrItsWriteTokenAreRefusalsNamingTheSetting() {
+        Map<String, String> labels = new java.util.HashMap<>(GatewayScope.ownerLabels("agent-1"));
+        labels.put("streamspace.session.id", "s1");
+        create("streamspace-s1", labels);
+        McpGateway none = gateway(Set.of("session_hibernate"));
+
+        for (String tool : List.of("session_hibernate", "session_wake")) {
+            assertThatThrownBy(() -> call(none, tool, Map.of("session_id", "s1")))
+                    .isInstanceOfSatisfying(McpError.class, e -> {
+                        assertThat(e.getJsonRpcError().code()).isEqualTo(McpGateway.REFUSED);
+                        assertThat(e.getMessage()).contains(tool + " is unavailable", "X_URL", "X_TOKEN_FILE");
+                        assertThat(e.getJsonRpcError().data()).isEqualTo(Map.of("setting", "--agent-panel-url (X_URL)"));
+                    });
+        }
+        assertThat(host.inspect("streamspace-s1").orElseThrow().state()).isEqualTo("running");
+        McpSchema.CallToolResult listed = call(none, "session_list", Map.of());
+        assertThat(listed.isError()).as("read tools keep working").isFalse();
+        assertThat(listed.structuredContent().toString()).contains("s1", "source=engine");
+
+        SessionAgentPanelContract.AgentModel agent = new SessionAgentPanelContract.AgentModel();
+        SessionAgentPanel wrongToken = new InMemorySessionAgentPanel(agent, "wrong", SessionAgentPanelContract.READ,
+                SessionAgentPanelContract.WRITE);
+        assertThatThrownBy(() -> call(gateway(Set.of("session_hibernate"), wrongToken), "session_wake",
+                Map.of("session_id", "s1"))).isInstanceOfSatisfying(McpError.class, e -> {
+                    assertThat(e.getJsonRpcError().code()).isEqualTo(McpGateway.REFUSED);
+                    assertThat(e.getMessage()).contains("refused the token", "X_TOKEN_FILE");
+                    assertThat(e.getJsonRpcError().data()).isEqualTo(Map.of("setting",
+                            "--agent-panel-token-file (X_TOKEN_FILE)"));
+                });
     }
 
     private void create(String name, Map<String, String> labels) {

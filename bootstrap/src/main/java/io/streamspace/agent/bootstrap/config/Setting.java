@@ -139,6 +139,21 @@ public enum Setting {
     MCP_SCOPE("--mcp-scope", List.of("MCP_SCOPE"), "managed", "SCOPE",
             "What MCP tools see and act on: managed (objects carrying this agent's labels: its sessions and the"
                     + " stacks the gateway brought up) or all (every object of the engine)."),
+    MCP_SESSION_AGENT_URL("--mcp-session-agent-url", List.of("MCP_SESSION_AGENT_URL"), null, "URL",
+            "The session agent's status panel (e.g. http://127.0.0.1:5001, or http://agent:5001 beside it in Compose):"
+                    + " the MCP tools session_hibernate and session_wake ask that agent to act (its panel's session"
+                    + " actions, so its control plane hears of them), and session_list/session_inspect show its view."
+                    + " Unset: those two tools refuse."),
+    MCP_SESSION_AGENT_TOKEN("--mcp-session-agent-token", List.of("MCP_SESSION_AGENT_TOKEN"), null, "TOKEN",
+            "The session agent's status write token (its --status-write-token), presented to its panel (prefer"
+                    + " --mcp-session-agent-token-file).", true),
+    MCP_SESSION_AGENT_TOKEN_FILE("--mcp-session-agent-token-file", List.of("MCP_SESSION_AGENT_TOKEN_FILE"), null,
+            "FILE", "File holding the session agent's status write token, re-read on every request (rotation"
+                    + " without a restart)."),
+    MCP_SESSION_AGENT_TOKEN_VAULT_KEY("--mcp-session-agent-token-vault-key",
+            List.of("MCP_SESSION_AGENT_TOKEN_VAULT_KEY"), null, "KEY",
+            "Read the session agent's status write token from Vault (KV v2, {prefix}/{hash}/KEY, field token; the"
+                    + " key the agent's --status-write-token-vault-key names), refreshed every minute; needs VAULT_*."),
     LOG_LEVEL("--log-level", List.of("LOG_LEVEL"), "info", "LEVEL", "Log level: error, warn, info, debug or trace."),
     LOG_FORMAT("--log-format", List.of("LOG_FORMAT"), "text", "FORMAT", "Log format: text or json."),
     PROXY_LISTEN("--proxy-listen", List.of("SOCKET_PROXY_LISTEN"), "127.0.0.1:2375", "ADDRESS:PORT",
@@ -149,7 +164,9 @@ public enum Setting {
 
     /** Settings of the compose-agent role (and the MCP gateway) that run and dev do not offer. */
     public static final java.util.Set<Setting> COMPOSE_AGENT_ROLE_ONLY = java.util.EnumSet.of(LISTEN, ALLOWED_AGENTS,
-            REQUESTS_PER_MINUTE, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE, MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE);
+            REQUESTS_PER_MINUTE, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE, MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE,
+            MCP_SESSION_AGENT_URL, MCP_SESSION_AGENT_TOKEN, MCP_SESSION_AGENT_TOKEN_FILE,
+            MCP_SESSION_AGENT_TOKEN_VAULT_KEY);
 
     /** Settings only the socket-proxy role has: not offered by run and dev. */
     public static final java.util.Set<Setting> SOCKET_PROXY_ROLE_ONLY = java.util.EnumSet.of(PROXY_LISTEN,
@@ -164,11 +181,13 @@ public enum Setting {
             REQUESTS_PER_MINUTE, COMPOSE_AGENT_TOKEN, COMPOSE_AGENT_TOKEN_FILE, DOCKER_HOST, CONTROL_PLANE, LOG_LEVEL, LOG_FORMAT,
             STATUS_PORT, STATUS_ADDRESS, STATUS_TOKEN, STATUS_TOKEN_FILE, STATUS_WRITE_TOKEN, STATUS_WRITE_TOKEN_FILE,
             STATUS_TOKEN_VAULT_KEY, STATUS_WRITE_TOKEN_VAULT_KEY, MCP_LISTEN, MCP_TOKEN, MCP_TOKEN_FILE,
-            MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE, HIBERNATE_MODE, MAX_CPU, MAX_MEMORY, MAX_SESSIONS);
+            MCP_ALLOWED_ORIGINS, MCP_ALLOW_TOOLS, MCP_SCOPE, MCP_SESSION_AGENT_URL, MCP_SESSION_AGENT_TOKEN,
+            MCP_SESSION_AGENT_TOKEN_FILE, MCP_SESSION_AGENT_TOKEN_VAULT_KEY);
 
     /** The settings of {@code docker-agent mcp}, the gateway on stdio. */
     public static final java.util.Set<Setting> MCP_STDIO = java.util.EnumSet.of(AGENT_ID, DOCKER_HOST, MCP_ALLOW_TOOLS,
-            MCP_SCOPE, HIBERNATE_MODE, MAX_CPU, MAX_MEMORY, MAX_SESSIONS, CONTROL_PLANE, STATUS_PORT, LOG_LEVEL,
+            MCP_SCOPE, MCP_SESSION_AGENT_URL, MCP_SESSION_AGENT_TOKEN, MCP_SESSION_AGENT_TOKEN_FILE,
+            MCP_SESSION_AGENT_TOKEN_VAULT_KEY, CONTROL_PLANE, STATUS_PORT, LOG_LEVEL,
             LOG_FORMAT);
 
     private final String flag;

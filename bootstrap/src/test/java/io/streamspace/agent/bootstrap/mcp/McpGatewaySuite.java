@@ -308,25 +308,24 @@ abstract class McpGatewaySuite {
                 .contains("this tool takes none");
     }
 
+    /**
+     * Without a session agent to ask, a session change would happen behind the agent's back: refused, naming the
+     * setting; nothing changes. (Through a running agent: {@code McpSessionAgentIT}.)
+     */
     @Test
-    void aSessionHibernatesAndWakesThroughTheSessionHandlers() {
-        Map<String, Object> hibernated = ok("session_hibernate", Map.of("session_id", sessionId));
-        assertThat(((Map<?, ?>) hibernated.get("result")).get("state")).isEqualTo("hibernated");
-        assertThat(((Map<?, ?>) hibernated.get("result")).get("mode")).isEqualTo("stop");
-        assertThat(hibernated.get("status_reports").toString()).contains("status hibernated");
-        assertThat(state(sessionContainer)).isEqualTo("exited");
-
-        Map<String, Object> woken = ok("session_wake", Map.of("session_id", sessionId));
-        assertThat(((Map<?, ?>) woken.get("result")).get("state")).isEqualTo("running");
-        assertThat(woken.get("status_reports").toString()).contains("status running");
-        assertThat(state(sessionContainer)).isEqualTo("running");
-
-        assertThat(failed("session_hibernate", Map.of("session_id", "mcpit-" + run + "-missing")))
-                .contains("no session");
-        assertThat(failed("session_wake", Map.of("session_id", "mcpit-" + run + "-missing")))
-                .contains("no session");
-        assertThat(mcpError(client(), "session_wake", Map.of("session_id", "../x")).getJsonRpcError().code())
-                .isEqualTo(McpSchema.ErrorCodes.INVALID_PARAMS);
+    void sessionChangesRefuseWithoutASessionAgentAndNameTheSetting() {
+        McpSchema.Tool wake = client().listTools().tools().stream().filter(t -> t.name().equals("session_wake"))
+                .findFirst().orElseThrow();
+        assertThat(wake.description()).contains("Unavailable on this server", "MCP_SESSION_AGENT_URL");
+        for (String tool : List.of("session_hibernate", "session_wake")) {
+            McpError refused = mcpError(client(), tool, Map.of("session_id", sessionId));
+            assertThat(refused.getJsonRpcError().code()).as(tool).isEqualTo(-32001);
+            assertThat(refused.getMessage()).as(tool).contains(tool + " is unavailable",
+                    "--mcp-session-agent-url (MCP_SESSION_AGENT_URL)", "MCP_SESSION_AGENT_TOKEN_FILE");
+            assertThat(refused.getJsonRpcError().data().toString()).contains("MCP_SESSION_AGENT_URL");
+        }
+        assertThat(state(sessionContainer)).as("nothing changed").isEqualTo("running");
+        assertThat(ok("session_list", Map.of()).get("source")).as("read tools keep working").isEqualTo("engine");
     }
 
     // --- stacks ----------------------------------------------------------------------------------------------
