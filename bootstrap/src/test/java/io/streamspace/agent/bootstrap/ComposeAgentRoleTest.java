@@ -69,6 +69,34 @@ class ComposeAgentRoleTest {
     }
 
     @Test
+    void theSessionAgentsPanelAndItsTokenAreCheckedAndAPrivateListenAddressIsAccepted() {
+        Map<String, String> base = Map.of("COMPOSE_AGENT_ALLOWED_AGENTS", "docker-1", "COMPOSE_AGENT_TOKEN", "t");
+        ComposeAgentRole.Settings on = ComposeAgentRole.resolve(Map.of(Setting.MCP_LISTEN, "172.20.0.5:5003",
+                Setting.MCP_TOKEN, "m", Setting.MCP_SESSION_AGENT_URL, "http://agent:5001"),
+                Map.of("COMPOSE_AGENT_ALLOWED_AGENTS", "docker-1", "COMPOSE_AGENT_TOKEN", "t",
+                        "MCP_SESSION_AGENT_TOKEN", "status-write-s3cret"));
+        assertThat(on.mcp().listen().getAddress().getHostAddress()).isEqualTo("172.20.0.5");
+        assertThat(on.mcp().policy().sessionAgent().url().toString()).isEqualTo("http://agent:5001");
+        assertThat(on.mcp().policy().sessionAgent().token()).isEqualTo("status-write-s3cret");
+        assertThat(on.toString()).doesNotContain("status-write-s3cret");
+        assertThat(ComposeAgentRole.resolve(Map.of(Setting.MCP_LISTEN, "127.0.0.1:5003", Setting.MCP_TOKEN, "m"),
+                base).mcp().policy().sessionAgent()).as("not configured").isNull();
+
+        assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.MCP_LISTEN, "8.8.8.8:5003",
+                Setting.MCP_TOKEN, "m", Setting.MCP_SESSION_AGENT_URL, "ftp://agent",
+                Setting.MCP_SESSION_AGENT_TOKEN, "a", Setting.MCP_SESSION_AGENT_TOKEN_FILE, "/f",
+                Setting.MCP_SESSION_AGENT_TOKEN_VAULT_KEY, "k"), base))
+                .hasMessageContaining("--mcp-listen (MCP_LISTEN) must be a loopback or private address")
+                .hasMessageContaining("--mcp-session-agent-url (MCP_SESSION_AGENT_URL) must be an http:// or https://")
+                .hasMessageContaining("set only one of --mcp-session-agent-token, --mcp-session-agent-token-file")
+                .hasMessageContaining("--mcp-session-agent-token-vault-key (MCP_SESSION_AGENT_TOKEN_VAULT_KEY) needs"
+                        + " Vault");
+        assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.MCP_LISTEN, "127.0.0.1:5003",
+                Setting.MCP_TOKEN, "m", Setting.MCP_SESSION_AGENT_TOKEN_FILE, "/f"), base))
+                .hasMessageContaining("a session agent token is set but --mcp-session-agent-url");
+    }
+
+    @Test
     void theStatusPanelOnANonLoopbackAddressNeedsAToken() {
         assertThatThrownBy(() -> ComposeAgentRole.resolve(Map.of(Setting.ALLOWED_AGENTS, "a",
                 Setting.COMPOSE_AGENT_TOKEN, "t", Setting.STATUS_PORT, "5003", Setting.STATUS_ADDRESS, "0.0.0.0"),
