@@ -136,7 +136,9 @@ public final class LeadershipActivities implements LeadershipListener {
         synchronized (phase) {
             end();
         }
-        codec.agentEpoch(OptionalLong.empty());
+        // The epoch stays on the codec: this term's link is stopped only after the listeners were told, and whatever
+        // it still sends until then (a refusal, a result) belongs to this term and must carry its epoch. The next
+        // term sets its own before its link starts.
     }
 
     /** Starts the leader's Docker-facing work (called directly when HA is off). */
