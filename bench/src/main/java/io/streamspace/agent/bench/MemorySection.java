@@ -159,7 +159,7 @@ final class MemorySection {
         }
         steps.add(new Object[] {"+ `MALLOC_ARENA_MAX=2` (glibc: " + glibcDefault + ")",
                 env.launch.withJvmOpts(flags.toString().strip()).withCds(false)});
-        steps.add(new Object[] {"+ AppCDS archive = the launcher's defaults", env.launch});
+        steps.add(new Object[] {"+ class-data archive = the launcher's defaults", env.launch});
         List<String> rows = new ArrayList<>();
         for (Object[] step : steps) {
             java.time.Instant launched = java.time.Instant.now();
