@@ -58,11 +58,17 @@ RUN set -eu; \
       getent group "$DOCKER_GID" >/dev/null || groupadd --gid "$DOCKER_GID" docker-socket; \
       usermod --append --groups "$DOCKER_GID" streamspace; \
     fi; \
-    mkdir -p /opt/docker-agent/bin /opt/docker-agent/lib /var/lib/streamspace/outbox /run/streamspace; \
+    mkdir -p /opt/docker-agent/bin /opt/docker-agent/lib /var/lib/streamspace/outbox /var/lib/streamspace/cache \
+        /run/streamspace; \
     chown -R streamspace:streamspace /var/lib/streamspace /run/streamspace
 COPY --from=runtime /runtime /opt/docker-agent/runtime
 COPY bin/docker-agent bin/docker-agent-healthcheck /opt/docker-agent/bin/
 COPY --from=jar /docker-agent.jar /opt/docker-agent/lib/docker-agent.jar
+# The class-data archive (an AOT cache on Java >= 25, AppCDS on 21) of a training run with this very runtime and jar
+# (no engine or network needed), stored gzipped: ~13 MB instead of ~50. The launcher unpacks it once into
+# DOCKER_AGENT_CACHE_DIR on the first start (~0.3 s of CPU); a volume there keeps it across container re-creation.
+RUN /opt/docker-agent/bin/docker-agent --write-cds-archive --compress
+ENV DOCKER_AGENT_CACHE_DIR=/var/lib/streamspace/cache
 ENV PATH=/opt/docker-agent/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 USER 10001
 WORKDIR /var/lib/streamspace

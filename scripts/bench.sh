@@ -8,7 +8,7 @@
 #   scripts/bench.sh --doc=none          print and keep the results in bench/target/bench-run only
 #
 # It prepares the machine like scripts/test.sh (JDK, packages, dockerd, test images), builds the agent jar and the
-# bench (package, never install), writes the AppCDS archive next to the jar as the image build does
+# bench (package, never install), writes the class-data archive next to the jar as the image build does
 # (bin/docker-agent --write-cds-archive), then runs bench/target/agent-bench.jar. Everything it creates on the
 # engine is labelled with the run id and removed at the end.
 set -euo pipefail
@@ -23,7 +23,7 @@ if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
   log "building the agent jar and the bench"
   ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
 fi
-log "writing the AppCDS archive next to the jar"
+log "writing the class-data archive (AOT cache on Java >= 25, else AppCDS) next to the jar"
 JAVA_HOME="$JAVA_HOME" DOCKER_AGENT_JAR="$REPO_ROOT/bootstrap/target/docker-agent.jar" bin/docker-agent --write-cds-archive >&2
 exec "$JAVA_HOME/bin/java" -jar bench/target/agent-bench.jar --jar=bootstrap/target/docker-agent.jar \
   --launcher=bin/docker-agent --out=bench/target/bench-run "$@"

@@ -78,9 +78,12 @@ public final class BenchSuite {
             report.header("- Docker engine %s (API %s); Java %s (%s) for the agent and the bench; agent %s",
                     version.getVersion(), version.getApiVersion(), System.getProperty("java.version"),
                     System.getProperty("java.vm.name"), agentVersion(launch));
-            report.header("- agent launched by `bin/docker-agent` with its default JVM flags: `%s`; AppCDS archive:"
-                    + " %s", defaultJvmOpts(launcher), Files.isRegularFile(StartupSection.archiveOf(jar))
-                    ? StartupSection.archiveOf(jar).getFileName() : "absent");
+            String trim = Runtime.version().feature() >= 22
+                    ? " + `" + MemorySection.TRIM_NATIVE_HEAP + "` (Java ≥ 22)" : "";
+            Path archive = StartupSection.archiveOf(jar);
+            report.header("- agent launched by `bin/docker-agent` with its default JVM flags: `%s`%s; class-data"
+                    + " archive: %s", defaultJvmOpts(launcher), trim,
+                    Files.isRegularFile(archive) ? archive.getFileName() : "absent");
             report.header("- sections: %s", String.join(", ", only));
             for (String section : SECTIONS) {
                 if (!only.contains(section)) {

@@ -107,7 +107,7 @@ final class ComposeSection {
         report.line("### Compose (point 6)");
         report.line("");
         report.line("`bin/docker-agent stack up -f compose.yml -p P` (a whole JVM run through the launcher, with the"
-                + " AppCDS archive when present) against `docker-compose -f compose.yml -p P up -d` (Debian's"
+                + " class-data archive when present) against `docker-compose -f compose.yml -p P up -d` (Debian's"
                 + " docker-compose %s), on the file below, %d times each, the side going first alternating; each"
                 + " side then runs the same command again on the unchanged stack. Wall time of the command.",
                 compose, reps);

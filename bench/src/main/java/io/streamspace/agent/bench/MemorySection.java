@@ -30,6 +30,9 @@ final class MemorySection {
             new String[] {"+ C1 only, 32 MiB code cache", "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"},
             new String[] {"+ 512 KiB thread stacks, 32 MiB direct memory", "-Xss512k -XX:MaxDirectMemorySize=32m"});
 
+    /** Added by the launcher on Java >= 22 (outside DEFAULT_JVM_OPTS, which must also run on 21). */
+    static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=5000";
+
     private final BenchEnv env;
     private final Report report;
     private final int cycles;
@@ -159,7 +162,12 @@ final class MemorySection {
         }
         steps.add(new Object[] {"+ `MALLOC_ARENA_MAX=2` (glibc: " + glibcDefault + ")",
                 env.launch.withJvmOpts(flags.toString().strip()).withCds(false)});
-        steps.add(new Object[] {"+ AppCDS archive = the launcher's defaults", env.launch});
+        if (Runtime.version().feature() >= 22) { // the launcher adds it on Java >= 22 only (a product flag there)
+            flags.append(' ').append(TRIM_NATIVE_HEAP);
+            steps.add(new Object[] {"+ native heap trimmed every 5 s (`" + TRIM_NATIVE_HEAP + "`, Java ≥ 22)",
+                    env.launch.withJvmOpts(flags.toString().strip()).withCds(false)});
+        }
+        steps.add(new Object[] {"+ class-data archive = the launcher's defaults", env.launch});
         List<String> rows = new ArrayList<>();
         for (Object[] step : steps) {
             java.time.Instant launched = java.time.Instant.now();

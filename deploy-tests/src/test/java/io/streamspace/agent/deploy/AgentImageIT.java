@@ -60,6 +60,36 @@ class AgentImageIT {
     }
 
     @Test
+    void theClassDataArchiveShipsGzippedAndIsUnpackedOnceAndUsedFromTheFirstStart() {
+        String image = Host.agentImage();
+        // one container: the first start unpacks the image's archive into the cache directory (removing an older
+        // image's copy left in it), the second reuses it; both JVMs load their classes from it (the runtime has no
+        // archive of its own: jlink writes none)
+        String out = ok(Host.docker("run", "--rm", "--entrypoint", "sh", image, "-c",
+                "for gz in /opt/docker-agent/lib/docker-agent.*.gz; do kind=${gz%.gz};"
+                        + " touch /var/lib/streamspace/cache/docker-agent-1-1.${kind##*.}; done;"
+                        + " ls /opt/docker-agent/lib; echo ---;"
+                        + " JAVA_OPTS=-Xlog:class+load=info docker-agent version"
+                        + " | grep -c 'shared objects file'; ls /var/lib/streamspace/cache; echo ---;"
+                        + " JAVA_OPTS=-Xlog:class+load=info docker-agent version | grep -c 'shared objects file';"
+                        + " ls /var/lib/streamspace/cache; echo ---;"
+                        + " DOCKER_AGENT_CDS=off JAVA_OPTS=-Xlog:class+load=info docker-agent version"
+                        + " | grep -c 'shared objects file' || true")).out();
+        String[] parts = out.split("---\\n");
+        assertThat(parts).hasSize(4);
+        assertThat(parts[0]).containsPattern("docker-agent\\.(aot|jsa)\\.gz").doesNotContainPattern("\\.(aot|jsa)\\n");
+        String[] first = parts[1].strip().split("\\n");
+        String[] second = parts[2].strip().split("\\n");
+        assertThat(Integer.parseInt(first[0])).isGreaterThan(1000);
+        assertThat(Integer.parseInt(second[0])).isGreaterThan(1000);
+        assertThat(first).hasSize(2); // the stale copy is gone
+        assertThat(first[1]).matches("docker-agent-\\d+-\\d+\\.(aot|jsa)").doesNotStartWith("docker-agent-1-1.");
+        assertThat(second[1]).isEqualTo(first[1]);
+        assertThat(second).hasSize(2);
+        assertThat(parts[3].strip()).isEqualTo("0");
+    }
+
+    @Test
     void theSocketsGroupIdAsABuildArgumentPutsTheUserInThatGroup() {
         String gid = Integer.toString(Host.dockerSocketGroup());
         String tag = "sst-deploy-gid-" + Deployment.hex8() + ":test";

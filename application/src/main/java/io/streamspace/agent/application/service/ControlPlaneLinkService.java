@@ -15,14 +15,18 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
@@ -56,6 +60,8 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     private volatile Instant linkSince;
     private volatile Instant lastHeartbeat;
     private final AtomicLong connections = new AtomicLong();
+    private final Queue<InboundMessage.Command> admissions = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean admitting = new AtomicBoolean();
 
     public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
                                    Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
@@ -410,7 +416,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
 
     private void dispatch(InboundMessage message) {
         switch (message) {
-            case InboundMessage.Command c -> commands.get().handle(c);
+            case InboundMessage.Command c -> admit(c);
             case InboundMessage.Ping p -> send(new OutboundMessage.Pong());
             case InboundMessage.Shutdown s -> {
                 LOG.log(Level.INFO, "The control plane asked this agent to shut down");
@@ -419,6 +425,41 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
             case InboundMessage.VncData v -> vnc.onData(v);
             case InboundMessage.VncClose v -> vnc.onClose(v);
             case InboundMessage.Unknown u -> LOG.log(Level.DEBUG, "Ignoring message of unknown type {0}", u.type());
+        }
+    }
+
+    /**
+     * Hands a command to the admission worker and returns, so the socket's reader thread goes on reading while the
+     * worker makes the journal entries durable: the commands that arrive during one sync are admitted together
+     * with the next (group commit), in arrival order. The worker is a virtual thread started when the queue
+     * stops being empty and ending when it is empty again.
+     */
+    private void admit(InboundMessage.Command command) {
+        admissions.add(command);
+        if (admitting.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("command-admission").start(this::drainAdmissions);
+        }
+    }
+
+    private void drainAdmissions() {
+        while (true) {
+            List<InboundMessage.Command> batch = new ArrayList<>();
+            for (InboundMessage.Command next = admissions.poll(); next != null; next = admissions.poll()) {
+                batch.add(next);
+            }
+            if (!batch.isEmpty()) {
+                try {
+                    commands.get().handleAll(batch);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "Handling " + batch.size() + " command(s) failed", e);
+                }
+                continue;
+            }
+            admitting.set(false);
+            // a command queued after the poll above and before the flag was cleared found the flag still set
+            if (admissions.isEmpty() || !admitting.compareAndSet(false, true)) {
+                return;
+            }
         }
     }
 

@@ -85,6 +85,43 @@ class CommandRouterTest {
     }
 
     @Test
+    void commandsThatArriveTogetherAreJournaledInOneBatchBeforeTheFirstAck() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ControlPlaneMessages recording = m -> events.add("send " + m.type());
+        CommandJournal journal = new CommandJournal() {
+            @Override
+            public void begin(Entry entry) {
+                throw new AssertionError("the batch is begun as one");
+            }
+
+            @Override
+            public void beginAll(List<Entry> entries) {
+                events.add("beginAll " + entries.stream().map(Entry::commandId).toList());
+            }
+
+            @Override
+            public void end(String commandId) {
+                events.add("end " + commandId);
+            }
+
+            @Override
+            public List<Entry> unfinishedAtStart() {
+                return List.of();
+            }
+        };
+        List<Runnable> scheduled = new CopyOnWriteArrayList<>();
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()), recording,
+                (command, work) -> scheduled.add(work), journal);
+        router.handleAll(List.of(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")),
+                new InboundMessage.Command("", "start_session", Map.of()),
+                new InboundMessage.Command("c2", "format_disk", Map.of()),
+                new InboundMessage.Command("c3", "start_session", Map.of("sessionId", "s3"))));
+        assertThat(events).containsExactly("beginAll [c1, c3]", "send ack", "send ack", "send failed", "send ack");
+        scheduled.forEach(Runnable::run);
+        assertThat(events).endsWith("send complete", "end c1", "send complete", "end c3");
+    }
+
+    @Test
     void commandWithoutIdIsIgnored() {
         new CommandRouter(Map.of(), messages, Runnable::run).handle(new InboundMessage.Command("", "x", Map.of()));
         assertThat(sent).isEmpty();

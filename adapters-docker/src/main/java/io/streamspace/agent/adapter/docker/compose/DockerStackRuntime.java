@@ -48,12 +48,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -128,42 +131,127 @@ public final class DockerStackRuntime implements StackRuntime {
         for (String key : usedVolumes) {
             ensureVolume(project, model.volumes().get(key));
         }
+        // One list of the project's containers instead of one per service and dependency; what this run creates
+        // is added to `present` as it goes, so a started-dependency check needs no engine call.
+        Map<String, List<Container>> byService = new HashMap<>();
+        for (Container c : projectContainers(project, false)) {
+            String service = label(c, SERVICE);
+            if (service != null) {
+                byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
+            }
+        }
+        Set<String> present = ConcurrentHashMap.newKeySet();
+        present.addAll(byService.keySet());
+        Map<String, ServiceOutcome> outcomes = new ConcurrentHashMap<>();
+        // Services whose dependencies are all up go together, each on its own virtual thread, as docker-compose
+        // does; a wave finishes before the next begins, so depends_on is honoured as before.
+        List<String> order = model.startOrder();
+        Set<String> done = new HashSet<>();
+        while (done.size() < order.size()) {
+            List<String> wave = order.stream().filter(key -> !done.contains(key)
+                    && model.services().get(key).dependsOn().keySet().stream()
+                            .allMatch(dep -> done.contains(dep) || !model.services().containsKey(dep))).toList();
+            if (wave.isEmpty()) {
+                wave = List.of(order.stream().filter(key -> !done.contains(key)).findFirst().orElseThrow());
+            }
+            runWave(wave, key -> outcomes.put(key, upService(project, model, key,
+                    byService.getOrDefault(key, List.of()), present, context)));
+            done.addAll(wave);
+        }
         List<String> created = new ArrayList<>();
         List<String> recreated = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         List<String> started = new ArrayList<>();
-        for (String key : model.startOrder()) {
-            ServiceSpec service = model.services().get(key);
-            for (Map.Entry<String, Condition> dep : service.dependsOn().entrySet()) {
-                awaitCondition(project, key, dep.getKey(), dep.getValue());
+        for (String key : order) {
+            switch (outcomes.get(key)) {
+                case CREATED -> created.add(key);
+                case RECREATED -> recreated.add(key);
+                case UNCHANGED -> unchanged.add(key);
+                case STARTED -> started.add(key);
             }
-            String hash = ConfigHash.of(service);
-            List<Container> existing = serviceContainers(project, key);
-            Container keep = existing.stream()
-                    .filter(c -> hash.equals(label(c, CONFIG_HASH)) && "1".equals(label(c, NUMBER)))
-                    .findFirst().orElse(null);
-            for (Container c : existing) {
-                if (c != keep) {
-                    LOG.info("Stack {}: removing container {} of service {} (configuration changed)", project,
-                            nameOf(c), key);
-                    removeContainer(c.getId(), nameOf(c), false);
-                }
-            }
-            if (keep != null) {
-                if ("running".equals(keep.getState())) {
-                    unchanged.add(key);
-                } else {
-                    call("start container " + nameOf(keep), () -> docker.startContainerCmd(keep.getId()).exec());
-                    started.add(key);
-                }
-                continue;
-            }
-            createAndStart(project, model, service, hash, context);
-            (existing.isEmpty() ? created : recreated).add(key);
         }
         LOG.info("Stack {} is up: created {}, recreated {}, unchanged {}, started {}", project, created, recreated,
                 unchanged, started);
         return new UpResult(project, created, recreated, unchanged, started);
+    }
+
+    private enum ServiceOutcome { CREATED, RECREATED, UNCHANGED, STARTED }
+
+    private interface ServiceStep {
+        void run(String service) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code step} for every service of the wave at once (one alone runs on the caller's thread) and waits for
+     * all of them; then rethrows the first failure, so nothing of a later wave starts after one failed.
+     */
+    private static void runWave(List<String> wave, ServiceStep step) throws InterruptedException {
+        if (wave.size() == 1) {
+            step.run(wave.get(0));
+            return;
+        }
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (String service : wave) {
+            threads.add(Thread.ofVirtual().name("stack-up-" + service).start(() -> {
+                try {
+                    step.run(service);
+                } catch (InterruptedException e) {
+                    failures.add(e);
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException | Error e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            throw e;
+        }
+        if (!failures.isEmpty()) {
+            Throwable first = failures.get(0);
+            if (first instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (first instanceof RuntimeException re) {
+                throw re;
+            }
+            throw (Error) first;
+        }
+    }
+
+    private ServiceOutcome upService(String project, ComposeModel model, String key, List<Container> existing,
+                                     Set<String> present, ProjectContext context) throws InterruptedException {
+        ServiceSpec service = model.services().get(key);
+        for (Map.Entry<String, Condition> dep : service.dependsOn().entrySet()) {
+            awaitCondition(project, key, dep.getKey(), dep.getValue(), present);
+        }
+        String hash = ConfigHash.of(service);
+        Container keep = existing.stream()
+                .filter(c -> hash.equals(label(c, CONFIG_HASH)) && "1".equals(label(c, NUMBER)))
+                .findFirst().orElse(null);
+        for (Container c : existing) {
+            if (c != keep) {
+                LOG.info("Stack {}: removing container {} of service {} (configuration changed)", project,
+                        nameOf(c), key);
+                removeContainer(c.getId(), nameOf(c), false);
+            }
+        }
+        if (keep != null) {
+            if ("running".equals(keep.getState())) {
+                return ServiceOutcome.UNCHANGED;
+            }
+            call("start container " + nameOf(keep), () -> docker.startContainerCmd(keep.getId()).exec());
+            return ServiceOutcome.STARTED;
+        }
+        present.remove(key); // its old containers are gone; it is present again once created
+        createAndStart(project, model, service, hash, context);
+        present.add(key);
+        return existing.isEmpty() ? ServiceOutcome.CREATED : ServiceOutcome.RECREATED;
     }
 
     private void ensureNetwork(String project, NetworkSpec spec) {
@@ -394,10 +482,13 @@ public final class DockerStackRuntime implements StackRuntime {
     }
 
     /** Waits until {@code dependency} satisfies {@code condition}, up to the dependency timeout. */
-    private void awaitCondition(String project, String service, String dependency, Condition condition)
-            throws InterruptedException {
+    private void awaitCondition(String project, String service, String dependency, Condition condition,
+                                Set<String> present) throws InterruptedException {
         long deadline = System.nanoTime() + dependencyTimeout.toNanos();
         String what = "service " + service + " depends on " + dependency + " (" + condition.composeName() + ")";
+        if (condition == Condition.SERVICE_STARTED && present.contains(dependency)) {
+            return; // created or found by this up, in an earlier wave: no engine call
+        }
         while (true) {
             List<Container> containers = serviceContainers(project, dependency);
             if (containers.isEmpty()) {

@@ -17,6 +17,15 @@ public interface CommandJournal {
     /** Stores the command durably before returning (called before the {@code ack} is sent). */
     void begin(Entry entry);
 
+    /**
+     * Stores all {@code entries} durably before returning, in their order (called before their {@code ack}s are
+     * sent). A journal that can make a batch durable with one write and one sync (a group commit) overrides this;
+     * by default each entry is begun on its own.
+     */
+    default void beginAll(List<Entry> entries) {
+        entries.forEach(this::begin);
+    }
+
     /** The command was answered ({@code complete}/{@code failed} is in the outbox): forget it. Idempotent. */
     void end(String commandId);
 

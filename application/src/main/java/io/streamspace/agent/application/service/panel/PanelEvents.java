@@ -7,6 +7,7 @@ import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,9 +46,19 @@ public final class PanelEvents {
     /** The command handler, publishing {@code command_received} before passing each command on. */
     public HandleControlPlaneCommand commands(HandleControlPlaneCommand delegate) {
         Objects.requireNonNull(delegate);
-        return command -> {
-            safely(() -> received(command));
-            delegate.handle(command);
+        return new HandleControlPlaneCommand() {
+            @Override
+            public void handle(InboundMessage.Command command) {
+                safely(() -> received(command));
+                delegate.handle(command);
+            }
+
+            /** Passes the batch on whole, so the router's group commit is kept. */
+            @Override
+            public void handleAll(List<InboundMessage.Command> commands) {
+                commands.forEach(command -> safely(() -> received(command)));
+                delegate.handleAll(commands);
+            }
         };
     }
 

@@ -48,6 +48,31 @@ class PanelEventsTest {
     }
 
     @Test
+    void aBatchOfCommandsIsPassedOnWholeSoTheRoutersGroupCommitIsKept() {
+        List<List<InboundMessage.Command>> batches = new ArrayList<>();
+        HandleControlPlaneCommand batching = events.commands(new HandleControlPlaneCommand() {
+            @Override
+            public void handle(InboundMessage.Command command) {
+                batches.add(List.of(command));
+            }
+
+            @Override
+            public void handleAll(List<InboundMessage.Command> commands) {
+                batches.add(List.copyOf(commands));
+            }
+        });
+        List<InboundMessage.Command> batch = List.of(
+                new InboundMessage.Command("c-4", "start_session", Map.of("sessionId", "s-3")),
+                new InboundMessage.Command("c-5", "stop_session", Map.of("sessionId", "s-4")));
+
+        batching.handleAll(batch);
+
+        assertThat(batches).containsExactly(batch);
+        assertThat(feed.recent()).extracting(AgentEvent::type).containsExactly("command_received",
+                "command_received");
+    }
+
+    @Test
     void aCommandsWorkStartingIsAnEventPublishedJustBeforeTheWork() {
         List<String> order = new ArrayList<>();
         InboundMessage.Command wake = new InboundMessage.Command("c-3", "wake_session", Map.of("sessionId", "s-2"));
