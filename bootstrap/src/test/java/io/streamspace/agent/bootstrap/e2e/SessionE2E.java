@@ -219,8 +219,7 @@ abstract class SessionE2E {
 
     /** The accepted {@code status} messages about one session, in arrival order. */
     List<ReceivedMessage> statusesOf(String sessionId) {
-        return controlPlane.received(agentId).stream()
-                .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId"))).toList();
+        return controlPlane.sessionStatuses(agentId, sessionId);
     }
 
     /**

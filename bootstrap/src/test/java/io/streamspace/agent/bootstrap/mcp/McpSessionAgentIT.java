@@ -15,7 +15,6 @@ import io.streamspace.agent.bootstrap.AgentJarProcess;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.StartSessionPayloads;
-import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -77,7 +76,8 @@ class McpSessionAgentIT {
         assertThat(port.find()).isTrue();
         panelUrl = "http://127.0.0.1:" + port.group(1);
         controlPlane.awaitConnected(agentId, WAIT);
-        String command = controlPlane.sendCommand(agentId, "start_session", StartSessionPayloads.vncEcho(sessionId, IMAGE));
+        String command = controlPlane.sendCommand(agentId, "start_session",
+                StartSessionPayloads.vncEcho(sessionId, IMAGE));
         controlPlane.awaitCommandStatus(command, CommandState.Status.COMPLETED, WAIT);
         controlPlane.awaitSessionState(sessionId, "running", WAIT);
     }
@@ -199,9 +199,7 @@ class McpSessionAgentIT {
     }
 
     private List<String> statusesOfTheSession() {
-        return controlPlane.received(agentId).stream()
-                .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId")))
-                .map(m -> m.payloadText("state")).toList();
+        return controlPlane.sessionStatuses(agentId, sessionId).stream().map(m -> m.payloadText("state")).toList();
     }
 
     /** A stdio gateway for this agent id pointed at the agent's panel, with these extra arguments. */
