@@ -145,64 +145,45 @@ final class DrillSection {
     private List<Audit> killDrill() throws Exception {
         String agentId = env.newAgentId("kill");
         Path outbox = Files.createDirectories(env.out.resolve("outbox-" + agentId));
-        AgentProcess agent = launch(agentId, outbox, env.launch, List.of());
-        List<Audit> audits = new ArrayList<>();
+        AgentProcess[] agent = {launch(agentId, outbox, env.launch, List.of())};
         try {
-            for (int r = 0; r < reps; r++) {
-                env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
-                List<String[]> batch = sendBatch(agentId);
+            return repeat("kill", agentId, env.docker, () -> {
+                List<String[]> batch = sendStarts(agentId, BATCH, i -> { });
                 for (String[] c : batch) {
                     awaitStatus(c[0], CommandState.Status.ACKED, Duration.ofMinutes(1));
                 }
                 sleepQuietly(ThreadLocalRandom.current().nextInt(4000)); // before, during or after the creates
-                agent.kill();
-                agent = launch(agentId, outbox, env.launch, List.of());
+                agent[0].kill();
+                agent[0] = launch(agentId, outbox, env.launch, List.of());
                 env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
-                Audit audit = settleAndAudit(agentId, batch, env.docker);
-                audits.add(audit);
-                progress("drill kill %d/%d: %s", r + 1, reps, audit);
-                cleanUp(agentId, batch, env.docker);
-            }
+                return batch;
+            });
         } finally {
-            agent.close();
+            agent[0].close();
         }
-        return audits;
     }
 
     /** The simulator drops the socket (no close handshake) while the batch is being sent and worked on. */
     private List<Audit> linkDrill() throws Exception {
         String agentId = env.newAgentId("link");
-        AgentProcess agent = launch(agentId, Files.createDirectories(env.out.resolve("outbox-" + agentId)),
-                env.launch, List.of());
-        List<Audit> audits = new ArrayList<>();
-        try {
-            for (int r = 0; r < reps; r++) {
-                env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
+        try (AgentProcess agent = launch(agentId, Files.createDirectories(env.out.resolve("outbox-" + agentId)),
+                env.launch, List.of())) {
+            return repeat("link", agentId, env.docker, () -> {
                 int cutAfter = ThreadLocalRandom.current().nextInt(1, BATCH);
-                List<String[]> batch = new ArrayList<>();
-                for (int i = 0; i < BATCH; i++) {
+                List<String[]> batch = sendStarts(agentId, BATCH, i -> {
                     if (i == cutAfter) {
                         env.controlPlane.dropConnection(agentId);
                     }
-                    String session = env.nextSessionId();
-                    batch.add(new String[] {env.sendStart(agentId, session), session});
-                }
+                });
                 env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
-                Audit audit = settleAndAudit(agentId, batch, env.docker);
-                audits.add(audit);
-                progress("drill link %d/%d: %s", r + 1, reps, audit);
-                cleanUp(agentId, batch, env.docker);
-            }
-        } finally {
-            agent.close();
+                return batch;
+            });
         }
-        return audits;
     }
 
     /** Two replicas elect a leader in Redis; Redis is frozen longer than the lease while commands arrive. */
     private List<Audit> redisDrill() throws Exception {
         String agentId = env.newAgentId("ha");
-        List<Audit> audits = new ArrayList<>();
         List<AgentProcess> replicas = new ArrayList<>();
         try (RedisServerProcess redis = RedisServerProcess.start(Files.createDirectories(env.out.resolve("redis")))) {
             List<String> ha = List.of("--enable-ha", "--leader-election-backend", "redis", "--redis-url", redis.url(),
@@ -213,74 +194,80 @@ final class DrillSection {
                 replicas.add(launch(agentId + "", Files.createDirectories(env.out.resolve("outbox-" + agentId + "-r"
                         + i)), env.launch, args, "-r" + i));
             }
-            for (int r = 0; r < reps; r++) {
-                env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
-                List<String[]> batch = new ArrayList<>();
+            return repeat("redis", agentId, env.docker, () -> {
                 int pauseAt = ThreadLocalRandom.current().nextInt(1, BATCH);
-                for (int i = 0; i < BATCH; i++) {
+                // 200 ms between the sends, the pause before one of them
+                List<String[]> batch = sendStarts(agentId, BATCH, i -> {
+                    if (i > 0) {
+                        sleepQuietly(200);
+                    }
                     if (i == pauseAt) {
                         redis.pause();
                         sleepQuietly(4000);
                         redis.resume();
                     }
-                    String session = env.nextSessionId();
-                    batch.add(new String[] {env.sendStart(agentId, session), session});
-                    sleepQuietly(200);
-                }
+                });
+                sleepQuietly(200);
                 env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
-                Audit audit = settleAndAudit(agentId, batch, env.docker);
-                audits.add(audit);
-                progress("drill redis %d/%d: %s", r + 1, reps, audit);
-                cleanUp(agentId, batch, env.docker);
-            }
+                return batch;
+            });
         } finally {
             for (AgentProcess p : replicas) {
                 p.close();
             }
         }
-        return audits;
     }
 
     /** The agent runs on a private engine, which is restarted (SIGTERM, start) while the batch is worked on. */
     private List<Audit> dockerdDrill() throws Exception {
-        List<Audit> audits = new ArrayList<>();
         try (PrivateDockerd engine = new PrivateDockerd(Path.of("/tmp", "ssbench-dockerd-" + env.runId),
                 "ssb" + env.runId)) {
             engine.start();
             engine.load(env.workload.image());
             try (DockerClients privateClients = DockerClients.create(engine.host())) {
-                DockerClient docker = privateClients.requests();
                 String agentId = env.newAgentId("dockerd");
-                AgentProcess agent = launch(agentId, Files.createDirectories(env.out.resolve("outbox-" + agentId)),
-                        env.launch, List.of("--docker-host", engine.host()));
-                try {
-                    for (int r = 0; r < reps; r++) {
-                        env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
+                try (AgentProcess agent = launch(agentId, Files.createDirectories(env.out.resolve("outbox-"
+                        + agentId)), env.launch, List.of("--docker-host", engine.host()))) {
+                    return repeat("dockerd", agentId, privateClients.requests(), () -> {
                         // half the batch running before the restart (they must come back: unless-stopped), half
                         // being started while the engine goes away
-                        List<String[]> batch = new ArrayList<>();
-                        for (int i = 0; i < BATCH / 2; i++) {
-                            String session = env.nextSessionId();
-                            batch.add(new String[] {env.sendStart(agentId, session), session});
-                        }
+                        List<String[]> batch = sendStarts(agentId, BATCH / 2, i -> { });
                         for (String[] c : batch) {
                             awaitStatus(c[0], CommandState.Status.COMPLETED, Duration.ofMinutes(2));
                         }
-                        for (int i = BATCH / 2; i < BATCH; i++) {
-                            String session = env.nextSessionId();
-                            batch.add(new String[] {env.sendStart(agentId, session), session});
-                        }
+                        batch.addAll(sendStarts(agentId, BATCH - BATCH / 2, i -> { }));
                         sleepQuietly(ThreadLocalRandom.current().nextInt(200, 1500));
                         engine.restart();
-                        Audit audit = settleAndAudit(agentId, batch, docker);
-                        audits.add(audit);
-                        progress("drill dockerd %d/%d: %s", r + 1, reps, audit);
-                        cleanUp(agentId, batch, docker);
-                    }
-                } finally {
-                    agent.close();
+                        return batch;
+                    });
                 }
             }
+        }
+    }
+
+    /** One repetition of a drill: sends its batch with the fault injected; returns {commandId, sessionId} each. */
+    @FunctionalInterface
+    private interface Repetition {
+        List<String[]> sendWithFault() throws Exception;
+    }
+
+    /** What a drill does before the {@code i}-th start of a batch is sent. */
+    @FunctionalInterface
+    private interface BeforeSend {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs {@code reps} repetitions on a connected agent, each audited, then cleaned up. */
+    private List<Audit> repeat(String drill, String agentId, DockerClient docker, Repetition repetition)
+            throws Exception {
+        List<Audit> audits = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+            env.controlPlane.awaitConnected(agentId, Duration.ofMinutes(2));
+            List<String[]> batch = repetition.sendWithFault();
+            Audit audit = settleAndAudit(agentId, batch, docker);
+            audits.add(audit);
+            progress("drill %s %d/%d: %s", drill, r + 1, reps, audit);
+            cleanUp(agentId, batch, docker);
         }
         return audits;
     }
@@ -296,10 +283,14 @@ final class DrillSection {
         return agent;
     }
 
-    /** BATCH start commands sent at once; each entry is {commandId, sessionId}. */
-    private List<String[]> sendBatch(String agentId) {
+    /**
+     * {@code count} start commands sent at once, {@code before} run ahead of each with its index (a fault, a pause);
+     * each entry is {commandId, sessionId}.
+     */
+    private List<String[]> sendStarts(String agentId, int count, BeforeSend before) throws Exception {
         List<String[]> batch = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < count; i++) {
+            before.run(i);
             String session = env.nextSessionId();
             batch.add(new String[] {env.sendStart(agentId, session), session});
         }

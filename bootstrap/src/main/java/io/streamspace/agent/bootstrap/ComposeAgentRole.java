@@ -150,11 +150,7 @@ public final class ComposeAgentRole {
         try {
             settings = resolve(flags, env);
         } catch (IllegalArgumentException e) {
-            for (String problem : e.getMessage().split("\n")) {
-                err.println("configuration error: " + problem);
-            }
-            err.println("Run 'docker-agent compose-agent --help' for every setting.");
-            return DockerAgentMain.EXIT_CONFIGURATION;
+            return RoleSettings.reportConfigurationErrors(err, "compose-agent", List.of(e.getMessage().split("\n")));
         }
         LoggingSetup.configure(settings.logLevel(), settings.logFormat());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -261,25 +257,7 @@ public final class ComposeAgentRole {
      */
     public static Settings resolve(Map<Setting, String> flags, Map<String, String> env) {
         List<String> problems = new ArrayList<>();
-        Map<Setting, String> values = new LinkedHashMap<>();
-        for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
-            String value = flags.get(setting);
-            for (String name : setting.environment()) {
-                if (value == null && env.get(name) != null && !env.get(name).isEmpty()) {
-                    value = env.get(name);
-                }
-            }
-            if (value == null) {
-                value = switch (setting) {
-                    case CONTROL_PLANE -> ControlPlaneTag.COMPOSE_AGENT.wireName();
-                    case STATUS_PORT -> "off"; // the agent's status panel owns 5001; the sidecar serves on request
-                    default -> setting.defaultValue();
-                };
-            }
-            if (value != null) {
-                values.put(setting, value.strip());
-            }
-        }
+        Map<Setting, String> values = RoleSettings.sidecarValues(Setting.COMPOSE_AGENT_ROLE, flags, env);
         InetSocketAddress listen = listen(values.get(Setting.LISTEN), problems);
         Map<String, Set<Scope>> agents = allowedAgents(values.get(Setting.ALLOWED_AGENTS), problems);
         int perMinute = 0;
@@ -303,23 +281,8 @@ public final class ComposeAgentRole {
             problems.add("set only one of " + Setting.COMPOSE_AGENT_TOKEN.displayName() + " and "
                     + Setting.COMPOSE_AGENT_TOKEN_FILE.displayName());
         }
-        var plane = ControlPlaneTag.parse(values.get(Setting.CONTROL_PLANE));
-        if (plane.isEmpty()) {
-            problems.add(Setting.CONTROL_PLANE.displayName() + " must be status_panel or compose_agent, got '"
-                    + values.get(Setting.CONTROL_PLANE) + "'");
-        }
-        Integer statusPort = null;
-        String port = values.get(Setting.STATUS_PORT);
-        if (!"off".equalsIgnoreCase(port)) {
-            try {
-                statusPort = Integer.parseInt(port);
-                if (statusPort < 0 || statusPort > 65_535) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                problems.add(Setting.STATUS_PORT.displayName() + " must be a port (0-65535) or off, got '" + port + "'");
-            }
-        }
+        ControlPlaneTag plane = RoleSettings.controlPlane(values, problems);
+        Integer statusPort = RoleSettings.statusPort(values, problems);
         McpHttp mcp = mcp(values, vault, problems);
         var status = StatusPanelSettings.resolve(
                 values.get(Setting.STATUS_ADDRESS), values.get(Setting.STATUS_TOKEN),
@@ -330,7 +293,7 @@ public final class ComposeAgentRole {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
         return new Settings(listen, agents, perMinute, token, tokenFile == null ? null : Path.of(tokenFile),
-                values.get(Setting.DOCKER_HOST), plane.get(), values.get(Setting.LOG_LEVEL),
+                values.get(Setting.DOCKER_HOST), plane, values.get(Setting.LOG_LEVEL),
                 values.get(Setting.LOG_FORMAT), statusPort, vault, status, mcp);
     }
 

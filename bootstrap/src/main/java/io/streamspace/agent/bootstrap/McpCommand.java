@@ -26,7 +26,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -56,25 +55,7 @@ final class McpCommand {
     }
 
     int run(Map<Setting, String> flags) {
-        Map<Setting, String> values = new EnumMap<>(Setting.class);
-        for (Setting setting : Setting.MCP_STDIO) {
-            String value = flags.get(setting);
-            for (String name : setting.environment()) {
-                if (value == null && env.get(name) != null && !env.get(name).isEmpty()) {
-                    value = env.get(name);
-                }
-            }
-            if (value == null) {
-                value = switch (setting) {
-                    case CONTROL_PLANE -> ControlPlaneTag.COMPOSE_AGENT.wireName();
-                    case STATUS_PORT -> "off";
-                    default -> setting.defaultValue();
-                };
-            }
-            if (value != null) {
-                values.put(setting, value.strip());
-            }
-        }
+        Map<Setting, String> values = RoleSettings.sidecarValues(Setting.MCP_STDIO, flags, env);
         List<String> problems = new ArrayList<>();
         String agentId = values.get(Setting.AGENT_ID);
         if (agentId == null) {
@@ -85,32 +66,15 @@ final class McpCommand {
         }
         VaultConfiguration vault = ComposeAgentRole.vaultFromEnvironment(env);
         McpGateways.Policy policy = McpGateways.policy(values, vault != null, problems);
-        var plane = ControlPlaneTag.parse(values.get(Setting.CONTROL_PLANE));
-        if (plane.isEmpty()) {
-            problems.add(Setting.CONTROL_PLANE.displayName() + " must be status_panel or compose_agent, got '"
-                    + values.get(Setting.CONTROL_PLANE) + "'");
-        }
-        Integer statusPort = null;
-        String port = values.get(Setting.STATUS_PORT);
-        if (!"off".equalsIgnoreCase(port)) {
-            try {
-                statusPort = Integer.parseInt(port);
-                if (statusPort < 0 || statusPort > 65_535) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                problems.add(Setting.STATUS_PORT.displayName() + " must be a port (0-65535) or off, got '" + port + "'");
-            }
-        }
+        ControlPlaneTag plane = RoleSettings.controlPlane(values, problems);
+        Integer statusPort = RoleSettings.statusPort(values, problems);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("configuration error: " + p));
-            err.println("Run 'docker-agent mcp --help' for every setting.");
-            return DockerAgentMain.EXIT_CONFIGURATION;
+            return RoleSettings.reportConfigurationErrors(err, "mcp", problems);
         }
         LoggingSetup.configure(values.get(Setting.LOG_LEVEL), values.get(Setting.LOG_FORMAT), true);
         PrintStream jsonRpc = out;
         System.setOut(System.err);
-        return serve(values.get(Setting.DOCKER_HOST), agentId, policy, vault, plane.get(), statusPort, jsonRpc);
+        return serve(values.get(Setting.DOCKER_HOST), agentId, policy, vault, plane, statusPort, jsonRpc);
     }
 
     private int serve(String dockerHost, String agentId, McpGateways.Policy policy, VaultConfiguration vault,

@@ -44,11 +44,7 @@ public final class SocketProxyRole {
         try {
             settings = resolve(flags, env);
         } catch (IllegalArgumentException e) {
-            for (String problem : e.getMessage().split("\n")) {
-                err.println("configuration error: " + problem);
-            }
-            err.println("Run 'docker-agent socket-proxy --help' for every setting.");
-            return DockerAgentMain.EXIT_CONFIGURATION;
+            return RoleSettings.reportConfigurationErrors(err, "socket-proxy", List.of(e.getMessage().split("\n")));
         }
         LoggingSetup.configure(settings.logLevel(), settings.logFormat());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import io.streamspace.agent.testkit.controlplane.StartSessionPayloads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -239,26 +240,6 @@ final class Deployment implements AutoCloseable {
 
     /** A start_session payload as the control plane builds it (protocol §4.1), for the VNC echo test image. */
     static Map<String, Object> startPayload(String sessionId) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("displayName", "VNC echo");
-        spec.put("baseImage", SESSION_IMAGE);
-        spec.put("defaultResources", Map.of("memory", "128Mi", "cpu", "500m"));
-        spec.put("ports", List.of(Map.of("name", "vnc", "containerPort", 5900, "protocol", "TCP")));
-        spec.put("vnc", Map.of("enabled", true, "port", 5900));
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("apiVersion", "stream.space/v1alpha1");
-        manifest.put("kind", "Template");
-        manifest.put("metadata", Map.of("name", "vnc-echo", "namespace", "streamspace"));
-        manifest.put("spec", spec);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("sessionId", sessionId);
-        payload.put("user", "alice");
-        payload.put("template", "vnc-echo");
-        payload.put("templateManifest", manifest);
-        payload.put("namespace", "streamspace");
-        payload.put("memory", "64Mi");
-        payload.put("cpu", "250m");
-        payload.put("persistentHome", false);
-        return payload;
+        return StartSessionPayloads.vncEcho(sessionId, SESSION_IMAGE);
     }
 }

@@ -103,8 +103,7 @@ class SidecarComposeIT {
             assertThat(call(client, "session_wake", "session_id", session).get("status_reports").toString())
                     .contains("status running");
             d.controlPlane.awaitSessionState(session, "running", Deployment.STARTUP);
-            assertThat(d.controlPlane.received(d.agentId).stream()
-                    .filter(m -> m.isAccepted("status") && session.equals(m.payloadText("sessionId")))
+            assertThat(d.controlPlane.sessionStatuses(d.agentId, session).stream()
                     .map(m -> m.payloadText("state")).toList()).containsSubsequence("running", "hibernated", "running")
                     .doesNotContain("failed");
         } finally {

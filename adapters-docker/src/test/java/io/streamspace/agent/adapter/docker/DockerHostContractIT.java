@@ -4,8 +4,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import io.streamspace.agent.application.port.out.HostContainers;
 import io.streamspace.agent.application.port.out.HostContainersContract;
-import io.streamspace.agent.application.port.out.HostEngine;
-import io.streamspace.agent.application.port.out.HostImages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The {@link HostContainers} contract against {@link DockerHost} on the real engine. */
-class DockerHostContractIT extends HostContainersContract {
+class DockerHostContractIT extends HostContainersContract<DockerHost> {
 
     private static final String IMAGE = "streamspace-test/busybox:latest";
     private static DockerClients clients;
@@ -34,17 +32,7 @@ class DockerHostContractIT extends HostContainersContract {
     }
 
     @Override
-    protected HostContainers containers() {
-        return host;
-    }
-
-    @Override
-    protected HostImages images() {
-        return host;
-    }
-
-    @Override
-    protected HostEngine engine() {
+    protected DockerHost host() {
         return host;
     }
 

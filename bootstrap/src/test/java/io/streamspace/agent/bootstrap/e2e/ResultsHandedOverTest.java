@@ -1,21 +1,12 @@
 package io.streamspace.agent.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamspace.agent.adapter.websocket.ControlPlaneEndpoints;
-import io.streamspace.agent.adapter.websocket.ProtocolCodec;
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
-import io.streamspace.agent.application.port.out.RegistrationRequest;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.LinkSettings;
-import io.streamspace.agent.domain.controlplane.AgentCapacity;
-import io.streamspace.agent.domain.identity.AgentId;
-import io.streamspace.agent.domain.identity.ApiKey;
-import io.streamspace.agent.domain.link.ReconnectBackoff;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.adapter.host.FileOutbox;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +31,8 @@ class ResultsHandedOverTest {
     @Test
     void resultsHeldByALinkThatDoesNotServeAreSentOnceByTheServingOne() throws Exception {
         try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent(AGENT, KEY).start()) {
-            ObjectMapper json = new ObjectMapper();
-            StreamSpaceGateway gateway = new StreamSpaceGateway(new ControlPlaneEndpoints(controlPlane.webSocketBaseUrl()),
-                    new AgentId(AGENT), ApiKey.of(KEY), json, new ProtocolCodec(json, Clock.systemUTC()),
-                    StreamSpaceGateway.Timeouts.DEFAULT);
-            LinkSettings settings = new LinkSettings(new RegistrationRequest(AGENT, "docker", null,
-                    AgentCapacity.of(10, 4, 8), Map.of()), Duration.ofSeconds(1),
-                    new ReconnectBackoff(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofSeconds(2)),
-                    Duration.ofSeconds(30), Duration.ofSeconds(30));
+            StreamSpaceGateway gateway = LinkFixture.gateway(controlPlane, AGENT, KEY);
+            LinkSettings settings = LinkFixture.settings(AGENT);
             FileAnswerHandover store = FileAnswerHandover.beside(dir.resolve("agent.lock"));
             FileOutbox fencedOutbox = FileOutbox.open(dir.resolve("outbox-fenced"));
             FileOutbox leaderOutbox = FileOutbox.open(dir.resolve("outbox-leader"));
@@ -55,13 +40,7 @@ class ResultsHandedOverTest {
                     List.of(), Math::random, fencedOutbox);
             ControlPlaneLinkService leader = new ControlPlaneLinkService(gateway, settings, () -> null, () -> 0,
                     List.of(), Math::random, leaderOutbox);
-            Thread serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    leader.serve();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread serving = LinkFixture.serve(leader);
             try {
                 controlPlane.awaitConnected(AGENT, Duration.ofSeconds(20));
                 // what a fenced leader's in-flight start produces after its link stopped

@@ -2,26 +2,17 @@ package io.streamspace.agent.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamspace.agent.adapter.websocket.ControlPlaneEndpoints;
-import io.streamspace.agent.adapter.websocket.ProtocolCodec;
 import io.streamspace.agent.adapter.websocket.StreamSpaceGateway;
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
-import io.streamspace.agent.application.port.out.RegistrationRequest;
 import io.streamspace.agent.application.service.CommandHandler;
 import io.streamspace.agent.application.service.CommandRouter;
 import io.streamspace.agent.application.service.ControlPlaneLinkService;
 import io.streamspace.agent.application.service.LinkSettings;
-import io.streamspace.agent.domain.controlplane.AgentCapacity;
-import io.streamspace.agent.domain.identity.AgentId;
-import io.streamspace.agent.domain.identity.ApiKey;
-import io.streamspace.agent.domain.link.ReconnectBackoff;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import io.streamspace.agent.adapter.host.FileOutbox;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,26 +43,14 @@ class ResultsSurviveReconnectTest {
             return Map.of("done", true);
         };
         try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent(AGENT, KEY).start()) {
-            ObjectMapper json = new ObjectMapper();
-            StreamSpaceGateway gateway = new StreamSpaceGateway(new ControlPlaneEndpoints(controlPlane.webSocketBaseUrl()),
-                    new AgentId(AGENT), ApiKey.of(KEY), json, new ProtocolCodec(json, Clock.systemUTC()),
-                    StreamSpaceGateway.Timeouts.DEFAULT);
-            LinkSettings settings = new LinkSettings(new RegistrationRequest(AGENT, "docker", null,
-                    AgentCapacity.of(10, 4, 8), Map.of()), Duration.ofSeconds(1),
-                    new ReconnectBackoff(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofSeconds(2)),
-                    Duration.ofSeconds(30), Duration.ofSeconds(30));
+            StreamSpaceGateway gateway = LinkFixture.gateway(controlPlane, AGENT, KEY);
+            LinkSettings settings = LinkFixture.settings(AGENT);
             AtomicReference<HandleControlPlaneCommand> router = new AtomicReference<>();
             FileOutbox outbox = FileOutbox.open(outboxDir);
             ControlPlaneLinkService link = new ControlPlaneLinkService(gateway, settings, router::get, () -> 0,
                     List.of(), Math::random, outbox);
             router.set(new CommandRouter(Map.of("slow_action", slow), link, Executors.newVirtualThreadPerTaskExecutor()));
-            Thread serving = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    link.serve();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread serving = LinkFixture.serve(link);
             try {
                 controlPlane.awaitConnected(AGENT, Duration.ofSeconds(10));
                 String commandId = controlPlane.sendCommand(AGENT, "slow_action", Map.of());

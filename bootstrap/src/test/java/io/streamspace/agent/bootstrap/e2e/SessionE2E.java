@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import io.streamspace.agent.testkit.controlplane.StartSessionPayloads;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -159,29 +160,12 @@ abstract class SessionE2E {
 
     /** A start_session payload as the control plane builds it (protocol §4.1), for the vnc-echo image. */
     static Map<String, Object> startPayload(String sessionId, String image) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("displayName", "VNC echo");
-        spec.put("baseImage", image);
-        spec.put("defaultResources", Map.of("memory", "128Mi", "cpu", "500m"));
-        spec.put("ports", List.of(Map.of("name", "vnc", "containerPort", 5900, "protocol", "TCP")));
+        Map<String, Object> payload = StartSessionPayloads.vncEcho(sessionId, image);
+        Map<String, Object> spec = StartSessionPayloads.templateSpec(payload);
         spec.put("env", List.of(Map.of("name", "GREETING", "value", "hello"), Map.of("name", "EMPTY", "value", "")));
         spec.put("volumeMounts", List.of(Map.of("name", "data", "mountPath", "/data")));
-        spec.put("vnc", Map.of("enabled", true, "port", 5900));
         spec.put("capabilities", List.of("Network", "Clipboard"));
         spec.put("tags", List.of("test"));
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("apiVersion", "stream.space/v1alpha1");
-        manifest.put("kind", "Template");
-        manifest.put("metadata", Map.of("name", "vnc-echo", "namespace", "streamspace"));
-        manifest.put("spec", spec);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("sessionId", sessionId);
-        payload.put("user", "alice");
-        payload.put("template", "vnc-echo");
-        payload.put("templateManifest", manifest);
-        payload.put("namespace", "streamspace");
-        payload.put("memory", "64Mi");
-        payload.put("cpu", "250m");
         payload.put("persistentHome", true);
         payload.put("idleTimeout", "");
         payload.put("maxSessionDuration", "");
@@ -235,8 +219,7 @@ abstract class SessionE2E {
 
     /** The accepted {@code status} messages about one session, in arrival order. */
     List<ReceivedMessage> statusesOf(String sessionId) {
-        return controlPlane.received(agentId).stream()
-                .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId"))).toList();
+        return controlPlane.sessionStatuses(agentId, sessionId);
     }
 
     /**

@@ -71,8 +71,7 @@ class SessionRecoveryIT {
     }
 
     private List<ReceivedMessage> statuses(String sessionId) {
-        return controlPlane.received(agentId).stream()
-                .filter(m -> m.isAccepted("status") && sessionId.equals(sessionOf(m))).toList();
+        return controlPlane.sessionStatuses(agentId, sessionId);
     }
 
     @Test

@@ -4,24 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamspace.agent.bootstrap.ComposeAgentRole;
+import io.streamspace.agent.bootstrap.DockerSocketProxy;
 import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.testkit.controlplane.CommandState;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +33,7 @@ class SidecarModeDockerAccessE2ETest extends SessionE2E {
     @TempDir
     Path dir;
     private ComposeAgentRole.Running sidecar;
-    private RecordingProxy proxy;
+    private DockerSocketProxy proxy;
 
     @AfterEach
     void stopSidecarAndProxy() throws Exception {
@@ -63,7 +52,7 @@ class SidecarModeDockerAccessE2ETest extends SessionE2E {
         sidecar = ComposeAgentRole.start(ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0",
                 Setting.ALLOWED_AGENTS, agentId, Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString(),
                 Setting.DOCKER_HOST, dockerHost()), Map.of()));
-        proxy = RecordingProxy.open(Path.of(dockerHost().substring("unix://".length())),
+        proxy = DockerSocketProxy.open(Path.of(dockerHost().substring("unix://".length())),
                 Path.of("/tmp", "sst-agent-docker-" + hex8() + ".sock"));
         startAgent(Map.of(Setting.COMPOSE_AGENT_ENABLED, "true",
                 Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:" + sidecar.port(),
@@ -91,97 +80,5 @@ class SidecarModeDockerAccessE2ETest extends SessionE2E {
                 Setting.LEADER_ELECTION_BACKEND, "swarm");
         assertThatThrownBy(() -> ConfigurationResolver.resolve(flags, Map.of(), null))
                 .hasMessageContaining("in sidecar mode only the compose-agent uses Docker");
-    }
-
-    /** A Unix socket in front of the engine that records the request line of every HTTP request through it. */
-    static final class RecordingProxy implements AutoCloseable {
-        private static final Pattern REQUEST_LINE = Pattern.compile("(GET|POST|PUT|DELETE|HEAD) (\\S+) HTTP/1\\.[01]\\r\\n");
-        private final Path engine;
-        private final Path socket;
-        private final ServerSocketChannel server;
-        private final List<String> requests = new CopyOnWriteArrayList<>();
-
-        private RecordingProxy(Path engine, Path socket) throws IOException {
-            this.engine = engine;
-            this.socket = socket;
-            Files.deleteIfExists(socket);
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Thread.ofVirtual().start(this::acceptLoop);
-        }
-
-        static RecordingProxy open(Path engine, Path socket) throws IOException {
-            return new RecordingProxy(engine, socket);
-        }
-
-        String uri() {
-            return "unix://" + socket;
-        }
-
-        List<String> requests() {
-            return List.copyOf(requests);
-        }
-
-        private void acceptLoop() {
-            while (server.isOpen()) {
-                SocketChannel client;
-                try {
-                    client = server.accept();
-                } catch (IOException e) {
-                    return;
-                }
-                Thread.ofVirtual().start(() -> {
-                    try (client; SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(engine))) {
-                        Thread back = Thread.ofVirtual().start(() -> pump(upstream, client, null));
-                        pump(client, upstream, new ByteArrayOutputStream());
-                        back.join();
-                    } catch (IOException | InterruptedException e) {
-                        // either side went away
-                    }
-                });
-            }
-        }
-
-        /** Copies bytes; when {@code seen} is given, records each request line found in them. */
-        private void pump(SocketChannel from, SocketChannel to, ByteArrayOutputStream seen) {
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            try {
-                while (from.read(buffer) >= 0) {
-                    buffer.flip();
-                    if (seen != null) {
-                        seen.write(buffer.array(), 0, buffer.limit());
-                        Matcher m = REQUEST_LINE.matcher(seen.toString(StandardCharsets.ISO_8859_1));
-                        List<String> found = new ArrayList<>();
-                        int end = 0;
-                        while (m.find()) {
-                            found.add(m.group(1) + " " + m.group(2));
-                            end = m.end();
-                        }
-                        requests.addAll(found);
-                        byte[] rest = java.util.Arrays.copyOfRange(seen.toByteArray(), end, seen.size());
-                        seen.reset();
-                        seen.write(rest, 0, rest.length);
-                    }
-                    while (buffer.hasRemaining()) {
-                        to.write(buffer);
-                    }
-                    buffer.clear();
-                }
-                to.shutdownOutput();
-            } catch (IOException e) {
-                try {
-                    to.close();
-                    from.close();
-                } catch (IOException ignored) {
-                    // closed already
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            Files.deleteIfExists(socket);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap.ha;
 
+import io.streamspace.agent.bootstrap.DockerSocketProxy;
 import io.streamspace.agent.bootstrap.AgentJarProcess;
 import java.io.IOException;
 import java.nio.file.Path;

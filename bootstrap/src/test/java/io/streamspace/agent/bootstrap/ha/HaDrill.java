@@ -2,6 +2,7 @@ package io.streamspace.agent.bootstrap.ha;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamspace.agent.bootstrap.DockerSocketProxy;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import java.io.IOException;

@@ -14,7 +14,7 @@ import io.streamspace.agent.adapter.mcp.McpHttpServer;
 import io.streamspace.agent.bootstrap.AgentJarProcess;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
-import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
+import io.streamspace.agent.testkit.controlplane.StartSessionPayloads;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,7 +76,8 @@ class McpSessionAgentIT {
         assertThat(port.find()).isTrue();
         panelUrl = "http://127.0.0.1:" + port.group(1);
         controlPlane.awaitConnected(agentId, WAIT);
-        String command = controlPlane.sendCommand(agentId, "start_session", startPayload());
+        String command = controlPlane.sendCommand(agentId, "start_session",
+                StartSessionPayloads.vncEcho(sessionId, IMAGE));
         controlPlane.awaitCommandStatus(command, CommandState.Status.COMPLETED, WAIT);
         controlPlane.awaitSessionState(sessionId, "running", WAIT);
     }
@@ -199,9 +199,7 @@ class McpSessionAgentIT {
     }
 
     private List<String> statusesOfTheSession() {
-        return controlPlane.received(agentId).stream()
-                .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId")))
-                .map(m -> m.payloadText("state")).toList();
+        return controlPlane.sessionStatuses(agentId, sessionId).stream().map(m -> m.payloadText("state")).toList();
     }
 
     /** A stdio gateway for this agent id pointed at the agent's panel, with these extra arguments. */
@@ -230,30 +228,6 @@ class McpSessionAgentIT {
         McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
         assertThat(result.isError()).as(tool + " " + result.content()).isFalse();
         return (Map<String, Object>) result.structuredContent();
-    }
-
-    private Map<String, Object> startPayload() {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("displayName", "VNC echo");
-        spec.put("baseImage", IMAGE);
-        spec.put("defaultResources", Map.of("memory", "128Mi", "cpu", "500m"));
-        spec.put("ports", List.of(Map.of("name", "vnc", "containerPort", 5900, "protocol", "TCP")));
-        spec.put("vnc", Map.of("enabled", true, "port", 5900));
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("apiVersion", "stream.space/v1alpha1");
-        manifest.put("kind", "Template");
-        manifest.put("metadata", Map.of("name", "vnc-echo", "namespace", "streamspace"));
-        manifest.put("spec", spec);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("sessionId", sessionId);
-        payload.put("user", "alice");
-        payload.put("template", "vnc-echo");
-        payload.put("templateManifest", manifest);
-        payload.put("namespace", "streamspace");
-        payload.put("memory", "64Mi");
-        payload.put("cpu", "250m");
-        payload.put("persistentHome", false);
-        return payload;
     }
 
     /** Removes the containers, volumes and network labelled with this run's agent id; nothing else. */

@@ -194,6 +194,12 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         return state.received(agentId);
     }
 
+    /** The accepted {@code status} messages of {@code agentId} about one session, in arrival order. */
+    public List<ReceivedMessage> sessionStatuses(String agentId, String sessionId) {
+        return received(agentId).stream()
+                .filter(m -> m.isAccepted("status") && sessionId.equals(m.payloadText("sessionId"))).toList();
+    }
+
     /** Every text frame the simulator sent to {@code agentId}, in order. */
     public List<String> sent(String agentId) {
         return state.sent(agentId);

@@ -139,7 +139,8 @@ public final class SessionOverviewService implements QuerySessions {
             SessionRegistry.Snapshot record = records.get(id);
             views.add(new SessionView(id, l.get(SessionLabels.USER), l.get(SessionLabels.TEMPLATE),
                     state(id, c, record), c.name(), c.id(), c.status(), c.image(),
-                    longLabel(l, SessionLabels.CPU_MILLIS), longLabel(l, SessionLabels.MEMORY_BYTES),
+                    SessionLabels.wholeNumber(l, SessionLabels.CPU_MILLIS),
+                    SessionLabels.wholeNumber(l, SessionLabels.MEMORY_BYTES),
                     reading == null ? null : reading.cores(), reading == null ? null : reading.usage().memoryBytes(),
                     c.publishedPorts(), instantLabel(l),
                     record == null ? null : record.lastActivity(), record == null ? null : record.operation(),
@@ -233,14 +234,6 @@ public final class SessionOverviewService implements QuerySessions {
         };
     }
 
-    private static long longLabel(Map<String, String> labels, String key) {
-        try {
-            String value = labels.get(key);
-            return value == null ? 0 : Math.max(0, Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 
     private static Instant instantLabel(Map<String, String> labels) {
         String value = labels.get(SessionLabels.STARTED_AT);

@@ -54,16 +54,7 @@ public final class SessionCapacity {
 
     /** The reservation recorded in a session container's labels (0 for what it does not limit). */
     public static Reservation reservationOf(String sessionId, Map<String, String> labels) {
-        return new Reservation(sessionId, longLabel(labels, SessionLabels.CPU_MILLIS),
-                longLabel(labels, SessionLabels.MEMORY_BYTES));
-    }
-
-    private static long longLabel(Map<String, String> labels, String key) {
-        try {
-            String value = labels.get(key);
-            return value == null ? 0 : Math.max(0, Long.parseLong(value));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return new Reservation(sessionId, SessionLabels.wholeNumber(labels, SessionLabels.CPU_MILLIS),
+                SessionLabels.wholeNumber(labels, SessionLabels.MEMORY_BYTES));
     }
 }

@@ -1,5 +1,7 @@
 package io.streamspace.agent.application.service.session;
 
+import java.util.Map;
+
 /**
  * Labels on session containers and volumes. The owner labels ({@link #AGENT_ID}, {@link #MANAGED}) scope every
  * mutating runtime call; the others let the agent rebuild its view of a session after a restart.
@@ -24,4 +26,14 @@ public final class SessionLabels {
     public static final String STARTED_AT = "streamspace.session.started-at";
 
     private SessionLabels() {}
+
+    /** A whole-number label such as {@link #CPU_MILLIS}: 0 when absent or not a number, never negative. */
+    public static long wholeNumber(Map<String, String> labels, String key) {
+        try {
+            String value = labels.get(key);
+            return value == null ? 0 : Math.max(0, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 }

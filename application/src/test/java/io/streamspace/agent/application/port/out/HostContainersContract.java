@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * <p>A subclass creates running containers of {@link #image()} that print the given lines at start and then keep
  * running until stopped; it removes them (only them) after each test.
  */
-public abstract class HostContainersContract {
+public abstract class HostContainersContract<H extends HostContainers & HostImages & HostEngine> {
 
     public static final String TEST_LABEL = "io.streamspace.test";
     protected static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -33,11 +33,8 @@ public abstract class HostContainersContract {
     protected String prefix;
     protected Map<String, String> mine;
 
-    protected abstract HostContainers containers();
-
-    protected abstract HostImages images();
-
-    protected abstract HostEngine engine();
+    /** The adapter under test: one object serves containers, images and the engine's info. */
+    protected abstract H host();
 
     /** The image the created containers run (it must show up in {@link HostImages#list()}). */
     protected abstract String image();
@@ -71,16 +68,16 @@ public abstract class HostContainersContract {
         createRunning(a, with("role", "a"), List.of(), List.of("hello"));
         createRunning(b, with("role", "b"), List.of(), List.of("hello"));
 
-        assertThat(containers().list(mine, false)).extracting(ContainerSummary::name).containsExactlyInAnyOrder(a, b);
-        assertThat(containers().list(with("role", "a"), false)).extracting(ContainerSummary::name).containsExactly(a);
-        ContainerSummary listed = containers().list(with("role", "a"), false).get(0);
+        assertThat(host().list(mine, false)).extracting(ContainerSummary::name).containsExactlyInAnyOrder(a, b);
+        assertThat(host().list(with("role", "a"), false)).extracting(ContainerSummary::name).containsExactly(a);
+        ContainerSummary listed = host().list(with("role", "a"), false).get(0);
         assertThat(listed.state()).isEqualTo("running");
         assertThat(listed.image()).isNotBlank();
         assertThat(listed.labels()).containsAllEntriesOf(mine);
 
-        containers().stop(b, GRACE);
-        assertThat(containers().list(mine, false)).extracting(ContainerSummary::name).containsExactly(a);
-        assertThat(containers().list(mine, true)).extracting(ContainerSummary::name).containsExactlyInAnyOrder(a, b);
+        host().stop(b, GRACE);
+        assertThat(host().list(mine, false)).extracting(ContainerSummary::name).containsExactly(a);
+        assertThat(host().list(mine, true)).extracting(ContainerSummary::name).containsExactlyInAnyOrder(a, b);
     }
 
     @Test
@@ -88,17 +85,17 @@ public abstract class HostContainersContract {
         String name = prefix + "-inspect";
         createRunning(name, mine, List.of("GREETING=hi", "API_TOKEN=s3cr3t-value"), List.of("x"));
 
-        ContainerDetails byName = containers().inspect(name).orElseThrow();
+        ContainerDetails byName = host().inspect(name).orElseThrow();
         assertThat(byName.name()).isEqualTo(name);
         assertThat(byName.state()).isEqualTo("running");
         assertThat(byName.labels()).containsAllEntriesOf(mine);
         assertThat(byName.environment()).contains("GREETING=hi", "API_TOKEN=s3cr3t-value");
         assertThat(byName.created()).isNotNull();
 
-        ContainerDetails byId = containers().inspect(byName.id()).orElseThrow();
+        ContainerDetails byId = host().inspect(byName.id()).orElseThrow();
         assertThat(byId.name()).isEqualTo(name);
-        assertThat(containers().inspect(byName.id().substring(0, 12))).map(ContainerDetails::name).contains(name);
-        assertThat(containers().inspect(prefix + "-nothing")).isEmpty();
+        assertThat(host().inspect(byName.id().substring(0, 12))).map(ContainerDetails::name).contains(name);
+        assertThat(host().inspect(prefix + "-nothing")).isEmpty();
     }
 
     @Test
@@ -107,11 +104,11 @@ public abstract class HostContainersContract {
         createRunning(name, mine, List.of(), List.of("one", "two", "three"));
 
         await().atMost(DEADLINE).untilAsserted(() ->
-                assertThat(containers().logs(name, 100, null)).contains("one", "two", "three"));
-        String lastTwo = containers().logs(name, 2, null);
+                assertThat(host().logs(name, 100, null)).contains("one", "two", "three"));
+        String lastTwo = host().logs(name, 2, null);
         assertThat(lastTwo).contains("two", "three").doesNotContain("one");
-        assertThat(containers().logs(name, 100, Instant.now().plusSeconds(3600))).isBlank();
-        assertThatThrownBy(() -> containers().logs(prefix + "-nothing", 10, null))
+        assertThat(host().logs(name, 100, Instant.now().plusSeconds(3600))).isBlank();
+        assertThatThrownBy(() -> host().logs(prefix + "-nothing", 10, null))
                 .isInstanceOf(RuntimeOperationException.class);
     }
 
@@ -120,11 +117,11 @@ public abstract class HostContainersContract {
         String name = prefix + "-stats";
         createRunning(name, mine, List.of(), List.of("x"));
 
-        ContainerUsage usage = containers().stats(name);
+        ContainerUsage usage = host().stats(name);
         assertThat(usage.memoryUsageBytes()).isPositive();
         assertThat(usage.pids()).isPositive();
         assertThat(usage.cpuPercent()).isGreaterThanOrEqualTo(0);
-        assertThatThrownBy(() -> containers().stats(prefix + "-nothing"))
+        assertThatThrownBy(() -> host().stats(prefix + "-nothing"))
                 .isInstanceOf(RuntimeOperationException.class);
     }
 
@@ -133,20 +130,20 @@ public abstract class HostContainersContract {
         String name = prefix + "-life";
         createRunning(name, mine, List.of(), List.of("x"));
 
-        containers().stop(name, GRACE);
+        host().stop(name, GRACE);
         assertThat(state(name)).isIn("exited", "dead");
-        containers().stop(name, GRACE);
+        host().stop(name, GRACE);
         assertThat(state(name)).as("stopping a stopped container changes nothing").isIn("exited", "dead");
 
-        containers().start(name);
+        host().start(name);
         assertThat(state(name)).isEqualTo("running");
-        containers().start(name);
+        host().start(name);
         assertThat(state(name)).as("starting a running container changes nothing").isEqualTo("running");
 
-        containers().restart(name, GRACE);
+        host().restart(name, GRACE);
         assertThat(state(name)).isEqualTo("running");
-        assertThatThrownBy(() -> containers().start(prefix + "-nothing")).isInstanceOf(RuntimeOperationException.class);
-        assertThatThrownBy(() -> containers().stop(prefix + "-nothing", GRACE))
+        assertThatThrownBy(() -> host().start(prefix + "-nothing")).isInstanceOf(RuntimeOperationException.class);
+        assertThatThrownBy(() -> host().stop(prefix + "-nothing", GRACE))
                 .isInstanceOf(RuntimeOperationException.class);
     }
 
@@ -154,8 +151,8 @@ public abstract class HostContainersContract {
     void imagesAndTheEngineDescribeThemselves() {
         createRunning(prefix + "-img", mine, List.of(), List.of("x"));
 
-        assertThat(images().list()).anySatisfy(i -> assertThat(i.tags()).contains(image()));
-        EngineInfo info = engine().info();
+        assertThat(host().list()).anySatisfy(i -> assertThat(i.tags()).contains(image()));
+        EngineInfo info = host().info();
         assertThat(info.serverVersion()).isNotBlank();
         assertThat(info.containers()).isPositive();
         assertThat(info.containersRunning()).isPositive();
@@ -163,7 +160,7 @@ public abstract class HostContainersContract {
     }
 
     private String state(String name) {
-        return containers().inspect(name).orElseThrow().state();
+        return host().inspect(name).orElseThrow().state();
     }
 
     private Map<String, String> with(String key, String value) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The {@link HostContainers} contract against {@link InMemoryHostContainers}. */
-class InMemoryHostContainersContractTest extends HostContainersContract {
+class InMemoryHostContainersContractTest extends HostContainersContract<InMemoryHostContainers> {
 
     private static final String IMAGE = "streamspace-test/busybox:latest";
     private InMemoryHostContainers host;
@@ -17,17 +17,7 @@ class InMemoryHostContainersContractTest extends HostContainersContract {
     }
 
     @Override
-    protected HostContainers containers() {
-        return host;
-    }
-
-    @Override
-    protected HostImages images() {
-        return host;
-    }
-
-    @Override
-    protected HostEngine engine() {
+    protected InMemoryHostContainers host() {
         return host;
     }
 
