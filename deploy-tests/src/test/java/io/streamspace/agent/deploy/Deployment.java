@@ -189,6 +189,29 @@ final class Deployment implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /** An HTTP answer read inside a container: the status code and the body. */
+    record Answer(int status, String body) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
+
+    /**
+     * {@code GET path} of the status panel inside a container (127.0.0.1:5001 there), with bash's /dev/tcp as the
+     * image's HEALTHCHECK does; with the token as a bearer when {@code withToken}. For replicas whose port is
+     * published only through the Swarm routing mesh, which needs IPVS in the host's kernel.
+     */
+    Answer panelInside(String container, String path, boolean withToken) {
+        String auth = withToken ? "Authorization: Bearer " + statusToken + "\\r\\n" : "";
+        String script = "exec 3<>/dev/tcp/127.0.0.1/5001 || exit 7; printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n"
+                + "Connection: close\\r\\n" + auth + "\\r\\n' \"$1\" >&3; timeout 10 cat <&3";
+        String response = Host.dockerOk("exec", container, "bash", "-c", script, "panel", path);
+        int headerEnd = response.indexOf("\r\n\r\n");
+        assertThat(headerEnd).as("an HTTP answer from " + path + " in " + container + ": " + response).isPositive();
+        String statusLine = response.substring(0, response.indexOf("\r\n"));
+        return new Answer(Integer.parseInt(statusLine.split(" ")[1]), response.substring(headerEnd + 4));
+    }
+
     /** A test step that may throw. */
     interface Step {
         void run() throws Exception;
