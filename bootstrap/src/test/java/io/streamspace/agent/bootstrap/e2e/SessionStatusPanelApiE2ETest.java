@@ -264,7 +264,7 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
         ownSidecar = io.streamspace.agent.bootstrap.ComposeAgentRole.start(io.streamspace.agent.bootstrap
                 .ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0", Setting.ALLOWED_AGENTS, agentId,
                         Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString(), Setting.STATUS_PORT, "0",
-                        Setting.STATUS_TOKEN, readToken), Map.of()));
+                        Setting.STATUS_TOKEN, readToken, Setting.DOCKER_HOST, dockerHost()), Map.of()));
         startAgent(Map.of(Setting.COMPOSE_AGENT_ENABLED, "true", Setting.COMPOSE_AGENT_URL, "http://127.0.0.1:"
                 + ownSidecar.port(), Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString()));
         String id = sessionId("frank", "vnc-echo");
@@ -285,6 +285,10 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
         assertThat(sidecarAgent.get("role").asText()).isEqualTo("compose_agent");
         assertThat(sidecarAgent.at("/leadership/state").asText()).isEqualTo("none");
         assertThat(sidecarAgent.at("/engine/via").asText()).isEqualTo("docker");
+        // the engine of this mode (Podman's in the Podman run), where the cleanup by label finds the session
+        assertThat(sidecarAgent.at("/engine/version").asText())
+                .isEqualTo(dockerOk("version", "-f", "{{.Server.Version}}"));
+        assertThat(dockerOk("ps", "-q", "--filter", "name=streamspace-" + id)).isNotEmpty();
         assertThat(sidecarAgent.at("/commands/compose_agent/create_and_start/success").asLong()).isEqualTo(1);
     }
 
