@@ -23,7 +23,17 @@ if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
   log "building the agent jar and the bench"
   ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
 fi
-log "writing the class-data archive (AOT cache on Java >= 25, else AppCDS) next to the jar"
-JAVA_HOME="$JAVA_HOME" DOCKER_AGENT_JAR="$REPO_ROOT/bootstrap/target/docker-agent.jar" bin/docker-agent --write-cds-archive >&2
+# The archive only fits the jar, launcher flags and JDK it was written with: reuse it while all three are the same.
+jar="$REPO_ROOT/bootstrap/target/docker-agent.jar"
+stamp="$REPO_ROOT/bootstrap/target/docker-agent.archive-stamp"
+want=$( { sha256sum "$jar" bin/docker-agent | cut -d' ' -f1; "$JAVA_HOME/bin/java" -version 2>&1; } | sha256sum | cut -d' ' -f1)
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && [[ -f "${jar%.jar}.aot" || -f "${jar%.jar}.jsa" ]]; then
+  log "the class-data archive next to the jar is up to date"
+else
+  log "writing the class-data archive (AOT cache on Java >= 25, else AppCDS) next to the jar"
+  rm -f "$stamp"
+  JAVA_HOME="$JAVA_HOME" DOCKER_AGENT_JAR="$jar" bin/docker-agent --write-cds-archive >&2
+  echo "$want" > "$stamp"
+fi
 exec "$JAVA_HOME/bin/java" -jar bench/target/agent-bench.jar --jar=bootstrap/target/docker-agent.jar \
   --launcher=bin/docker-agent --out=bench/target/bench-run "$@"

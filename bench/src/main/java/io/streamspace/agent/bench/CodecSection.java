@@ -28,14 +28,14 @@ final class CodecSection {
     }
 
     void run() throws Exception {
-        progress("codec: JMH (%s)", quick ? "quick: 1 fork, 1×1 s warm-up, 2×1 s measurement"
+        progress("codec: JMH (%s)", quick ? "quick: 1 fork, 1×1 s warm-up, 1×1 s measurement"
                 : "2 forks, 3×2 s warm-up, 5×2 s measurement");
         Options options = new OptionsBuilder()
                 .include(CodecBenchmark.class.getName() + "\\.")
                 .forks(quick ? 1 : 2)
                 .warmupIterations(quick ? 1 : 3)
                 .warmupTime(TimeValue.seconds(quick ? 1 : 2))
-                .measurementIterations(quick ? 2 : 5)
+                .measurementIterations(quick ? 1 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 .jvmArgs("-Xmx256m")
                 .shouldFailOnError(true)

@@ -41,7 +41,7 @@ final class MemorySection {
     MemorySection(BenchEnv env, Report report) {
         this.env = env;
         this.report = report;
-        this.cycles = env.quick ? 50 : 1000;
+        this.cycles = env.quick ? 20 : 1000;
         this.settleMs = env.quick ? 3000 : 5000;
     }
 

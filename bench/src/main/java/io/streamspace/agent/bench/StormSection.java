@@ -35,8 +35,8 @@ final class StormSection {
         this.env = env;
         this.report = report;
         this.storm = 50;
-        this.reps = env.quick ? 2 : 5;
-        this.singles = env.quick ? 5 : 20;
+        this.reps = env.quick ? 1 : 5;
+        this.singles = env.quick ? 3 : 20;
         this.parallel = 4; // the agent's default --max-parallel-starts
     }
 
@@ -45,8 +45,9 @@ final class StormSection {
         AgentProcess agent = env.startAgent("storm");
         try (EchoServer echo = new EchoServer();
              EchoServer.Sampler sampler = new EchoServer.Sampler(echo.uri(), sampleMessage())) {
-            progress("storm: warm-up, 3 start+stop pairs per side");
-            for (int i = 0; i < 3; i++) {
+            int warmUp = env.quick ? 1 : 3;
+            progress("storm: warm-up, %d start+stop pair(s) per side", warmUp);
+            for (int i = 0; i < warmUp; i++) {
                 env.agentStop(agent, env.agentStart(agent));
                 env.raw.stop(env.raw.start(env.nextSessionId(), env.workload));
             }

@@ -13,6 +13,8 @@ final class ComposeLabels {
     static final String CONFIG_FILES = "com.docker.compose.project.config_files";
     static final String NETWORK = "com.docker.compose.network";
     static final String VOLUME = "com.docker.compose.volume";
+    /** What a service depends on, as Compose v2 writes it ({@code db:service_started:false,...}): the order of down. */
+    static final String DEPENDS_ON = "com.docker.compose.depends_on";
     /**
      * The Compose version that made the object. docker-compose 1.29 reads it only to recognise pre-1.21 projects
      * (and fails on a missing one in that path), so it is always set; this engine follows the Compose

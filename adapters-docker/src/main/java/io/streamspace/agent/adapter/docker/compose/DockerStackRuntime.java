@@ -2,6 +2,7 @@ package io.streamspace.agent.adapter.docker.compose;
 
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.CONFIG_FILES;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.CONFIG_HASH;
+import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.DEPENDS_ON;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.NETWORK;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.NUMBER;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.ONEOFF;
@@ -154,7 +155,7 @@ public final class DockerStackRuntime implements StackRuntime {
             if (wave.isEmpty()) {
                 wave = List.of(order.stream().filter(key -> !done.contains(key)).findFirst().orElseThrow());
             }
-            runWave(wave, key -> outcomes.put(key, upService(project, model, key,
+            ServiceWaves.run("stack-up-", wave, key -> outcomes.put(key, upService(project, model, key,
                     byService.getOrDefault(key, List.of()), present, context)));
             done.addAll(wave);
         }
@@ -176,53 +177,6 @@ public final class DockerStackRuntime implements StackRuntime {
     }
 
     private enum ServiceOutcome { CREATED, RECREATED, UNCHANGED, STARTED }
-
-    private interface ServiceStep {
-        void run(String service) throws InterruptedException;
-    }
-
-    /**
-     * Runs {@code step} for every service of the wave at once (one alone runs on the caller's thread) and waits for
-     * all of them; then rethrows the first failure, so nothing of a later wave starts after one failed.
-     */
-    private static void runWave(List<String> wave, ServiceStep step) throws InterruptedException {
-        if (wave.size() == 1) {
-            step.run(wave.get(0));
-            return;
-        }
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (String service : wave) {
-            threads.add(Thread.ofVirtual().name("stack-up-" + service).start(() -> {
-                try {
-                    step.run(service);
-                } catch (InterruptedException e) {
-                    failures.add(e);
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException | Error e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        try {
-            for (Thread thread : threads) {
-                thread.join();
-            }
-        } catch (InterruptedException e) {
-            threads.forEach(Thread::interrupt);
-            throw e;
-        }
-        if (!failures.isEmpty()) {
-            Throwable first = failures.get(0);
-            if (first instanceof InterruptedException ie) {
-                throw ie;
-            }
-            if (first instanceof RuntimeException re) {
-                throw re;
-            }
-            throw (Error) first;
-        }
-    }
 
     private ServiceOutcome upService(String project, ComposeModel model, String key, List<Container> existing,
                                      Set<String> present, ProjectContext context) throws InterruptedException {
@@ -331,6 +285,9 @@ public final class DockerStackRuntime implements StackRuntime {
         labels.put(ONEOFF, "False");
         labels.put(CONFIG_HASH, hash);
         labels.put(VERSION, VERSION_VALUE);
+        if (!s.dependsOn().isEmpty()) {
+            labels.put(DEPENDS_ON, ServiceWaves.dependsOnLabel(s.dependsOn()));
+        }
         if (context.workingDir() != null) {
             labels.put(WORKING_DIR, context.workingDir());
         }
@@ -548,11 +505,32 @@ public final class DockerStackRuntime implements StackRuntime {
 
     @Override
     public DownResult down(String project, boolean removeVolumes) {
-        List<String> containers = new ArrayList<>();
+        // Dependents before what they depend on (the services' depends_on labels), the services of one wave at
+        // once, as docker-compose does: a down waits for one stop timeout per level, not one per container.
+        Map<String, List<Container>> byService = new LinkedHashMap<>();
+        Map<String, Set<String>> dependsOn = new HashMap<>();
         for (Container c : projectContainers(project, true)) {
-            if (removeContainer(c.getId(), nameOf(c), removeVolumes)) {
-                containers.add(nameOf(c));
+            String service = Objects.requireNonNullElse(label(c, SERVICE), "");
+            byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
+            dependsOn.computeIfAbsent(service, k -> new HashSet<>())
+                    .addAll(ServiceWaves.parseDependsOnLabel(label(c, DEPENDS_ON)));
+        }
+        List<String> containers = new ArrayList<>();
+        try {
+            for (List<String> wave : ServiceWaves.stopOrder(dependsOn)) {
+                List<String> removed = new CopyOnWriteArrayList<>();
+                ServiceWaves.run("stack-down-", wave, service -> {
+                    for (Container c : byService.get(service)) {
+                        if (removeContainer(c.getId(), nameOf(c), removeVolumes)) {
+                            removed.add(nameOf(c));
+                        }
+                    }
+                });
+                containers.addAll(removed.stream().sorted().toList());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeOperationException("stack " + project + " down was interrupted", e);
         }
         List<String> networks = new ArrayList<>();
         for (Network n : call("list networks of " + project,

@@ -242,6 +242,37 @@ class ComposeStackIT {
     }
 
     @Test
+    void downStopsDependentsBeforeWhatTheyDependOn() throws Exception {
+        String p = project("order");
+        // each service writes its name into a host directory when it is asked to stop
+        String service = """
+                  %s:
+                    image: %s
+                    command: ["sh", "-c", "trap 'echo %s >> /order/stopped; exit 0' TERM; while true; do sleep 0.1; done"]
+                    volumes: ["%s:/order"]
+                """;
+        String yaml = "services:\n"
+                + service.formatted("web", IMAGE, "web", dir) + "    depends_on: [api]\n"
+                + service.formatted("api", IMAGE, "api", dir) + "    depends_on: [db, cache]\n"
+                + service.formatted("worker", IMAGE, "worker", dir) + "    depends_on: [db]\n"
+                + service.formatted("db", IMAGE, "db", dir)
+                + service.formatted("cache", IMAGE, "cache", dir);
+        up(p, yaml, Map.of());
+        assertThat(clients.requests().inspectContainerCmd(p + "-api-1").exec().getConfig().getLabels())
+                .containsEntry("com.docker.compose.depends_on", "cache:service_started:false,db:service_started:false");
+
+        DownResult down = runtime.down(p, false);
+
+        assertThat(down.containers()).containsExactly(p + "-web-1", p + "-worker-1", p + "-api-1", p + "-cache-1",
+                p + "-db-1");
+        List<String> stopped = Files.readAllLines(dir.resolve("stopped"));
+        assertThat(stopped).containsExactlyInAnyOrder("web", "api", "worker", "db", "cache");
+        assertThat(stopped.indexOf("web")).isLessThan(stopped.indexOf("api"));
+        assertThat(stopped.indexOf("api")).isLessThan(stopped.indexOf("db")).isLessThan(stopped.indexOf("cache"));
+        assertThat(stopped.indexOf("worker")).isLessThan(stopped.indexOf("db"));
+    }
+
+    @Test
     void unsupportedKeysAreRefusedBeforeAnythingIsCreated() {
         String p = project("refused");
         assertThatThrownBy(() -> up(p, "services:\n  web:\n    image: x\n    build: .\n", Map.of()))
