@@ -63,7 +63,8 @@ class ProtocolCodecFuzzTest {
                 .filter(c -> c.commandId().equals(commandId))
                 .toList();
         assertThat(commands).as("command %s batched with %s", commandId, garbage).isNotEmpty();
-        assertThat(commands.getFirst().payload()).containsEntry("sessionId", "s-1");
+        // the garbage may itself hold a valid command with the same id (a kept finding): one of them is ours
+        assertThat(commands).anySatisfy(c -> assertThat(c.payload()).containsEntry("sessionId", "s-1"));
     }
 
     private static String commandId(FuzzedDataProvider data) {
