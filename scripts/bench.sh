@@ -24,9 +24,11 @@ if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
   ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
 fi
 # The archive only fits the jar, launcher flags and JDK it was written with: reuse it while all three are the same.
+# The JVM also checks the jar's modification time (a rebuilt jar with the same bytes makes the archive unusable), so
+# the stamp holds it too.
 jar="$REPO_ROOT/bootstrap/target/docker-agent.jar"
 stamp="$REPO_ROOT/bootstrap/target/docker-agent.archive-stamp"
-want=$( { sha256sum "$jar" bin/docker-agent | cut -d' ' -f1; "$JAVA_HOME/bin/java" -version 2>&1; } | sha256sum | cut -d' ' -f1)
+want=$( { sha256sum "$jar" bin/docker-agent | cut -d' ' -f1; stat -c %Y "$jar"; "$JAVA_HOME/bin/java" -version 2>&1; } | sha256sum | cut -d' ' -f1)
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && [[ -f "${jar%.jar}.aot" || -f "${jar%.jar}.jsa" ]]; then
   log "the class-data archive next to the jar is up to date"
 else

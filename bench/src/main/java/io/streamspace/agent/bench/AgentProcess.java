@@ -72,8 +72,12 @@ final class AgentProcess implements AutoCloseable {
             if (jvmOptsOverride != null) {
                 env.put("DOCKER_AGENT_JVM_OPTS", jvmOptsOverride);
             }
-            if (extraJavaOpts != null) {
-                env.put("JAVA_OPTS", extraJavaOpts);
+            // BENCH_AGENT_JAVA_OPTS: flags for looking inside the agents (e.g. a JFR recording), never set by default
+            String looking = System.getenv("BENCH_AGENT_JAVA_OPTS");
+            String javaOpts = extraJavaOpts == null ? looking
+                    : looking == null ? extraJavaOpts : extraJavaOpts + " " + looking;
+            if (javaOpts != null && !javaOpts.isBlank()) {
+                env.put("JAVA_OPTS", javaOpts);
             }
             env.put("DOCKER_AGENT_CDS", cds ? "auto" : "off");
             if (mallocArenaMax != null) {

@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +32,20 @@ final class DockerNetworks {
             .comparing((Network n) -> n.getCreated() == null ? new Date(Long.MAX_VALUE) : n.getCreated())
             .thenComparing(Network::getId);
 
+    /**
+     * How long a network this process ensured is taken as still there without asking the engine: every start
+     * ensures the session network, and the look-up (under the per-name lock) was one engine call per start, in
+     * a storm all of them in a row. A create that finds the network gone ({@link #forgetIfMissing}) and a removal
+     * through this runtime drop the entry at once; the bound is how long a network replaced behind the agent's back
+     * (only possible while no container uses it) goes unnoticed before the owner check runs again.
+     */
+    static final long ENSURED_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+    private record Ensured(NetworkRef network, Map<String, String> ownerLabels, long atNanos) {}
+
     private final DockerAccess access;
     private final DockerClient docker;
+    private final Map<String, Ensured> ensured = new ConcurrentHashMap<>();
 
     DockerNetworks(DockerAccess access) {
         this.access = access;
@@ -42,32 +55,66 @@ final class DockerNetworks {
     NetworkRef ensureNetwork(String name, Map<String, String> ownerLabels) {
         requireName(name);
         requireOwnerLabels(ownerLabels);
+        Ensured known = ensured.get(name);
+        if (known != null && known.ownerLabels().equals(ownerLabels)
+                && System.nanoTime() - known.atNanos() < ENSURED_FOR_NANOS) {
+            return known.network();
+        }
         ReentrantLock lock = access.lockFor(name);
         lock.lock();
         try {
-            List<Network> existing = listByExactName(name);
-            if (!existing.isEmpty()) {
-                return converge(name, existing, ownerLabels);
-            }
-            try {
-                access.call("create network " + name, () -> docker.createNetworkCmd()
-                        .withName(name)
-                        .withDriver(NETWORK_DRIVER)
-                        .withLabels(ownerLabels)
-                        .withCheckDuplicate(true)
-                        .exec());
-            } catch (RuntimeOperationException e) {
-                if (!(e.getCause() instanceof ConflictException)) {
-                    throw e;
-                }
-                // Created by someone else between our lookup and our create: judged below like any other.
-            }
-            // Look again: Docker before API 1.44 does not make CheckDuplicate atomic, so concurrent creators
-            // (another process, another agent) can each get a network of the same name.
-            return converge(name, listByExactName(name), ownerLabels);
+            NetworkRef network = lookUpOrCreate(name, ownerLabels);
+            ensured.put(name, new Ensured(network, Map.copyOf(ownerLabels), System.nanoTime()));
+            return network;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether {@code failure} (of a container create naming network {@code name}) says the network is not on the
+     * engine; if so, the network is no longer taken as ensured, so the next {@link #ensureNetwork} asks the engine.
+     * Docker: "network NAME not found"; Podman: "unable to find network with name or ID NAME: network not found".
+     */
+    boolean forgetIfMissing(String name, RuntimeException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (message.contains("network") && message.contains(name.toLowerCase(java.util.Locale.ROOT))
+                    && message.contains("not found")) {
+                ensured.remove(name);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The owner labels {@code name} was last ensured with, if this process ensured it. */
+    java.util.Optional<Map<String, String>> ensuredWith(String name) {
+        Ensured known = ensured.get(name);
+        return known == null ? java.util.Optional.empty() : java.util.Optional.of(known.ownerLabels());
+    }
+
+    private NetworkRef lookUpOrCreate(String name, Map<String, String> ownerLabels) {
+        List<Network> existing = listByExactName(name);
+        if (!existing.isEmpty()) {
+            return converge(name, existing, ownerLabels);
+        }
+        try {
+            access.call("create network " + name, () -> docker.createNetworkCmd()
+                    .withName(name)
+                    .withDriver(NETWORK_DRIVER)
+                    .withLabels(ownerLabels)
+                    .withCheckDuplicate(true)
+                    .exec());
+        } catch (RuntimeOperationException e) {
+            if (!(e.getCause() instanceof ConflictException)) {
+                throw e;
+            }
+            // Created by someone else between our lookup and our create: judged below like any other.
+        }
+        // Look again: Docker before API 1.44 does not make CheckDuplicate atomic, so concurrent creators
+        // (another process, another agent) can each get a network of the same name.
+        return converge(name, listByExactName(name), ownerLabels);
     }
 
     /**
@@ -121,6 +168,7 @@ final class DockerNetworks {
         ReentrantLock lock = access.lockFor(name);
         lock.lock();
         try {
+            ensured.remove(name);
             List<Network> sameName = listByExactName(name);
             for (Network network : sameName) {
                 if (!carries(network, ownerLabels)) {

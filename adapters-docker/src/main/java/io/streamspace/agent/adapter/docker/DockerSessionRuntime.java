@@ -201,7 +201,22 @@ public final class DockerSessionRuntime implements SessionRuntime {
 
     @Override
     public ContainerState createAndStart(ContainerSpec spec) {
-        return containers.createAndStart(spec);
+        try {
+            return containers.createAndStart(spec);
+        } catch (RuntimeOperationException e) {
+            String network = spec.network();
+            Optional<Map<String, String>> owner = network == null || network.isBlank() ? Optional.empty()
+                    : networks.ensuredWith(network);
+            if (owner.isEmpty() || !networks.forgetIfMissing(network, e)) {
+                throw e;
+            }
+            // The network was taken as ensured but is gone (removed since): ensure it again, with the owner
+            // check, and create once more.
+            LOG.info("Network '{}' is gone from the engine; ensuring it again for container '{}'", network,
+                    spec.name());
+            networks.ensureNetwork(network, owner.get());
+            return containers.createAndStart(spec);
+        }
     }
 
     @Override

@@ -431,13 +431,16 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     /**
      * Hands a command to the admission worker and returns, so the socket's reader thread goes on reading while the
      * worker makes the journal entries durable: the commands that arrive during one sync are admitted together
-     * with the next (group commit), in arrival order. The worker is a virtual thread started when the queue
-     * stops being empty and ending when it is empty again.
+     * with the next (group commit), in arrival order. The worker is a platform thread started when the queue
+     * stops being empty and ending when it is empty again: the commands' work runs on virtual threads, which the
+     * JVM never preempts, so under a start storm a virtual admission worker waited for a carrier behind the start
+     * workers' CPU work (docker-java's JSON) and every ack with it; the kernel schedules a platform thread that
+     * wakes up promptly (docs/benchmarks.md, acknowledgement latency).
      */
     private void admit(InboundMessage.Command command) {
         admissions.add(command);
         if (admitting.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("command-admission").start(this::drainAdmissions);
+            Thread.ofPlatform().daemon().name("command-admission").start(this::drainAdmissions);
         }
     }
 

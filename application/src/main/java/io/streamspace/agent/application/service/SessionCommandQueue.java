@@ -13,7 +13,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Runs command work so that everything for one session happens strictly in arrival order (a stop that arrives
  * during its start waits, then wins), different sessions run in parallel, and at most {@code maxParallelStarts}
- * starts run at once (parallel container starts slow each other down sharply). Work without a valid
+ * starts run their engine work at once (parallel container starts slow each other down sharply; a start gives its
+ * permit back once its container is started, {@link StartPermit}). Work without a valid
  * {@code payload.sessionId} runs unordered. Also an {@link Executor} for such work, so it can be handed to
  * {@link CommandRouter} wherever an executor is expected.
  */
@@ -158,10 +159,16 @@ public final class SessionCommandQueue implements CommandScheduler, Executor {
                 work.run();
                 return;
             }
+            java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Runnable release = () -> {
+                if (held.compareAndSet(true, false)) {
+                    startPermits.release();
+                }
+            };
             try {
-                work.run();
+                StartPermit.holding(release, work);
             } finally {
-                startPermits.release();
+                release.run();
             }
         };
     }

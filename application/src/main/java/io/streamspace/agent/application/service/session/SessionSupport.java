@@ -52,6 +52,8 @@ final class SessionSupport {
      * Once it is seen restarting, a few more looks try to catch it stopped, so the reason carries its exit code.
      */
     ContainerState awaitRunning(String name, ContainerState first) throws CommandFailedException, InterruptedException {
+        // the engine's work of this start is done: the looks below wait, and the next start may use the engine
+        io.streamspace.agent.application.service.StartPermit.releaseEarly();
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         ContainerState current = first;
         ContainerState seenRunning = null;
