@@ -43,6 +43,8 @@ class ResultsHandedOverTest {
             Thread serving = LinkFixture.serve(leader);
             try {
                 controlPlane.awaitConnected(AGENT, Duration.ofSeconds(20));
+                // the simulator sees the socket before the link has taken it as its current one
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(leader::isConnected);
                 // what a fenced leader's in-flight start produces after its link stopped
                 fenced.send(new OutboundMessage.SessionStatus("alice-x-1", "running", true, 5900, Map.of(), null));
                 fenced.send(new OutboundMessage.Complete("cmd-late", Map.of("sessionId", "alice-x-1")));

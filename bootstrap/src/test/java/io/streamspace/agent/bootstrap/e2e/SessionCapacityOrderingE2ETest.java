@@ -167,7 +167,8 @@ class SessionCapacityOrderingE2ETest extends SessionE2E {
             assertThat(controlPlane.sessionState(sessionId).state()).isEqualTo("running");
             assertThat(inspectContainer("streamspace-" + sessionId).at("/State/Status").asText()).isEqualTo("running");
         }
-        // between "Creating container" and "is running" a start holds its permit: never more than 2 at once
+        // between "Creating container" and "Started container" a start holds its permit (ADR 0018: the wait for it
+        // to stay running and for VNC does not): never more than 2 at once
         int inFlight = 0;
         int most = 0;
         Set<String> seen = new HashSet<>();
@@ -175,7 +176,7 @@ class SessionCapacityOrderingE2ETest extends SessionE2E {
             if (line.startsWith("Creating container streamspace-")) {
                 inFlight++;
                 seen.add(line);
-            } else if (line.startsWith("Session ") && line.contains(" is running in streamspace-")) {
+            } else if (line.startsWith("Started container streamspace-")) {
                 inFlight--;
             }
             most = Math.max(most, inFlight);

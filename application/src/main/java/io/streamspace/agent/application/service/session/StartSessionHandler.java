@@ -155,6 +155,7 @@ public final class StartSessionHandler implements CommandHandler {
                     request.cpuMillis() == 0 ? "unlimited" : Quantities.formatCores(request.cpuMillis()));
             attempt.containerCreated = true; // even a failing create may leave a container behind
             ContainerState created = runtime.createAndStart(spec);
+            LOG.log(Level.INFO, "Started container {0}; checking that it stays running", name);
             ContainerState running = support.awaitRunning(name, created);
 
             Instant now = clock.instant();
