@@ -13,8 +13,11 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ final class DockerNetworks {
      * through this runtime drop the entry at once; the bound is how long a network replaced behind the agent's back
      * (only possible while no container uses it) goes unnoticed before the owner check runs again.
      */
-    static final long ENSURED_FOR_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    static final long ENSURED_FOR_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private record Ensured(NetworkRef network, Map<String, String> ownerLabels, long atNanos) {}
 
@@ -72,26 +75,25 @@ final class DockerNetworks {
     }
 
     /**
-     * Whether {@code failure} (of a container create naming network {@code name}) says the network is not on the
-     * engine; if so, the network is no longer taken as ensured, so the next {@link #ensureNetwork} asks the engine.
-     * Docker: "network NAME not found"; Podman: "unable to find network with name or ID NAME: network not found".
+     * When {@code failure} (of a container create naming network {@code name}) says the network is not on the
+     * engine and this process had ensured it, the network is no longer taken as ensured and the owner labels it was
+     * ensured with are returned, so the caller can ensure it again. Docker: "network NAME not found"; Podman:
+     * "unable to find network with name or ID NAME: network not found".
      */
-    boolean forgetIfMissing(String name, RuntimeException failure) {
+    Optional<Map<String, String>> forgetIfMissing(String name, RuntimeException failure) {
+        Ensured known = ensured.get(name);
+        if (known == null) {
+            return Optional.empty();
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (message.contains("network") && message.contains(name.toLowerCase(java.util.Locale.ROOT))
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("network") && message.contains(name.toLowerCase(Locale.ROOT))
                     && message.contains("not found")) {
                 ensured.remove(name);
-                return true;
+                return Optional.of(known.ownerLabels());
             }
         }
-        return false;
-    }
-
-    /** The owner labels {@code name} was last ensured with, if this process ensured it. */
-    java.util.Optional<Map<String, String>> ensuredWith(String name) {
-        Ensured known = ensured.get(name);
-        return known == null ? java.util.Optional.empty() : java.util.Optional.of(known.ownerLabels());
+        return Optional.empty();
     }
 
     private NetworkRef lookUpOrCreate(String name, Map<String, String> ownerLabels) {

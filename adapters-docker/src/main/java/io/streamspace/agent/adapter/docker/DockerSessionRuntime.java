@@ -206,8 +206,8 @@ public final class DockerSessionRuntime implements SessionRuntime {
         } catch (RuntimeOperationException e) {
             String network = spec.network();
             Optional<Map<String, String>> owner = network == null || network.isBlank() ? Optional.empty()
-                    : networks.ensuredWith(network);
-            if (owner.isEmpty() || !networks.forgetIfMissing(network, e)) {
+                    : networks.forgetIfMissing(network, e);
+            if (owner.isEmpty()) {
                 throw e;
             }
             // The network was taken as ensured but is gone (removed since): ensure it again, with the owner

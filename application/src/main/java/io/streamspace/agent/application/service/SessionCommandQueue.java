@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs command work so that everything for one session happens strictly in arrival order (a stop that arrives
@@ -159,7 +160,7 @@ public final class SessionCommandQueue implements CommandScheduler, Executor {
                 work.run();
                 return;
             }
-            java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicBoolean held = new AtomicBoolean(true);
             Runnable release = () -> {
                 if (held.compareAndSet(true, false)) {
                     startPermits.release();
