@@ -6,6 +6,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -80,16 +81,17 @@ public final class DockerClients implements AutoCloseable {
                 .withDockerHost(settings.dockerHost())
                 .build();
         URI host = config.getDockerHost();
+        SSLConfig tls = UnixSocketTls.forHost(settings.dockerHost(), config.getSSLConfig());
         ApacheDockerHttpClient requestTransport = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host)
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(tls)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout(settings.connectTimeout())
                 .responseTimeout(settings.responseTimeout())
                 .build();
         ApacheDockerHttpClient streamTransport = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host)
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(tls)
                 .maxConnections(settings.maxConnections())
                 .connectionTimeout(settings.connectTimeout())
                 .build();

@@ -19,6 +19,11 @@ public record ControlPlaneEndpoints(URI webSocketBase) {
         }
     }
 
+    /** Whether the control plane is reached over TLS ({@code wss://}, and {@code https://} for HTTP calls). */
+    public boolean usesTls() {
+        return webSocketBase.getScheme().equalsIgnoreCase("wss");
+    }
+
     public URI register() {
         return URI.create(httpBase() + "/api/v1/agents/register");
     }

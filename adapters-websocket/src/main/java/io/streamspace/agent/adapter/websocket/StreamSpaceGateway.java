@@ -61,7 +61,8 @@ public final class StreamSpaceGateway implements ControlPlaneGateway, AutoClosea
         this.json = json;
         this.codec = codec;
         this.timeouts = timeouts;
-        this.http = HttpClient.newBuilder().connectTimeout(timeouts.connect()).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeouts.connect())
+                .sslContext(ControlPlaneTls.contextFor(endpoints)).build();
         this.pinger = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("websocket-ping").factory());
     }

@@ -11,6 +11,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.streamspace.agent.adapter.docker.ContainerEngine;
+import io.streamspace.agent.adapter.docker.UnixSocketTls;
 import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.application.port.out.LeaderLockUnavailableException;
 import io.streamspace.agent.domain.election.FencingEpoch;
@@ -131,7 +132,7 @@ public final class SwarmLeaderLock implements LeaderLock, AutoCloseable {
         Duration timeout = timeout(timing);
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(UnixSocketTls.forHost(dockerHost, config.getSSLConfig()))
                 .maxConnections(4)
                 .connectionTimeout(timeout)
                 .responseTimeout(timeout)
