@@ -1,14 +1,18 @@
 package io.streamspace.agent.bootstrap;
 
-import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.security.SecureRandom;
 
 /**
@@ -16,8 +20,9 @@ import java.security.SecureRandom;
  * roles load, so the class-data archive (a JDK &ge; 25 AOT cache records one JVM; the static AppCDS class list of
  * older JDKs is taken from it too) covers the paths whose start-up is measured:
  * {@code version}, {@code --help}, a {@code stack up} (against an engine address that refuses), then the session
- * agent connected to an in-process control-plane simulator up to its first heartbeat and one command's ack and
- * answer (the engine still refusing, so the command fails). Needs no Docker engine and no network. Not a role:
+ * agent connected to a control-plane simulator (in a JVM of its own, {@link TrainingControlPlane}, so that its classes
+ * stay out of the archive) up to its first heartbeat and one command's ack and answer (the engine still refusing,
+ * so the command fails). Needs no Docker engine and no network. Not a role:
  * the launcher runs it with {@code -cp}, never operators.
  *
  * <p>Argument: a scratch directory (the launcher's temporary one). Exits 0 when every step ran, 1 otherwise; the
@@ -26,9 +31,29 @@ import java.security.SecureRandom;
 public final class ArchiveTraining {
 
     private static final String AGENT_ID = "archive-training";
-    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
 
     private ArchiveTraining() {
+    }
+
+    /** The training control plane's JVM: small, no archive, none of the training JVM's flags. */
+    private static Process startControlPlane(String apiKey) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder command = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), TrainingControlPlane.class.getName(), AGENT_ID, apiKey)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        command.environment().keySet().removeIf(name -> name.endsWith("JAVA_OPTIONS") || name.equals("JAVA_OPTS"));
+        return command.start();
+    }
+
+    /** The simulator's WebSocket base URL, from the line the control plane prints once it listens. */
+    private static String awaitUrl(BufferedReader lines) throws IOException {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith(TrainingControlPlane.READY)) {
+                return line.substring(TrainingControlPlane.READY.length()).strip();
+            }
+        }
+        throw new IOException("the training control plane exited before it listened");
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,24 +90,34 @@ public final class ArchiveTraining {
                 "archive-training", "--docker-host", noEngine});
 
         String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
-        ControlPlaneSimulator simulator = ControlPlaneSimulator.builder().port(0).agent(AGENT_ID, apiKey).start();
-        env.put("API_KEY", apiKey);
-        Thread.ofPlatform().name("training-agent").start(() -> new DockerAgentMain(env, quiet, quiet)
-                .execute(new String[] {"run", "--agent-id", AGENT_ID, "--control-plane-url",
-                        simulator.webSocketBaseUrl().toString(), "--docker-host", noEngine, "--outbox-dir",
-                        work.resolve("outbox").toString(), "--status-port", "0", "--heartbeat-interval", "1"}));
+        // The control plane runs in a JVM of its own, so its classes stay out of the archive (TrainingControlPlane).
+        Process controlPlane = startControlPlane(apiKey);
         int exit = 1;
         try {
-            simulator.awaitMessage(AGENT_ID, m -> m.isAccepted("heartbeat"), STEP_TIMEOUT);
-            String command = simulator.sendCommand(AGENT_ID, "start_session", Map.of("sessionId", "training-1",
-                    "user", "training", "template", "training", "memory", "64Mi", "cpu", "250m"));
-            simulator.awaitMessage(AGENT_ID, m -> m.isAccepted("failed") || m.isAccepted("complete"), STEP_TIMEOUT);
-            simulator.awaitMessage(AGENT_ID, m -> m.isAccepted("heartbeat") && m.receivedAt().isAfter(
-                    simulator.received(AGENT_ID).get(0).receivedAt()), STEP_TIMEOUT);
-            System.err.println("archive training: agent heartbeat and command " + command + " done");
-            exit = 0;
-        } catch (RuntimeException e) {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(controlPlane.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String url = awaitUrl(lines);
+            env.put("API_KEY", apiKey);
+            Thread.ofPlatform().name("training-agent").daemon().start(() -> new DockerAgentMain(env, quiet, quiet)
+                    .execute(new String[] {"run", "--agent-id", AGENT_ID, "--control-plane-url", url,
+                            "--docker-host", noEngine, "--outbox-dir", work.resolve("outbox").toString(),
+                            "--status-port", "0", "--heartbeat-interval", "1"}));
+            String last = "no outcome";
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith(TrainingControlPlane.OUTCOME)) {
+                    last = line.substring(TrainingControlPlane.OUTCOME.length());
+                }
+            }
+            if (controlPlane.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS) && controlPlane.exitValue() == 0) {
+                System.err.println("archive training: " + last);
+                exit = 0;
+            } else {
+                System.err.println("archive training: the control plane ended with: " + last);
+            }
+        } catch (IOException | RuntimeException e) {
             System.err.println("archive training: " + e);
+        } finally {
+            controlPlane.destroyForcibly();
         }
         // System.exit runs the agent's shutdown hook (a graceful stop); the JVM writes the archive as it exits
         System.exit(exit);

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/docker-agent and its class-data archive as an installation holds them (bin/, lib/ with the jar and the archive
  * the launcher writes): the archive is used while it is newer than the jar, and a jar replaced after it (an upgrade,
- * a rebuild with the same bytes) starts without it and without the JVM's "Unable to map shared spaces" errors.
+ * a rebuild with the same bytes) starts without it and without the JVM's "Unable to map shared spaces" errors. The
+ * archive holds the session agent's classes and none of the training control plane's.
  */
 class LauncherArchiveIT {
 
@@ -39,6 +40,15 @@ class LauncherArchiveIT {
         Host.Result fresh = ok(Host.run(root, logged, Duration.ofMinutes(1), launcher.toString(), "version"));
         assertThat(fresh.err()).as("a fresh archive starts quietly").isBlank();
         assertThat(fresh.out()).containsPattern("io\\.streamspace\\.agent\\.\\S+ source: (shared objects file|AOT cache)");
+        // the training reached its last step, and its control plane ran in a JVM of its own: an AOT cache (Java >= 25)
+        // loads every class it holds at start-up, so the simulator's would live in every agent
+        assertThat(written.err()).doesNotContain("did not reach its last step");
+        assertThat(fresh.out()).doesNotContainPattern(
+                "(io\\.streamspace\\.agent\\.testkit|org\\.eclipse\\.jetty)\\.\\S+ source: (shared objects file|AOT cache)");
+        if (archive.getFileName().toString().endsWith(".aot")) {
+            assertThat(fresh.out()).as("the session agent's path is in the cache")
+                    .containsPattern("adapter\\.websocket\\.StreamSpaceGateway source: (shared objects file|AOT cache)");
+        }
 
         // the jar replaced after the archive was written: the JVM would refuse the archive noisily
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
