@@ -100,8 +100,11 @@ final class AgentProcess implements AutoCloseable {
                 "--agent-id", agentId,
                 "--control-plane-url", controlPlaneUrl,
                 "--network", network,
-                "--status-port", "off",
                 "--outbox-dir", outbox.toString()));
+        if (!extraArgs.contains("--status-port")) {
+            // many agents run at once here; the status panel (default port 5001) only where a section asks for it
+            args.addAll(List.of("--status-port", "off"));
+        }
         args.addAll(extraArgs);
         ProcessBuilder pb = how.command(args).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -143,10 +143,12 @@ public final class BenchSuite {
 
     private static String agentVersion(AgentProcess.Launch launch) {
         try {
-            Process p = launch.command(List.of("version")).redirectErrorStream(true).start();
+            // stdout is the version; anything on stderr (e.g. a JVM refusing an archive) is named, not mixed in
+            Process p = launch.command(List.of("version")).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
+            String err = new String(p.getErrorStream().readAllBytes()).strip();
             p.waitFor(60, TimeUnit.SECONDS);
-            return out;
+            return err.isEmpty() ? out : out + " (and on stderr: " + err.lines().findFirst().orElse("") + ")";
         } catch (IOException | InterruptedException e) {
             return "?";
         }

@@ -67,6 +67,13 @@ final class MemorySection {
         double growth = (after - before) / before * 100;
         progress("memory: before cycles %.1f MiB, after %.1f MiB (%+.1f %%)", before, after, growth);
 
+        progress("memory: agent with the launcher's defaults and its status panel on");
+        AgentProcess panel = env.startAgent("mempanel", "--status-port", "0");
+        sleepQuietly(settleMs);
+        double panelIdle = rssMiB(panel);
+        int panelThreads = panel.threads();
+        panel.close();
+
         progress("memory: the same agent with the JVM's defaults (baseline)");
         AgentProcess plain = env.launchAgent(env.launch.withJvmOpts("").withCds(false)
                 .withMallocArenaMax(Integer.toString(8 * Runtime.getRuntime().availableProcessors())),
@@ -98,6 +105,8 @@ final class MemorySection {
         report.line("|---|---:|---:|---:|");
         report.line("| launcher defaults (`bin/docker-agent`, with CDS archive when present) | %.1f | %.1f | %d / %d |",
                 tuned.idle(), tuned.twenty(), tuned.threadsIdle(), tuned.threadsTwenty());
+        report.line("| the same with its status panel on (`--status-port 0`; elsewhere `off`, the default is 5001) | %.1f"
+                + " | – | %d / – |", panelIdle, panelThreads);
         report.line("| JVM defaults (no flags, no archive, glibc's arena default) | %.1f | %.1f | %d / %d |", defaults.idle(),
                 defaults.twenty(), defaults.threadsIdle(), defaults.threadsTwenty());
         report.line("");
