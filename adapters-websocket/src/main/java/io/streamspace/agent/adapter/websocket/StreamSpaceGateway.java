@@ -61,7 +61,9 @@ public final class StreamSpaceGateway implements ControlPlaneGateway, AutoClosea
         this.json = json;
         this.codec = codec;
         this.timeouts = timeouts;
-        this.http = HttpClient.newBuilder().connectTimeout(timeouts.connect())
+        // HTTP/1.1: the WebSocket needs it anyway, and the JDK's default (HTTP/2) adds an h2c upgrade offer to the
+        // registration POST of a plain-text control plane, which proxies in front of it need not handle
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeouts.connect())
                 .sslContext(ControlPlaneTls.contextFor(endpoints)).build();
         this.pinger = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("websocket-ping").factory());
