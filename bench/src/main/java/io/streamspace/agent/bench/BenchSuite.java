@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * its baseline measured in the same run. Options ({@code --name=value} or flags): {@code --quick},
  * {@code --only=storm,memory,startup,compose,codec,drills}, {@code --jar}, {@code --launcher}, {@code --out},
  * {@code --doc} (the page to rewrite; {@code none} to only print), {@code --drill-reps}, {@code --drills} (a
- * comma-separated subset of kill, link, redis, dockerd).
+ * comma-separated subset of kill, link, redis, dockerd), {@code --cycles} (start/stop cycles of the memory section).
  */
 public final class BenchSuite {
 
@@ -92,7 +92,8 @@ public final class BenchSuite {
                 try {
                     switch (section) {
                         case "storm" -> new StormSection(env, report).run();
-                        case "memory" -> new MemorySection(env, report).run();
+                        case "memory" -> new MemorySection(env, report,
+                                Integer.parseInt(options.getOrDefault("cycles", quick ? "20" : "1000"))).run();
                         case "startup" -> new StartupSection(env, report).run();
                         case "compose" -> new ComposeSection(env, report).run();
                         case "codec" -> new CodecSection(quick, report).run();

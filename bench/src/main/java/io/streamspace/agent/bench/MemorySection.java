@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * Point 4: resident memory of the agent with the launcher's default flags, idle, with 20 sessions and after many
@@ -38,10 +39,10 @@ final class MemorySection {
     private final int cycles;
     private final int settleMs;
 
-    MemorySection(BenchEnv env, Report report) {
+    MemorySection(BenchEnv env, Report report, int cycles) {
         this.env = env;
         this.report = report;
-        this.cycles = env.quick ? 20 : 1000;
+        this.cycles = cycles;
         this.settleMs = env.quick ? 3000 : 5000;
     }
 
@@ -57,7 +58,12 @@ final class MemorySection {
         // warm the paths once more, then take the reference after the 20-session phase
         double before = rssMiB(agent);
         long t = System.nanoTime();
-        runCycles(agent, cycles);
+        // RSS after each quarter tells warm-up (the JIT's code cache fills, then stops) from a leak (keeps growing)
+        List<Double> quarters = new ArrayList<>();
+        for (int q = 0; q < 4; q++) {
+            runCycles(agent, cycles * (q + 1) / 4 - cycles * q / 4);
+            quarters.add(rssMiB(agent));
+        }
         double cyclesSeconds = (System.nanoTime() - t) / 1e9;
         sleepQuietly(settleMs);
         double after = rssMiB(agent);
@@ -111,8 +117,10 @@ final class MemorySection {
                 defaults.twenty(), defaults.threadsIdle(), defaults.threadsTwenty());
         report.line("");
         report.line("%d start/stop cycles (4 in flight) took %.0f s: RSS %.1f → %.1f MiB (%+.1f %%), peak %.1f MiB;"
-                + " live heap after the cycles (after `GC.run`) %.1f MiB.", cycles, cyclesSeconds, before, after,
-                growth, peak, live.usedKiB() / 1024.0);
+                + " live heap after the cycles (after `GC.run`) %.1f MiB. RSS after each quarter of the cycles"
+                + " (read at once): %s MiB.", cycles, cyclesSeconds, before, after,
+                growth, peak, live.usedKiB() / 1024.0, quarters.stream()
+                        .map(q -> String.format(java.util.Locale.ROOT, "%.1f", q)).collect(Collectors.joining(", ")));
         report.line("");
         report.line("What each setting buys (each row adds one setting to the row above; idle RSS and launch → first"
                 + " heartbeat of a fresh agent, one sample each, CDS archive off except in the last row):");
