@@ -11,8 +11,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The TLS setting of a docker-java transport to a {@code unix://} socket. Given no {@link SSLConfig}, docker-java's
  * Apache transport builds the system default TLS strategy, which parses the JDK's whole CA store at start-up, for a
- * socket that never speaks TLS (measured with the session agent: the trust-store classes and several MiB resident for
- * the process's lifetime). A unix socket gets a context that trusts no server instead, which fails closed should
+ * socket that never speaks TLS (with the control-plane client's equivalent, ~2 MiB of the session agent's resident
+ * memory: ADR 0019). A unix socket gets a context that trusts no server instead, which fails closed should
  * anything ever try TLS through it. A {@code tcp://} host keeps docker-java's own choice: a context there would make
  * the transport speak https.
  */

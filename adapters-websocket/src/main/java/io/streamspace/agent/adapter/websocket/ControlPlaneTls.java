@@ -10,9 +10,9 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS context of the control-plane HTTP client. The JDK's {@code HttpClient} builds {@link SSLContext#getDefault()}
- * when it is given none, which parses the JDK's whole CA store at start-up (measured: ~180 more classes and ~8 MiB
- * more resident memory for the agent's lifetime), even when the control plane is {@code ws://} and TLS is never
- * spoken. So a plain-text control plane gets a context that refuses every server certificate (fails closed should
+ * when it is given none, which parses the JDK's whole CA store at start-up (with docker-java's equivalent,
+ * {@code UnixSocketTls} in adapters-docker, ~2 MiB of the agent's resident memory: ADR 0019), even when the control
+ * plane is {@code ws://} and TLS is never spoken. So a plain-text control plane gets a context that refuses every server certificate (fails closed should
  * anything ever try TLS through it), and a {@code wss://} one the JDK's default.
  */
 final class ControlPlaneTls {
