@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.transport.SSLConfig;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +33,21 @@ class UnixSocketTlsTest {
     }
 
     @Test
-    void theUnixSocketContextTrustsNoServer() {
-        UnixSocketTls.TrustNoServer trust = new UnixSocketTls.TrustNoServer();
+    void theUnixSocketContextCannotSpeakTls() throws Exception {
+        SSLContext context = UnixSocketTls.forHost("unix:///var/run/docker.sock", null).getSSLContext();
 
-        assertThat(trust.getAcceptedIssuers()).isEmpty();
-        assertThatThrownBy(() -> trust.checkServerTrusted(new X509Certificate[0], "EC"))
-                .isInstanceOf(CertificateException.class)
-                .hasMessageContaining("does not speak TLS");
+        assertThatThrownBy(() -> context.createSSLEngine("127.0.0.1", 2376))
+                .hasMessage("a unix:// Docker socket does not speak TLS");
+        assertThatThrownBy(context::getSocketFactory).hasMessage("a unix:// Docker socket does not speak TLS");
+        assertThatThrownBy(() -> context.init(null, null, null)).hasMessage("a unix:// Docker socket does not speak TLS");
+    }
+
+    @Test
+    void theUnixSocketContextLoadsNoTlsImplementation() throws Exception {
+        SSLContext context = UnixSocketTls.forHost("unix:///var/run/docker.sock", null).getSSLContext();
+
+        // the JDK's own contexts come from its SunJSSE provider (sun.security.ssl), which this one never touches
+        assertThat(context.getProvider().getName()).isEqualTo("docker-agent-no-tls");
+        assertThat(context.getDefaultSSLParameters()).isNotNull();
     }
 }
