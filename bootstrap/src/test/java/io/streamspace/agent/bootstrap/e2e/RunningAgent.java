@@ -1,15 +1,14 @@
 package io.streamspace.agent.bootstrap.e2e;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.streamspace.agent.bootstrap.wiring.SessionAgent;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.bootstrap.wiring.SessionAgentComponent;
+import io.streamspace.agent.bootstrap.logging.AgentLoggers;
+import io.streamspace.agent.bootstrap.logging.LogEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +16,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.slf4j.LoggerFactory;
 
 /** The real session agent, wired by Dagger exactly as in production, running in this JVM for a test. */
 final class RunningAgent implements AutoCloseable {
 
     private final SessionAgentComponent component;
     private final SessionAgent agent;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final List<LogEvent> logs = new ArrayList<>();
+    private final AutoCloseable watching;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     private RunningAgent(AgentConfiguration config) {
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        logs.setContext(context);
-        logs.start();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
+        watching = AgentLoggers.watch(event -> {
+            synchronized (logs) {
+                logs.add(event);
+            }
+        });
         component = SessionAgentComponent.create(config);
         agent = component.sessionAgent();
         Thread.ofPlatform().name("agent-under-test").daemon().start(() -> {
@@ -63,15 +63,14 @@ final class RunningAgent implements AutoCloseable {
     /** Formatted messages logged by the given logger (e.g. "DockerAgent"), in order. */
     List<String> logLines(String loggerName) {
         synchronized (logs) {
-            return logs.list.stream().filter(e -> e.getLoggerName().equals(loggerName))
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            return logs.stream().filter(e -> e.logger().equals(loggerName)).map(LogEvent::message).toList();
         }
     }
 
     /** Every formatted message logged so far, by any logger, in order. */
     List<String> allLogLines() {
         synchronized (logs) {
-            return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            return logs.stream().map(LogEvent::message).toList();
         }
     }
 
@@ -89,7 +88,6 @@ final class RunningAgent implements AutoCloseable {
     public void close() throws Exception {
         agent.stop();
         exit.handle((code, error) -> code).get(15, TimeUnit.SECONDS);
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        ((Logger) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        watching.close();
     }
 }
