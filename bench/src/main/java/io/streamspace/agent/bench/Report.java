@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -148,14 +151,77 @@ final class Report {
         return values.stream().map(Report::num).collect(Collectors.joining(" "));
     }
 
-    /** Replaces the generated block of {@code doc} (or appends one) with this report. */
+    /**
+     * Replaces the generated block of {@code doc} (or appends one) with this report. The earlier block's results for
+     * points this run did not measure (a run with {@code --only}) follow it, under their own run's heading.
+     */
     void writeInto(Path doc) throws IOException {
         String text = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n";
-        String block = BEGIN + "\n\n" + markdown() + "\n" + END;
         int b = text.indexOf(BEGIN);
         int e = text.indexOf(END);
+        String earlier = b >= 0 && e > b ? text.substring(b + BEGIN.length(), e) : "";
+        Set<String> points = figures.stream().map(Figure::point).collect(Collectors.toSet());
+        String block = BEGIN + "\n\n" + markdown() + carriedOver(earlier, points) + "\n" + END;
         String updated = b >= 0 && e > b ? text.substring(0, b) + block + text.substring(e + END.length())
                 : text.stripTrailing() + "\n\n" + block + "\n";
         Files.writeString(doc, updated);
     }
+
+    private static final Pattern SUMMARY_ROW = Pattern.compile("^\\| (\\d+) \\|");
+    private static final Pattern SECTION_POINTS = Pattern.compile("\\(points? ([\\d, ]+)\\)");
+
+    /**
+     * From an earlier generated block, each run's summary rows and detail sections whose points are not in
+     * {@code measured}, with that run's heading and description lines; empty when nothing is left.
+     */
+    static String carriedOver(String earlier, Set<String> measured) {
+        StringBuilder out = new StringBuilder();
+        for (String run : earlier.split("(?m)^(?=## Run )")) {
+            if (!run.startsWith("## Run ")) {
+                continue;
+            }
+            List<String> lines = run.lines().toList();
+            List<String> intro = new ArrayList<>();
+            List<String> rows = new ArrayList<>();
+            StringBuilder sections = new StringBuilder();
+            boolean inIntro = true;
+            boolean keepSection = false;
+            for (String line : lines) {
+                if (line.startsWith("### ") || line.startsWith("|")) {
+                    inIntro = false;
+                }
+                if (line.startsWith("### ")) {
+                    Matcher m = SECTION_POINTS.matcher(line);
+                    keepSection = !line.startsWith("### Summary") && m.find() && java.util.Arrays.stream(
+                            m.group(1).split(",")).map(String::strip).noneMatch(measured::contains);
+                }
+                Matcher row = SUMMARY_ROW.matcher(line);
+                if (inIntro) {
+                    intro.add(line);
+                } else if (row.find()) {
+                    if (!measured.contains(row.group(1))) {
+                        rows.add(line);
+                    }
+                } else if (keepSection) {
+                    sections.append(line).append('\n');
+                }
+            }
+            if (rows.isEmpty() && sections.isEmpty()) {
+                continue;
+            }
+            String heading = intro.get(0).replace(CARRIED, "") + CARRIED;
+            out.append('\n').append(heading).append('\n');
+            intro.stream().skip(1).forEach(l -> out.append(l).append('\n'));
+            if (!rows.isEmpty()) {
+                out.append("| point | figure | agent | baseline (same run) | ratio / difference | target | held |\n");
+                out.append("|---|---|---:|---:|---:|---|:---:|\n");
+                rows.forEach(r -> out.append(r).append('\n'));
+                out.append('\n');
+            }
+            out.append(sections);
+        }
+        return out.toString();
+    }
+
+    private static final String CARRIED = ": the points not measured by the runs above";
 }
