@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap;
 
+import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
@@ -152,7 +153,7 @@ public final class ComposeAgentRole {
         } catch (IllegalArgumentException e) {
             return RoleSettings.reportConfigurationErrors(err, "compose-agent", List.of(e.getMessage().split("\n")));
         }
-        LoggingSetup.configure(settings.logLevel(), settings.logFormat());
+        AgentLoggers.configure(settings.logLevel(), settings.logFormat(), false);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (Running running = start(settings)) {

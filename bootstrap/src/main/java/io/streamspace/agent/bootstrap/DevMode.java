@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap;
 
+import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.ConfigurationException;
@@ -66,7 +67,7 @@ final class DevMode {
             e.problems().forEach(problem -> err.println("configuration error: " + problem));
             return DockerAgentMain.EXIT_CONFIGURATION;
         }
-        LoggingSetup.configure(checked.logLevel(), checked.logFormat());
+        AgentLoggers.configure(checked.logLevel(), checked.logFormat(), false);
         ControlPlaneSimulator simulator;
         try {
             simulator = ControlPlaneSimulator.builder().port(port).agent(checked.agentId().value(), apiKey).start();

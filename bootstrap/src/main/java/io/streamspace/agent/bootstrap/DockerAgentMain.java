@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap;
 
+import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import io.streamspace.agent.bootstrap.cli.CommandLineSpec;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
@@ -95,7 +96,7 @@ public final class DockerAgentMain {
             err.println("Run 'docker-agent run --help' for every setting.");
             return EXIT_CONFIGURATION;
         }
-        LoggingSetup.configure(config.logLevel(), config.logFormat());
+        AgentLoggers.configure(config.logLevel(), config.logFormat(), false);
         if (config.apiKey() == null) {
             try {
                 config = config.withApiKey(apiKeyFromVault(config));

@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap;
 
+import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.DockerSessionRuntime;
@@ -71,7 +72,7 @@ final class McpCommand {
         if (!problems.isEmpty()) {
             return RoleSettings.reportConfigurationErrors(err, "mcp", problems);
         }
-        LoggingSetup.configure(values.get(Setting.LOG_LEVEL), values.get(Setting.LOG_FORMAT), true);
+        AgentLoggers.configure(values.get(Setting.LOG_LEVEL), values.get(Setting.LOG_FORMAT), true);
         PrintStream jsonRpc = out;
         System.setOut(System.err);
         return serve(values.get(Setting.DOCKER_HOST), agentId, policy, vault, plane, statusPort, jsonRpc);

@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap;
 
+import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import io.streamspace.agent.adapter.docker.supervision.SupervisionProxy;
 import io.streamspace.agent.bootstrap.config.Setting;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class SocketProxyRole {
         } catch (IllegalArgumentException e) {
             return RoleSettings.reportConfigurationErrors(err, "socket-proxy", List.of(e.getMessage().split("\n")));
         }
-        LoggingSetup.configure(settings.logLevel(), settings.logFormat());
+        AgentLoggers.configure(settings.logLevel(), settings.logFormat(), false);
         CountDownLatch stopped = new CountDownLatch(1);
         try (SupervisionProxy proxy = SupervisionProxy.start(settings.listen(), settings.engine(),
                 settings.containers())) {

@@ -13,7 +13,8 @@ import org.slf4j.event.Level;
 /**
  * The loggers and where their lines go: one level for the agent, libraries kept at warn when the agent is at debug
  * (they are chatty there; trace shows everything), text or JSON lines on stdout (stderr for {@code docker-agent mcp},
- * whose stdout is JSON-RPC).
+ * whose stdout is JSON-RPC). Every role calls {@link #configure} once its settings are read ({@code --log-level},
+ * {@code --log-format}); until then: info, text, stdout.
  */
 public final class AgentLoggers implements ILoggerFactory {
 
