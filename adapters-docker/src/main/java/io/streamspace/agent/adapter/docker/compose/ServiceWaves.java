@@ -24,9 +24,11 @@ final class ServiceWaves {
     private ServiceWaves() {}
 
     /**
-     * Runs {@code step} for every service of the wave at once, each on a virtual thread named {@code prefix + service}
-     * (one alone runs on the caller's thread), and waits for all of them; then rethrows the first failure, so nothing
-     * of a later wave runs after one failed.
+     * Runs {@code step} for every service of the wave at once, each on a thread named {@code prefix + service} (one
+     * alone runs on the caller's thread), and waits for all of them; then rethrows the first failure, so nothing of a
+     * later wave runs after one failed. Platform threads, not virtual ones: a virtual thread's socket I/O starts the
+     * JDK's I/O poller, a platform thread that stays in {@code epoll_wait}, and a JVM exits only after waiting ~300 ms
+     * for threads in native code, a third of a CLI {@code stack up} (docs/benchmarks.md). A wave holds a few threads.
      */
     static void run(String prefix, List<String> wave, Step step) throws InterruptedException {
         if (wave.size() == 1) {
@@ -36,7 +38,7 @@ final class ServiceWaves {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (String service : wave) {
-            threads.add(Thread.ofVirtual().name(prefix + service).start(() -> {
+            threads.add(Thread.ofPlatform().daemon().name(prefix + service).start(() -> {
                 try {
                     step.run(service);
                 } catch (InterruptedException e) {
