@@ -126,12 +126,21 @@ public final class DockerStackRuntime implements StackRuntime {
             s.volumes().stream().filter(m -> "volume".equals(m.type()) && m.source() != null)
                     .forEach(m -> usedVolumes.add(m.source()));
         });
-        for (String key : usedNetworks) {
-            ensureNetwork(project, model.networks().get(key));
-        }
-        for (String key : usedVolumes) {
-            ensureVolume(project, model.volumes().get(key));
-        }
+        // Networks and volumes do not depend on each other: all of them at once (two keys naming the same engine
+        // object are ensured once, so they do not race to create it).
+        Map<String, String> objectsByName = new LinkedHashMap<>();
+        usedNetworks.forEach(key -> objectsByName.putIfAbsent("network " + model.networks().get(key)
+                .engineName(project), "network:" + key));
+        usedVolumes.forEach(key -> objectsByName.putIfAbsent("volume " + model.volumes().get(key)
+                .engineName(project), "volume:" + key));
+        List<String> objects = List.copyOf(objectsByName.values());
+        ServiceWaves.run("stack-up-", objects, object -> {
+            if (object.startsWith("network:")) {
+                ensureNetwork(project, model.networks().get(object.substring("network:".length())));
+            } else {
+                ensureVolume(project, model.volumes().get(object.substring("volume:".length())));
+            }
+        });
         // One list of the project's containers instead of one per service and dependency; what this run creates
         // is added to `present` as it goes, so a started-dependency check needs no engine call.
         Map<String, List<Container>> byService = new HashMap<>();
@@ -143,10 +152,16 @@ public final class DockerStackRuntime implements StackRuntime {
         }
         Set<String> present = ConcurrentHashMap.newKeySet();
         present.addAll(byService.keySet());
-        Map<String, ServiceOutcome> outcomes = new ConcurrentHashMap<>();
-        // Services whose dependencies are all up go together, each on its own virtual thread, as docker-compose
-        // does; a wave finishes before the next begins, so depends_on is honoured as before.
         List<String> order = model.startOrder();
+        // Two passes, as Compose v2 does: every service's container is created (or kept, or replaced) at once, since
+        // a create needs only networks and volumes; then they are started in dependency order. A start is what takes
+        // the engine long, so only starts wait for what they depend on.
+        Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+        ServiceWaves.run("stack-create-", order, key -> prepared.put(key, prepare(project, model, key,
+                byService.getOrDefault(key, List.of()), present, context)));
+        // Services whose dependencies are all up start together, each on its own virtual thread; a wave finishes
+        // before the next begins, so depends_on is honoured.
+        Map<String, ServiceOutcome> outcomes = new ConcurrentHashMap<>();
         Set<String> done = new HashSet<>();
         while (done.size() < order.size()) {
             List<String> wave = order.stream().filter(key -> !done.contains(key)
@@ -155,8 +170,8 @@ public final class DockerStackRuntime implements StackRuntime {
             if (wave.isEmpty()) {
                 wave = List.of(order.stream().filter(key -> !done.contains(key)).findFirst().orElseThrow());
             }
-            ServiceWaves.run("stack-up-", wave, key -> outcomes.put(key, upService(project, model, key,
-                    byService.getOrDefault(key, List.of()), present, context)));
+            ServiceWaves.run("stack-up-", wave, key -> outcomes.put(key, start(project, model, key,
+                    prepared.get(key), present)));
             done.addAll(wave);
         }
         List<String> created = new ArrayList<>();
@@ -178,12 +193,16 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private enum ServiceOutcome { CREATED, RECREATED, UNCHANGED, STARTED }
 
-    private ServiceOutcome upService(String project, ComposeModel model, String key, List<Container> existing,
-                                     Set<String> present, ProjectContext context) throws InterruptedException {
+    /**
+     * A service after the first pass: its container ({@code null} when it runs unchanged) and what starting it
+     * makes of it.
+     */
+    private record Prepared(String containerId, String containerName, ServiceOutcome outcome) {}
+
+    /** First pass: keeps the container of the same configuration, removes others, creates a missing one. */
+    private Prepared prepare(String project, ComposeModel model, String key, List<Container> existing,
+                             Set<String> present, ProjectContext context) throws InterruptedException {
         ServiceSpec service = model.services().get(key);
-        for (Map.Entry<String, Condition> dep : service.dependsOn().entrySet()) {
-            awaitCondition(project, key, dep.getKey(), dep.getValue(), present);
-        }
         String hash = ConfigHash.of(service);
         Container keep = existing.stream()
                 .filter(c -> hash.equals(label(c, CONFIG_HASH)) && "1".equals(label(c, NUMBER)))
@@ -196,16 +215,39 @@ public final class DockerStackRuntime implements StackRuntime {
             }
         }
         if (keep != null) {
-            if ("running".equals(keep.getState())) {
-                return ServiceOutcome.UNCHANGED;
-            }
-            call("start container " + nameOf(keep), () -> docker.startContainerCmd(keep.getId()).exec());
-            return ServiceOutcome.STARTED;
+            return "running".equals(keep.getState()) ? new Prepared(null, nameOf(keep), ServiceOutcome.UNCHANGED)
+                    : new Prepared(keep.getId(), nameOf(keep), ServiceOutcome.STARTED);
         }
         present.remove(key); // its old containers are gone; it is present again once created
-        createAndStart(project, model, service, hash, context);
+        Prepared created = create(project, model, service, hash, context,
+                existing.isEmpty() ? ServiceOutcome.CREATED : ServiceOutcome.RECREATED);
         present.add(key);
-        return existing.isEmpty() ? ServiceOutcome.CREATED : ServiceOutcome.RECREATED;
+        return created;
+    }
+
+    /** Second pass: once what the service depends on is up, starts its container unless it runs already. */
+    private ServiceOutcome start(String project, ComposeModel model, String key, Prepared prepared,
+                                 Set<String> present) throws InterruptedException {
+        ServiceSpec service = model.services().get(key);
+        for (Map.Entry<String, Condition> dep : service.dependsOn().entrySet()) {
+            awaitCondition(project, key, dep.getKey(), dep.getValue(), present);
+        }
+        if (prepared.outcome() == ServiceOutcome.UNCHANGED) {
+            return ServiceOutcome.UNCHANGED;
+        }
+        String name = prepared.containerName();
+        if (prepared.outcome() == ServiceOutcome.STARTED) {
+            call("start container " + name, () -> docker.startContainerCmd(prepared.containerId()).exec());
+            return ServiceOutcome.STARTED;
+        }
+        try {
+            call("start container " + name, () -> docker.startContainerCmd(prepared.containerId()).exec());
+        } catch (RuntimeOperationException e) {
+            removeQuietly(prepared.containerId());
+            throw e;
+        }
+        LOG.info("Stack {}: started container {} for service {}", project, name, key);
+        return prepared.outcome();
     }
 
     private void ensureNetwork(String project, NetworkSpec spec) {
@@ -274,8 +316,9 @@ public final class DockerStackRuntime implements StackRuntime {
         }
     }
 
-    private void createAndStart(String project, ComposeModel model, ServiceSpec s, String hash, ProjectContext context)
-            throws InterruptedException {
+    /** Creates the service's container, connected to all its networks, without starting it. */
+    private Prepared create(String project, ComposeModel model, ServiceSpec s, String hash, ProjectContext context,
+                            ServiceOutcome outcome) throws InterruptedException {
         String name = s.containerName() != null ? s.containerName() : project + "-" + s.key() + "-1";
         ensureImage(s.image());
         Map<String, String> labels = new HashMap<>(s.labels());
@@ -385,12 +428,11 @@ public final class DockerStackRuntime implements StackRuntime {
                         .withContainerId(id).withNetworkId(network)
                         .withContainerNetwork(new ContainerNetwork().withAliases(aliases(s, key))).exec());
             }
-            call("start container " + name, () -> docker.startContainerCmd(id).exec());
         } catch (RuntimeOperationException e) {
             removeQuietly(id);
             throw e;
         }
-        LOG.info("Stack {}: started container {} for service {}", project, name, s.key());
+        return new Prepared(id, name, outcome);
     }
 
     private static List<String> aliases(ServiceSpec s, String networkKey) {

@@ -211,7 +211,9 @@ class ComposeStackIT {
                 """.formatted(IMAGE);
         assertThatThrownBy(() -> up(p, yaml, Map.of())).isInstanceOf(RuntimeOperationException.class)
                 .hasMessageContaining("service app depends on db (service_healthy), which is unhealthy");
-        assertThat(byService(p)).containsOnlyKeys("db");
+        // As with Compose v2, every container is created before any starts: app's exists and was never started.
+        assertThat(byService(p)).containsOnlyKeys("db", "app");
+        assertThat(byService(p).get("app").state()).isEqualTo("created");
     }
 
     @Test
