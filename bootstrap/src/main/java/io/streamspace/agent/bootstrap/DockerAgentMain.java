@@ -45,10 +45,13 @@ public final class DockerAgentMain {
     }
 
     public int execute(String[] args) {
-        CommandLine commandLine = CommandLineSpec.build();
+        String[] line = withDefaultSubcommand(args);
+        // only the named subcommand's part of the command line is built; the top-level help needs all of it
+        CommandLine commandLine = CommandLineSpec.SUBCOMMANDS.contains(line[0]) ? CommandLineSpec.buildFor(line[0])
+                : CommandLineSpec.build();
         ParseResult parsed;
         try {
-            parsed = commandLine.parseArgs(withDefaultSubcommand(args));
+            parsed = commandLine.parseArgs(line);
         } catch (CommandLine.ParameterException e) {
             err.println("error: " + e.getMessage());
             err.println("Run 'docker-agent --help' for usage.");

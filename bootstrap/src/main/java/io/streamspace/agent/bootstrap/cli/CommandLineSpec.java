@@ -30,7 +30,24 @@ public final class CommandLineSpec {
     private CommandLineSpec() {
     }
 
+    /** The whole command line: every subcommand (for the top-level help and anything not naming one). */
     public static CommandLine build() {
+        return build(null);
+    }
+
+    /**
+     * The command line with only {@code subcommand} under the root: what parsing a command line that names it
+     * needs. Each picocli {@code CommandLine} costs a few ms at start-up (its converters are registered by
+     * reflection); the whole tree has ~17 of them, on every start of every role (docs/benchmarks.md, start-up).
+     */
+    public static CommandLine buildFor(String subcommand) {
+        if (!SUBCOMMANDS.contains(subcommand)) {
+            throw new IllegalArgumentException("no subcommand " + subcommand + "; one of " + SUBCOMMANDS);
+        }
+        return build(subcommand);
+    }
+
+    private static CommandLine build(String only) {
         CommandSpec root = CommandSpec.create().name("docker-agent").mixinStandardHelpOptions(true)
                 .version("docker-agent " + AgentVersion.current());
         root.usageMessage().description(
@@ -39,57 +56,71 @@ public final class CommandLineSpec {
                 "Without a subcommand, 'run' is assumed.");
         CommandLine commandLine = new CommandLine(root);
 
-        CommandSpec run = CommandSpec.create().name(RUN).mixinStandardHelpOptions(true);
-        run.usageMessage().description("Run the session agent (default). Precedence: flag, environment,"
-                + " config file, default. Invalid configuration exits with code 2.");
-        addSettings(run, false);
-        commandLine.addSubcommand(RUN, new CommandLine(run));
-
-        CommandSpec compose = CommandSpec.create().name(COMPOSE_AGENT).mixinStandardHelpOptions(true);
-        compose.usageMessage().description("Run the compose-agent sidecar: the only process that changes Docker"
-                + " objects, serving the session agent's signed local API on --listen. Precedence: flag, environment,"
-                + " default.");
-        for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
-            compose.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
-                    .description(describe(setting)).build());
+        if (only == null || only.equals(RUN)) {
+            CommandSpec run = CommandSpec.create().name(RUN).mixinStandardHelpOptions(true);
+            run.usageMessage().description("Run the session agent (default). Precedence: flag, environment,"
+                    + " config file, default. Invalid configuration exits with code 2.");
+            addSettings(run, false);
+            commandLine.addSubcommand(RUN, new CommandLine(run));
         }
-        commandLine.addSubcommand(COMPOSE_AGENT, new CommandLine(compose));
 
-        CommandSpec proxy = CommandSpec.create().name(SOCKET_PROXY).mixinStandardHelpOptions(true);
-        proxy.usageMessage().description("Run the watchdog's socket proxy: a TCP front of the Docker socket that lets"
-                + " through only ping, version, and inspect, logs and restart of the named containers (the agent in"
-                + " sidecar mode supervises the compose-agent through it, without the socket). Precedence: flag,"
-                + " environment, default.");
-        for (Setting setting : Setting.SOCKET_PROXY_ROLE) {
-            proxy.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
-                    .description(describe(setting)).build());
+        if (only == null || only.equals(COMPOSE_AGENT)) {
+            CommandSpec compose = CommandSpec.create().name(COMPOSE_AGENT).mixinStandardHelpOptions(true);
+            compose.usageMessage().description("Run the compose-agent sidecar: the only process that changes Docker"
+                    + " objects, serving the session agent's signed local API on --listen. Precedence: flag, environment,"
+                    + " default.");
+            for (Setting setting : Setting.COMPOSE_AGENT_ROLE) {
+                compose.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                        .description(describe(setting)).build());
+            }
+            commandLine.addSubcommand(COMPOSE_AGENT, new CommandLine(compose));
         }
-        commandLine.addSubcommand(SOCKET_PROXY, new CommandLine(proxy));
 
-        CommandSpec dev = CommandSpec.create().name(DEV).mixinStandardHelpOptions(true);
-        dev.usageMessage().description("Start an embedded control-plane simulator on 127.0.0.1 and the agent"
-                + " connected to it, against the local Docker engine. For trying the agent out, not for production.");
-        dev.addOption(OptionSpec.builder(DEV_PORT_FLAG).paramLabel("PORT").type(String.class)
-                .description("Port of the embedded control plane on 127.0.0.1 (default 8470; 0 picks a free one).")
-                .build());
-        addSettings(dev, true);
-        commandLine.addSubcommand(DEV, new CommandLine(dev));
-
-        commandLine.addSubcommand(STACK, stackCommand());
-
-        CommandSpec mcp = CommandSpec.create().name(MCP).mixinStandardHelpOptions(true);
-        mcp.usageMessage().description("Serve the MCP gateway on stdio for one assistant client (JSON-RPC on"
-                + " stdout, logs on stderr): Docker, session and stack tools on the local engine, scoped to the objects"
-                + " of --agent-id; destructive tools only when allow-listed. Precedence: flag, environment, default.");
-        for (Setting setting : Setting.MCP_STDIO) {
-            mcp.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
-                    .description(describe(setting)).build());
+        if (only == null || only.equals(SOCKET_PROXY)) {
+            CommandSpec proxy = CommandSpec.create().name(SOCKET_PROXY).mixinStandardHelpOptions(true);
+            proxy.usageMessage().description("Run the watchdog's socket proxy: a TCP front of the Docker socket that lets"
+                    + " through only ping, version, and inspect, logs and restart of the named containers (the agent in"
+                    + " sidecar mode supervises the compose-agent through it, without the socket). Precedence: flag,"
+                    + " environment, default.");
+            for (Setting setting : Setting.SOCKET_PROXY_ROLE) {
+                proxy.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                        .description(describe(setting)).build());
+            }
+            commandLine.addSubcommand(SOCKET_PROXY, new CommandLine(proxy));
         }
-        commandLine.addSubcommand(MCP, new CommandLine(mcp));
 
-        CommandSpec version = CommandSpec.create().name(VERSION);
-        version.usageMessage().description("Print the version and exit.");
-        commandLine.addSubcommand(VERSION, new CommandLine(version));
+        if (only == null || only.equals(DEV)) {
+            CommandSpec dev = CommandSpec.create().name(DEV).mixinStandardHelpOptions(true);
+            dev.usageMessage().description("Start an embedded control-plane simulator on 127.0.0.1 and the agent"
+                    + " connected to it, against the local Docker engine. For trying the agent out, not for production.");
+            dev.addOption(OptionSpec.builder(DEV_PORT_FLAG).paramLabel("PORT").type(String.class)
+                    .description("Port of the embedded control plane on 127.0.0.1 (default 8470; 0 picks a free one).")
+                    .build());
+            addSettings(dev, true);
+            commandLine.addSubcommand(DEV, new CommandLine(dev));
+        }
+
+        if (only == null || only.equals(STACK)) {
+            commandLine.addSubcommand(STACK, stackCommand());
+        }
+
+        if (only == null || only.equals(MCP)) {
+            CommandSpec mcp = CommandSpec.create().name(MCP).mixinStandardHelpOptions(true);
+            mcp.usageMessage().description("Serve the MCP gateway on stdio for one assistant client (JSON-RPC on"
+                    + " stdout, logs on stderr): Docker, session and stack tools on the local engine, scoped to the objects"
+                    + " of --agent-id; destructive tools only when allow-listed. Precedence: flag, environment, default.");
+            for (Setting setting : Setting.MCP_STDIO) {
+                mcp.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.label()).type(String.class)
+                        .description(describe(setting)).build());
+            }
+            commandLine.addSubcommand(MCP, new CommandLine(mcp));
+        }
+
+        if (only == null || only.equals(VERSION)) {
+            CommandSpec version = CommandSpec.create().name(VERSION);
+            version.usageMessage().description("Print the version and exit.");
+            commandLine.addSubcommand(VERSION, new CommandLine(version));
+        }
         return commandLine;
     }
 
