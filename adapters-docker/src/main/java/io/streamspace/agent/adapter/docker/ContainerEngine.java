@@ -50,6 +50,16 @@ public enum ContainerEngine {
      * (an unanchored regular expression) against "/name", Podman against "name"; the optional slash fits both.
      * Callers still compare the listed names in Java.
      */
+    /**
+     * Whether the engine could take {@code name} for (a prefix of) a container id when looking it up: an id is 64
+     * lower-case hex digits, and both engines accept an unambiguous prefix of one. A name with any other character
+     * is looked up by name only.
+     */
+    static boolean couldBeIdPrefix(String name) {
+        return !name.isEmpty() && name.length() <= 64 && name.chars().allMatch(c -> (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'f'));
+    }
+
     public static String exactNameFilter(String name) {
         return "^/?" + name.replace(".", "\\.") + "$";
     }

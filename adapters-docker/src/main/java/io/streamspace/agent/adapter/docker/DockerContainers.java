@@ -190,6 +190,12 @@ final class DockerContainers {
 
     Optional<ContainerState> inspect(String name) {
         requireText(name, "container name");
+        if (!ContainerEngine.couldBeIdPrefix(name)) {
+            // One call: the engine looks a name up by exact name or by (a prefix of) an id, and a name with a
+            // character that is not hex is no id. Half the calls of the start's first look and of each confirming
+            // look (docs/benchmarks.md).
+            return inspectRef(name, name).filter(c -> name.equals(c.name()));
+        }
         Optional<Container> listed = findByExactName(name);
         if (listed.isEmpty()) {
             return Optional.empty();
@@ -329,13 +335,18 @@ final class DockerContainers {
     }
 
     private Optional<ContainerState> inspectById(String id) {
+        return inspectRef(id, shortId(id));
+    }
+
+    /** Inspects by id or name ({@code ref}); {@code shown} names it in an error. */
+    private Optional<ContainerState> inspectRef(String ref, String shown) {
         InspectContainerResponse response;
         try {
-            response = docker.inspectContainerCmd(id).exec();
+            response = docker.inspectContainerCmd(ref).exec();
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
-            throw DockerErrors.translate("inspect container " + shortId(id), access.dockerHost(), e);
+            throw DockerErrors.translate("inspect container " + shown, access.dockerHost(), e);
         }
         return Optional.of(toState(response));
     }

@@ -12,6 +12,17 @@ class ContainerEngineTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void onlyHexNamesUpTo64CharactersCouldBeTakenForAnId() {
+        assertThat(ContainerEngine.couldBeIdPrefix("0632d97e0075")).isTrue();
+        assertThat(ContainerEngine.couldBeIdPrefix("abc")).isTrue();
+        assertThat(ContainerEngine.couldBeIdPrefix("a".repeat(64))).isTrue();
+        assertThat(ContainerEngine.couldBeIdPrefix("a".repeat(65))).isFalse();
+        assertThat(ContainerEngine.couldBeIdPrefix("streamspace-0632d97e")).isFalse();
+        assertThat(ContainerEngine.couldBeIdPrefix("ABC")).isFalse();
+        assertThat(ContainerEngine.couldBeIdPrefix("")).isFalse();
+    }
+
+    @Test
     void podmanIsRecognisedByItsComponentAndDockerIsTheRest() throws Exception {
         Version podman = JSON.readValue("""
                 {"Platform":{"Name":"linux/amd64/debian-12"},"Components":[{"Name":"Podman Engine","Version":"4.3.1"},

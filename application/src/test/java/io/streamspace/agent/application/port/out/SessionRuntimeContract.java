@@ -338,10 +338,13 @@ public abstract class SessionRuntimeContract {
     @Test
     void aNameThatIsOnlyAPrefixOfAnotherContainerIsNotConfusedWithIt() {
         String longer = container("prefix-long");
-        runtime().createAndStart(spec(longer, RUNNING_IMAGE, Map.of()));
+        ContainerState started = runtime().createAndStart(spec(longer, RUNNING_IMAGE, Map.of()));
         String shorter = longer.substring(0, longer.length() - "-long".length());
 
         assertThat(runtime().inspect(shorter)).isEmpty();
+        // nor is (a prefix of) its id a name: engines look ids up by prefix
+        assertThat(runtime().inspect(started.id().substring(0, 12))).isEmpty();
+        assertThat(runtime().inspect(started.id())).isEmpty();
         assertThat(runtime().removeContainer(shorter, owner)).isFalse();
         assertThat(runtime().inspect(longer)).get().extracting(ContainerState::status).isEqualTo("running");
     }
