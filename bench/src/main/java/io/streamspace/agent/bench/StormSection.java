@@ -80,6 +80,8 @@ final class StormSection {
             List<Double> acks = new ArrayList<>();
             List<Double> echoes = new ArrayList<>();
             List<Double> rawStormEchoes = new ArrayList<>();
+            List<Double> sendSpreads = new ArrayList<>();
+            List<Double> ackSpreads = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == (r % 2 == 0)) {
@@ -89,6 +91,8 @@ final class StormSection {
                         agentWalls.add(a.wallMs);
                         agentPerStart.addAll(a.perStartMs);
                         acks.addAll(a.ackMs);
+                        sendSpreads.add(a.sendSpreadMs);
+                        ackSpreads.add(a.ackSpreadMs);
                         echoes.addAll(echoSamples);
                         ackP99.add(Stats.of(a.ackMs).p99());
                         echoP99.add(Stats.of(echoSamples).p99());
@@ -153,13 +157,26 @@ final class StormSection {
             report.line("The same sampler runs during the raw storms, so that both sides carry its load (%d round"
                     + " trips: p50 %s, p99 %s ms; not part of the baseline above).", rawEch.n(),
                     Report.num(rawEch.median()), Report.num(rawEch.p99()));
+            // Whether acks wait on the agent's throughput for a burst rather than on a round trip: the simulator
+            // sends a storm's commands back to back, so the last ack's delay over the last send is the queue.
+            double sendSpread = Stats.of(sendSpreads).median();
+            double ackSpread = Stats.of(ackSpreads).median();
+            report.line("Burst: the simulator sends a storm's %d commands back to back over %s ms (median per storm;"
+                    + " per storm: %s); the last `ack` arrives %s ms after the first command was sent (per storm:"
+                    + " %s), %s ms after the last.", storm, Report.num(sendSpread), Report.join(sendSpreads),
+                    Report.num(ackSpread), Report.join(ackSpreads), Report.num(ackSpread - sendSpread));
             report.line("");
         } finally {
             agent.close();
         }
     }
 
-    private record AgentStorm(double wallMs, List<Double> perStartMs, List<Double> ackMs) {}
+    /**
+     * @param sendSpreadMs from the first command sent to the last
+     * @param ackSpreadMs  from the first command sent to the last {@code ack} received
+     */
+    private record AgentStorm(double wallMs, List<Double> perStartMs, List<Double> ackMs, double sendSpreadMs,
+                              double ackSpreadMs) {}
 
     private AgentStorm agentStorm(AgentProcess agent) {
         List<String> sessions = new ArrayList<>();
@@ -182,17 +199,22 @@ final class StormSection {
         }
         double wall = ms(System.nanoTime() - t0);
         List<Double> ack = new ArrayList<>();
+        Instant lastSent = sentAt.get(commands.get(commands.size() - 1));
+        Instant lastAck = start;
         for (ReceivedMessage m : env.controlPlane.received(agent.agentId)) {
             Instant sent = m.isAccepted("ack") ? sentAt.get(m.payloadText("commandId")) : null;
             if (sent != null) {
                 ack.add(Duration.between(sent, m.receivedAt()).toNanos() / 1e6);
+                lastAck = m.receivedAt().isAfter(lastAck) ? m.receivedAt() : lastAck;
             }
         }
         if (ack.size() != storm) {
             throw new IllegalStateException("expected " + storm + " acks, got " + ack.size());
         }
         env.agentStopAll(agent, sessions);
-        return new AgentStorm(wall, perStart, ack);
+        Instant firstSent = sentAt.get(commands.get(0));
+        return new AgentStorm(wall, perStart, ack, Duration.between(firstSent, lastSent).toNanos() / 1e6,
+                Duration.between(firstSent, lastAck).toNanos() / 1e6);
     }
 
     private List<Double> rawStorm(double[] wall) throws Exception {
