@@ -218,7 +218,11 @@ final class Report {
                 rows.forEach(r -> out.append(r).append('\n'));
                 out.append('\n');
             }
-            out.append(sections);
+            // a section's trailing blank lines separated it from the next run; the caller adds that separator
+            // again, so keeping them would add a blank line per run carried over
+            if (!sections.isEmpty()) {
+                out.append(sections.toString().stripTrailing()).append('\n');
+            }
         }
         return out.toString();
     }
