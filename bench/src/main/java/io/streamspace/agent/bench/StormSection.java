@@ -82,6 +82,7 @@ final class StormSection {
             List<Double> rawStormEchoes = new ArrayList<>();
             List<Double> sendSpreads = new ArrayList<>();
             List<Double> ackSpreads = new ArrayList<>();
+            List<Double> ackLags = new ArrayList<>();
             for (int r = 0; r < reps; r++) {
                 for (int side = 0; side < 2; side++) {
                     if ((side == 0) == (r % 2 == 0)) {
@@ -93,6 +94,7 @@ final class StormSection {
                         acks.addAll(a.ackMs);
                         sendSpreads.add(a.sendSpreadMs);
                         ackSpreads.add(a.ackSpreadMs);
+                        ackLags.add(a.ackSpreadMs - a.sendSpreadMs);
                         echoes.addAll(echoSamples);
                         ackP99.add(Stats.of(a.ackMs).p99());
                         echoP99.add(Stats.of(echoSamples).p99());
@@ -159,12 +161,11 @@ final class StormSection {
                     Report.num(rawEch.median()), Report.num(rawEch.p99()));
             // Whether acks wait on the agent's throughput for a burst rather than on a round trip: the simulator
             // sends a storm's commands back to back, so the last ack's delay over the last send is the queue.
-            double sendSpread = Stats.of(sendSpreads).median();
-            double ackSpread = Stats.of(ackSpreads).median();
             report.line("Burst: the simulator sends a storm's %d commands back to back over %s ms (median per storm;"
                     + " per storm: %s); the last `ack` arrives %s ms after the first command was sent (per storm:"
-                    + " %s), %s ms after the last.", storm, Report.num(sendSpread), Report.join(sendSpreads),
-                    Report.num(ackSpread), Report.join(ackSpreads), Report.num(ackSpread - sendSpread));
+                    + " %s), %s ms after the last.", storm, Report.num(Stats.of(sendSpreads).median()),
+                    Report.join(sendSpreads), Report.num(Stats.of(ackSpreads).median()), Report.join(ackSpreads),
+                    Report.num(Stats.of(ackLags).median()));
             report.line("");
         } finally {
             agent.close();
@@ -199,8 +200,9 @@ final class StormSection {
         }
         double wall = ms(System.nanoTime() - t0);
         List<Double> ack = new ArrayList<>();
+        Instant firstSent = sentAt.get(commands.get(0));
         Instant lastSent = sentAt.get(commands.get(commands.size() - 1));
-        Instant lastAck = start;
+        Instant lastAck = firstSent;
         for (ReceivedMessage m : env.controlPlane.received(agent.agentId)) {
             Instant sent = m.isAccepted("ack") ? sentAt.get(m.payloadText("commandId")) : null;
             if (sent != null) {
@@ -212,7 +214,6 @@ final class StormSection {
             throw new IllegalStateException("expected " + storm + " acks, got " + ack.size());
         }
         env.agentStopAll(agent, sessions);
-        Instant firstSent = sentAt.get(commands.get(0));
         return new AgentStorm(wall, perStart, ack, Duration.between(firstSent, lastSent).toNanos() / 1e6,
                 Duration.between(firstSent, lastAck).toNanos() / 1e6);
     }
