@@ -53,19 +53,23 @@ public final class DockerClients implements AutoCloseable {
         }
     }
 
-    private final String dockerHost;
-    private final DockerClient requests;
-    private final DockerClient streams;
-    private final DockerHttpClient requestTransport;
+    private final Settings settings;
+    private final DockerClientConfig config;
+    private final SSLConfig tls;
+    /** Built on first use, each on its own: building a transport is the costly part of a client (~15-30 ms cold). */
+    private volatile Transport requests;
+    private volatile Transport streams;
+    private volatile boolean closed;
     /** Detected on first need (never at construction: a standby must not contact the engine). */
     private volatile ContainerEngine engine;
 
-    private DockerClients(String dockerHost, DockerClient requests, DockerClient streams,
-                          DockerHttpClient requestTransport) {
-        this.dockerHost = dockerHost;
-        this.requests = requests;
-        this.streams = streams;
-        this.requestTransport = requestTransport;
+    private record Transport(DockerClient client, DockerHttpClient http) {
+    }
+
+    private DockerClients(Settings settings, DockerClientConfig config, SSLConfig tls) {
+        this.settings = settings;
+        this.config = config;
+        this.tls = tls;
     }
 
     /** Clients for a docker host string with default timeouts. Nothing is contacted yet. */
@@ -73,36 +77,75 @@ public final class DockerClients implements AutoCloseable {
         return create(Settings.forHost(dockerHost));
     }
 
-    /** Clients for these settings. Nothing is contacted yet. */
+    /**
+     * Clients for these settings. Nothing is contacted yet, and the transports are built when first used (at
+     * start-up that is on the leader's thread, beside the control-plane registration); the configuration is read
+     * here, so a bad Docker host or TLS setting still fails at once.
+     */
     public static DockerClients create(Settings settings) {
         // The default builder also reads DOCKER_* env vars and ~/.docker; the explicit host wins. TLS for
         // tcp:// comes from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH when set, as with the docker CLI.
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(settings.dockerHost())
                 .build();
-        URI host = config.getDockerHost();
-        SSLConfig tls = UnixSocketTls.forHost(settings.dockerHost(), config.getSSLConfig());
-        ApacheDockerHttpClient requestTransport = new ApacheDockerHttpClient.Builder()
-                .dockerHost(host)
+        return new DockerClients(settings, config, UnixSocketTls.forHost(settings.dockerHost(), config.getSSLConfig()));
+    }
+
+    private Transport requestTransportBuilt() {
+        requireOpen();
+        Transport built = requests;
+        if (built == null) {
+            synchronized (this) {
+                requireOpen();
+                built = requests;
+                if (built == null) {
+                    built = transport(settings.responseTimeout());
+                    requests = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    private Transport streamTransportBuilt() {
+        requireOpen();
+        Transport built = streams;
+        if (built == null) {
+            synchronized (this) {
+                requireOpen();
+                built = streams;
+                if (built == null) {
+                    built = transport(null);
+                    streams = built;
+                }
+            }
+        }
+        return built;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the Docker clients for " + settings.dockerHost() + " are closed");
+        }
+    }
+
+    /** A transport with a response timeout, or none (streams may stay silent for a long time). */
+    private Transport transport(Duration responseTimeout) {
+        ApacheDockerHttpClient.Builder builder = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
                 .sslConfig(tls)
                 .maxConnections(settings.maxConnections())
-                .connectionTimeout(settings.connectTimeout())
-                .responseTimeout(settings.responseTimeout())
-                .build();
-        ApacheDockerHttpClient streamTransport = new ApacheDockerHttpClient.Builder()
-                .dockerHost(host)
-                .sslConfig(tls)
-                .maxConnections(settings.maxConnections())
-                .connectionTimeout(settings.connectTimeout())
-                .build();
-        return new DockerClients(settings.dockerHost(),
-                DockerClientImpl.getInstance(config, requestTransport),
-                DockerClientImpl.getInstance(config, streamTransport), requestTransport);
+                .connectionTimeout(settings.connectTimeout());
+        if (responseTimeout != null) {
+            builder.responseTimeout(responseTimeout);
+        }
+        ApacheDockerHttpClient http = builder.build();
+        return new Transport(DockerClientImpl.getInstance(config, http), http);
     }
 
     /** The docker host string these clients talk to, as configured. */
     public String dockerHost() {
-        return dockerHost;
+        return settings.dockerHost();
     }
 
     /**
@@ -113,7 +156,7 @@ public final class DockerClients implements AutoCloseable {
     public ContainerEngine engine() {
         ContainerEngine known = engine;
         if (known == null) {
-            known = ContainerEngine.of(requests.versionCmd().exec());
+            known = ContainerEngine.of(requests().versionCmd().exec());
             engine = known;
         }
         return known;
@@ -126,23 +169,32 @@ public final class DockerClients implements AutoCloseable {
 
     /** The request transport, for the few engine-specific endpoints docker-java has no command for. */
     DockerHttpClient requestTransport() {
-        return requestTransport;
+        return requestTransportBuilt().http();
     }
 
     /** For request/response calls (bounded by the response timeout). */
     public DockerClient requests() {
-        return requests;
+        return requestTransportBuilt().client();
     }
 
     /** For event streams, log follows and pulls (no response timeout). */
     public DockerClient streams() {
-        return streams;
+        return streamTransportBuilt().client();
     }
 
     @Override
     public void close() {
+        Transport[] built;
+        synchronized (this) {
+            closed = true;
+            built = new Transport[] {requests, streams};
+        }
         IOException failure = null;
-        for (DockerClient client : new DockerClient[] {requests, streams}) {
+        for (Transport transport : built) {
+            if (transport == null) {
+                continue;
+            }
+            DockerClient client = transport.client();
             try {
                 client.close();
             } catch (IOException e) {
@@ -154,7 +206,7 @@ public final class DockerClients implements AutoCloseable {
             }
         }
         if (failure != null) {
-            throw new UncheckedIOException("Closing the Docker clients for " + dockerHost + " failed", failure);
+            throw new UncheckedIOException("Closing the Docker clients for " + settings.dockerHost() + " failed", failure);
         }
     }
 }
