@@ -81,16 +81,7 @@ public final class LeadershipActivities implements LeadershipListener {
     public void onLeadershipAcquired(LeaderLock.Lease lease) {
         codec.agentEpoch(OptionalLong.of(lease.epoch().value()));
         link.prepareNewTerm();
-        long term = terms.incrementAndGet();
-        leading = true;
-        scheduler.execute(() -> {
-            describeEngine();
-            synchronized (phase) {
-                if (terms.get() == term) {
-                    begin();
-                }
-            }
-        });
+        beginTerm();
     }
 
     /** HA: moves results between the replicas through the lock's store, every {@code period} (ADR 0015). */
@@ -115,8 +106,8 @@ public final class LeadershipActivities implements LeadershipListener {
     }
 
     /**
-     * A standby never contacted Docker (see SessionsModule): say which engine this term works with. In sidecar mode
-     * the engine is the compose-agent's, reached through its API.
+     * The runtime has not contacted Docker yet (see SessionsModule): say which engine this term works with. In
+     * sidecar mode the engine is the compose-agent's, reached through its API.
      */
     private void describeEngine() {
         try {
@@ -141,11 +132,29 @@ public final class LeadershipActivities implements LeadershipListener {
         // term sets its own before its link starts.
     }
 
-    /** Starts the leader's Docker-facing work (called directly when HA is off). */
-    void begin() {
-        if (config.composeAgentEnabled() && engine.runtime().isEmpty()) {
-            describeEngine(); // the engine behind the sidecar (legacy mode logged its own when it connected)
-        }
+    /**
+     * Without HA the agent leads for its whole life: its Docker-facing start (reading the engine, following its
+     * events) runs on this class's thread, so the caller goes on to register with the control plane meanwhile.
+     */
+    void leadAlone() {
+        beginTerm();
+    }
+
+    private void beginTerm() {
+        long term = terms.incrementAndGet();
+        leading = true;
+        scheduler.execute(() -> {
+            describeEngine();
+            synchronized (phase) {
+                if (terms.get() == term) {
+                    begin();
+                }
+            }
+        });
+    }
+
+    /** Starts the leader's Docker-facing work, after {@link #describeEngine()}. */
+    private void begin() {
         try {
             events.start();
         } catch (RuntimeException e) {
@@ -179,7 +188,10 @@ public final class LeadershipActivities implements LeadershipListener {
     }
 
     void shutdown() {
-        end();
+        terms.incrementAndGet(); // a term's start still queued or reading the engine must not begin after this
+        synchronized (phase) {
+            end();
+        }
         scheduler.shutdownNow();
         exchanges.shutdownNow();
     }

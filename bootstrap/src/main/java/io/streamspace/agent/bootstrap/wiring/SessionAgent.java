@@ -94,7 +94,7 @@ public final class SessionAgent {
                 leadership.startHandover(config.leaseTiming().retry());
                 reason = leadAgent.run();
             } else {
-                leadership.begin();
+                leadership.leadAlone();
                 reason = controlPlane.serve();
             }
             LOG.info("Agent stopped ({})", reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));

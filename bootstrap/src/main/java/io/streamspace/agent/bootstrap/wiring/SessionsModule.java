@@ -74,15 +74,12 @@ public final class SessionsModule {
     @Provides
     @Singleton
     static SessionRuntime sessionRuntime(AgentConfiguration config, Provider<DockerClients> clients,
-                                         Provider<SignedSidecarClient> sidecar, EngineIdentity engine) {
+                                         Provider<SignedSidecarClient> sidecar) {
         if (!config.composeAgentEnabled()) {
-            // With HA, a standby must not touch Docker: the leader reads the engine when its term begins.
-            if (config.enableHa()) {
-                return DockerSessionRuntime.deferred(clients.get());
-            }
-            DockerSessionRuntime runtime = DockerSessionRuntime.open(clients.get()); // logs Docker or Podman once
-            engine.record(runtime.connectedTo());
-            return runtime;
+            // The engine is read when leading begins (LeadershipActivities.describeEngine), on the leader's own
+            // thread: with HA a standby must not touch Docker; without HA the first Docker call (~100-150 ms at
+            // start-up) runs beside the control-plane registration instead of before it.
+            return DockerSessionRuntime.deferred(clients.get());
         }
         return new RemoteSessionRuntime(sidecar.get());
     }
