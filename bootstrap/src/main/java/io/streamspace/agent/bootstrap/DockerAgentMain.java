@@ -2,6 +2,7 @@ package io.streamspace.agent.bootstrap;
 
 import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import io.streamspace.agent.bootstrap.cli.CommandLineSpec;
+import io.streamspace.agent.bootstrap.cli.RunCommandLine;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.ConfigurationException;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -46,6 +48,10 @@ public final class DockerAgentMain {
 
     public int execute(String[] args) {
         String[] line = withDefaultSubcommand(args);
+        Optional<RunCommandLine.Parsed> run = RunCommandLine.parse(line);
+        if (run.isPresent()) {
+            return runAgent(run.get().flags(), configFile(run.get().configFile()));
+        }
         // only the named subcommand's part of the command line is built; the top-level help needs all of it
         CommandLine commandLine = CommandLineSpec.SUBCOMMANDS.contains(line[0]) ? CommandLineSpec.buildFor(line[0])
                 : CommandLineSpec.build();
@@ -84,14 +90,14 @@ public final class DockerAgentMain {
             case CommandLineSpec.SOCKET_PROXY -> new SocketProxyRole(env, err).run(flags(sub));
             case CommandLineSpec.MCP -> new McpCommand(env, System.in, out, err).run(flags(sub));
             case CommandLineSpec.DEV -> new DevMode(env, out, err).run(flags(sub), option(sub, CommandLineSpec.DEV_PORT_FLAG));
-            default -> runAgent(sub);
+            default -> runAgent(flags(sub), configFile(option(sub, CommandLineSpec.CONFIG_FLAG)));
         };
     }
 
-    private int runAgent(ParseResult run) {
+    private int runAgent(Map<Setting, String> flags, Path configFile) {
         AgentConfiguration config;
         try {
-            config = ConfigurationResolver.resolve(flags(run), env, configFile(run));
+            config = ConfigurationResolver.resolve(flags, env, configFile);
         } catch (ConfigurationException e) {
             for (String problem : e.problems()) {
                 err.println("configuration error: " + problem);
@@ -141,8 +147,9 @@ public final class DockerAgentMain {
         }
     }
 
-    Path configFile(ParseResult parsed) {
-        String file = option(parsed, CommandLineSpec.CONFIG_FLAG);
+    /** The {@code --config} flag's file, else {@code CONFIG_FILE}'s; null when neither names one. */
+    Path configFile(String flag) {
+        String file = flag;
         if (file == null) {
             file = env.get(CommandLineSpec.CONFIG_ENV);
         }

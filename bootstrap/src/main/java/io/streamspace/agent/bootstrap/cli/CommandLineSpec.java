@@ -189,11 +189,19 @@ public final class CommandLineSpec {
                 .build());
     }
 
-    private static void addSettings(CommandSpec spec, boolean devMode) {
+    /** The session agent's settings: every flag of {@code run} but {@code --config}. */
+    public static List<Setting> agentSettings() {
+        List<Setting> settings = new ArrayList<>();
         for (Setting setting : Setting.values()) {
-            if (Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting) || Setting.SOCKET_PROXY_ROLE_ONLY.contains(setting)) {
-                continue;
+            if (!Setting.COMPOSE_AGENT_ROLE_ONLY.contains(setting) && !Setting.SOCKET_PROXY_ROLE_ONLY.contains(setting)) {
+                settings.add(setting);
             }
+        }
+        return settings;
+    }
+
+    private static void addSettings(CommandSpec spec, boolean devMode) {
+        for (Setting setting : agentSettings()) {
             if (devMode && (setting == Setting.CONTROL_PLANE_URL || setting == Setting.API_KEY)) {
                 continue; // dev mode makes its own control plane and key
             }
