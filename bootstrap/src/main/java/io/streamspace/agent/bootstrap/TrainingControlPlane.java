@@ -10,8 +10,8 @@ import java.util.Map;
  * (JEP 483). With the simulator in the training JVM, each agent carried its Jetty WebSocket server and the testkit
  * (~700 classes) for its whole life. Not a role: {@link ArchiveTraining} starts it with {@code -cp}.
  *
- * <p>Arguments: the agent id and its API key. Prints {@value #READY} and the simulator's WebSocket base URL on one
- * line, then plays the training's script with the agent (first heartbeat, one command answered, one more
+ * <p>Arguments: the agent id, its API key and the Unix socket of the training's Docker engine ({@link TrainingEngine},
+ * served from here too). Prints {@value #READY} and the simulator's WebSocket base URL on one line, then plays the training's script with the agent (first heartbeat, one command answered, one more
  * heartbeat) and exits 0 when the agent went through all of it, 1 otherwise.
  */
 public final class TrainingControlPlane {
@@ -24,8 +24,9 @@ public final class TrainingControlPlane {
     private TrainingControlPlane() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         String agentId = args[0];
+        TrainingEngine.start(java.nio.file.Path.of(args[2]));
         ControlPlaneSimulator simulator = ControlPlaneSimulator.builder().port(0).agent(agentId, args[1]).start();
         System.out.println(READY + simulator.webSocketBaseUrl());
         System.out.flush();

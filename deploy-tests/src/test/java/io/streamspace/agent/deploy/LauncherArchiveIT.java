@@ -49,6 +49,12 @@ class LauncherArchiveIT {
         if (archive.getFileName().toString().endsWith(".aot")) {
             assertThat(fresh.out()).as("the session agent's path is in the cache")
                     .containsPattern("adapter\\.websocket\\.StreamSpaceGateway source: (shared objects file|AOT cache)");
+            // the training's stand-in engine answered: docker-java's response path is in the cache, the stand-in not
+            String cached = " source: (shared objects file|AOT cache)";
+            assertThat(fresh.out()).as("the Docker client's response path is in the cache")
+                    .containsPattern("com\\.github\\.dockerjava\\.api\\.model\\.Version" + cached)
+                    .containsPattern("org\\.apache\\.hc\\.core5\\.http\\.message\\.StatusLine" + cached)
+                    .doesNotContainPattern("bootstrap\\.TrainingEngine\\S*" + cached);
         }
 
         // the jar replaced after the archive was written: the JVM would refuse the archive noisily
