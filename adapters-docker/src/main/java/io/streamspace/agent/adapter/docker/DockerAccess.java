@@ -14,8 +14,6 @@ import java.util.function.Supplier;
 final class DockerAccess {
 
     final DockerClients clients;
-    /** The request client (bounded response timeout); long-running calls use {@code clients.streams()}. */
-    final DockerClient docker;
     /**
      * Serialises ensure/remove per network name within this process (striped; ReentrantLock rather than
      * synchronized so virtual threads do not pin). Volumes and containers use it too, under prefixed names.
@@ -24,10 +22,17 @@ final class DockerAccess {
 
     DockerAccess(DockerClients clients) {
         this.clients = clients;
-        this.docker = clients.requests();
         for (int i = 0; i < nameLocks.length; i++) {
             nameLocks[i] = new ReentrantLock();
         }
+    }
+
+    /**
+     * The request client (bounded response timeout); long-running calls use {@code clients.streams()}. Asked for
+     * at each call, never kept: the client is built on first use (DockerClients), not when the runtime is.
+     */
+    DockerClient docker() {
+        return clients.requests();
     }
 
     String dockerHost() {

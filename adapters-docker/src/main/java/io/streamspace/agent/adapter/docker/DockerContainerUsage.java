@@ -42,8 +42,8 @@ final class DockerContainerUsage {
     Map<String, ResourceUsage> usage(Map<String, String> labels) {
         Objects.requireNonNull(labels, "labels");
         List<Container> running = access.call("list running containers", () -> labels.isEmpty()
-                ? access.docker.listContainersCmd().withStatusFilter(List.of("running")).exec()
-                : access.docker.listContainersCmd().withStatusFilter(List.of("running")).withLabelFilter(labels)
+                ? access.docker().listContainersCmd().withStatusFilter(List.of("running")).exec()
+                : access.docker().listContainersCmd().withStatusFilter(List.of("running")).withLabelFilter(labels)
                         .exec());
         Map<String, ResourceUsage> out = new LinkedHashMap<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -52,12 +52,10 @@ final class DockerContainers {
     private static final Duration STATE_IMPROPER_PAUSE = Duration.ofMillis(100);
 
     private final DockerAccess access;
-    private final DockerClient docker;
     private final DockerVolumes volumes;
 
     DockerContainers(DockerAccess access, DockerVolumes volumes) {
         this.access = access;
-        this.docker = access.docker;
         this.volumes = volumes;
     }
 
@@ -87,7 +85,7 @@ final class DockerContainers {
             }
             CreateContainerResponse created;
             try {
-                created = docker.createContainerCmd(spec.image())
+                created = docker().createContainerCmd(spec.image())
                         .withName(name)
                         .withLabels(spec.labels())
                         .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -118,11 +116,11 @@ final class DockerContainers {
                 }
             }
             try {
-                docker.startContainerCmd(created.getId()).exec();
+                docker().startContainerCmd(created.getId()).exec();
             } catch (RuntimeException e) {
                 RuntimeOperationException failure = DockerErrors.translate("start container " + name, access.dockerHost(), e);
                 try {
-                    docker.removeContainerCmd(created.getId()).withForce(true).exec();
+                    docker().removeContainerCmd(created.getId()).withForce(true).exec();
                 } catch (NotFoundException gone) {
                     // already gone
                 } catch (RuntimeException cleanup) {
@@ -206,8 +204,8 @@ final class DockerContainers {
     List<ContainerState> findContainers(Map<String, String> labels) {
         Objects.requireNonNull(labels, "labels");
         List<Container> listed = access.call("list containers", () -> labels.isEmpty()
-                ? docker.listContainersCmd().withShowAll(true).exec()
-                : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+                ? docker().listContainersCmd().withShowAll(true).exec()
+                : docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
         List<ContainerState> states = new ArrayList<>();
         for (Container container : listed) {
             // Removed between list and inspect: it is simply not there any more.
@@ -255,7 +253,7 @@ final class DockerContainers {
     private void forceRemove(String name, String id) {
         for (int attempt = 1; ; attempt++) {
             try {
-                access.call("remove container " + name, () -> docker.removeContainerCmd(id).withForce(true).exec());
+                access.call("remove container " + name, () -> docker().removeContainerCmd(id).withForce(true).exec());
                 return;
             } catch (RuntimeOperationException e) {
                 if (attempt >= STATE_IMPROPER_ATTEMPTS || !e.getMessage().contains("container state improper")) {
@@ -289,7 +287,7 @@ final class DockerContainers {
     void startContainer(String name, Map<String, String> ownerLabels) {
         Container container = owned(name, ownerLabels, "start");
         try {
-            docker.startContainerCmd(container.getId()).exec();
+            docker().startContainerCmd(container.getId()).exec();
         } catch (NotModifiedException alreadyRunning) {
             // running already: nothing to do
         } catch (RuntimeException e) {
@@ -299,12 +297,12 @@ final class DockerContainers {
 
     void pauseContainer(String name, Map<String, String> ownerLabels) {
         Container container = owned(name, ownerLabels, "pause");
-        access.call("pause container " + name, () -> docker.pauseContainerCmd(container.getId()).exec());
+        access.call("pause container " + name, () -> docker().pauseContainerCmd(container.getId()).exec());
     }
 
     void unpauseContainer(String name, Map<String, String> ownerLabels) {
         Container container = owned(name, ownerLabels, "unpause");
-        access.call("unpause container " + name, () -> docker.unpauseContainerCmd(container.getId()).exec());
+        access.call("unpause container " + name, () -> docker().unpauseContainerCmd(container.getId()).exec());
     }
 
     /** The container of exactly this name carrying the owner labels, or a precise refusal. */
@@ -328,7 +326,7 @@ final class DockerContainers {
     private Optional<Container> findByExactName(String name) {
         String pattern = ContainerEngine.exactNameFilter(name);
         List<Container> listed = access.call("look up container " + name,
-                () -> docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
+                () -> docker().listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
         return listed.stream()
                 .filter(c -> c.getNames() != null && List.of(c.getNames()).contains("/" + name))
                 .findFirst();
@@ -342,7 +340,7 @@ final class DockerContainers {
     private Optional<ContainerState> inspectRef(String ref, String shown) {
         InspectContainerResponse response;
         try {
-            response = docker.inspectContainerCmd(ref).exec();
+            response = docker().inspectContainerCmd(ref).exec();
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -397,5 +395,10 @@ final class DockerContainers {
 
     private static Map<String, String> labelsOf(Container container) {
         return container.getLabels() == null ? Map.of() : container.getLabels();
+    }
+
+    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
+    private DockerClient docker() {
+        return access.docker();
     }
 }

@@ -49,11 +49,9 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     private final DockerClients clients;
-    private final DockerClient docker;
 
     public DockerHost(DockerClients clients) {
         this.clients = clients;
-        this.docker = clients.requests();
     }
 
     // --- containers ----------------------------------------------------------------------------------------
@@ -61,7 +59,7 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
     @Override
     public List<ContainerSummary> list(Map<String, String> labels, boolean includeStopped) {
         List<Container> listed = call("list containers", () -> {
-            var cmd = docker.listContainersCmd().withShowAll(includeStopped);
+            var cmd = docker().listContainersCmd().withShowAll(includeStopped);
             if (!labels.isEmpty()) {
                 cmd.withLabelFilter(labels);
             }
@@ -80,7 +78,7 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
         requireRef(nameOrId);
         InspectContainerResponse r;
         try {
-            r = docker.inspectContainerCmd(nameOrId).exec();
+            r = docker().inspectContainerCmd(nameOrId).exec();
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -177,7 +175,7 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
     public void start(String nameOrId) {
         requireRef(nameOrId);
         try {
-            docker.startContainerCmd(nameOrId).exec();
+            docker().startContainerCmd(nameOrId).exec();
         } catch (NotModifiedException alreadyRunning) {
             // running already: nothing to do
         } catch (RuntimeException e) {
@@ -212,7 +210,7 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
 
     @Override
     public List<ImageSummary> list() {
-        List<Image> images = call("list images", () -> docker.listImagesCmd().exec());
+        List<Image> images = call("list images", () -> docker().listImagesCmd().exec());
         List<ImageSummary> out = new ArrayList<>();
         for (Image i : images) {
             List<String> tags = i.getRepoTags() == null ? List.of() : Arrays.stream(i.getRepoTags())
@@ -226,8 +224,8 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
 
     @Override
     public EngineInfo info() {
-        Info info = call("describe itself", () -> docker.infoCmd().exec());
-        String api = call("report its API version", () -> docker.versionCmd().exec().getApiVersion());
+        Info info = call("describe itself", () -> docker().infoCmd().exec());
+        String api = call("report its API version", () -> docker().versionCmd().exec().getApiVersion());
         return new EngineInfo(info.getServerVersion(), api, info.getOperatingSystem(), info.getKernelVersion(),
                 info.getArchitecture(), orZero(info.getNCPU()), info.getMemTotal() == null ? 0 : info.getMemTotal(),
                 orZero(info.getContainers()), orZero(info.getContainersRunning()), orZero(info.getContainersPaused()),
@@ -359,5 +357,10 @@ public final class DockerHost implements HostContainers, HostImages, HostEngine 
             failure = throwable;
             closeQuietly(this); // ends the wait; the caller reports the failure (the template would log a trace)
         }
+    }
+
+    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
+    private DockerClient docker() {
+        return clients.requests();
     }
 }

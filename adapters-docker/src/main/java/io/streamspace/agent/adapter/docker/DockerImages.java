@@ -31,7 +31,7 @@ final class DockerImages {
     boolean imagePresent(String image) {
         requireText(image, "image");
         try {
-            access.docker.inspectImageCmd(image).exec();
+            access.docker().inspectImageCmd(image).exec();
             return true;
         } catch (NotFoundException e) {
             return false;

@@ -38,7 +38,6 @@ public final class DockerSessionRuntime implements SessionRuntime {
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
 
     private final DockerClients clients;
-    private final DockerClient docker;
     private final RuntimeInfo connectedTo;
     private final DockerNetworks networks;
     private final DockerVolumes volumes;
@@ -49,7 +48,6 @@ public final class DockerSessionRuntime implements SessionRuntime {
     private DockerSessionRuntime(DockerClients clients, RuntimeInfo connectedTo, Path dockerConfigDir) {
         DockerAccess access = new DockerAccess(clients);
         this.clients = clients;
-        this.docker = access.docker;
         this.connectedTo = connectedTo;
         this.networks = new DockerNetworks(access);
         this.volumes = new DockerVolumes(access);

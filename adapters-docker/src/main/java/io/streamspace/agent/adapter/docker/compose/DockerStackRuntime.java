@@ -88,7 +88,6 @@ public final class DockerStackRuntime implements StackRuntime {
     }
 
     private final DockerClients clients;
-    private final DockerClient docker;
     private final ImagePull imagePull;
     private final Duration dependencyTimeout;
     private final int stopGraceSeconds;
@@ -103,7 +102,6 @@ public final class DockerStackRuntime implements StackRuntime {
     public DockerStackRuntime(DockerClients clients, ImagePull imagePull, Duration dependencyTimeout,
                               Duration stopGrace) {
         this.clients = Objects.requireNonNull(clients, "clients");
-        this.docker = clients.requests();
         this.imagePull = imagePull == null ? this::pullDirect : imagePull;
         this.dependencyTimeout = Objects.requireNonNull(dependencyTimeout, "dependencyTimeout");
         this.stopGraceSeconds = (int) Math.max(0, stopGrace.toSeconds());
@@ -237,11 +235,11 @@ public final class DockerStackRuntime implements StackRuntime {
         }
         String name = prepared.containerName();
         if (prepared.outcome() == ServiceOutcome.STARTED) {
-            call("start container " + name, () -> docker.startContainerCmd(prepared.containerId()).exec());
+            call("start container " + name, () -> docker().startContainerCmd(prepared.containerId()).exec());
             return ServiceOutcome.STARTED;
         }
         try {
-            call("start container " + name, () -> docker.startContainerCmd(prepared.containerId()).exec());
+            call("start container " + name, () -> docker().startContainerCmd(prepared.containerId()).exec());
         } catch (RuntimeOperationException e) {
             removeQuietly(prepared.containerId());
             throw e;
@@ -252,7 +250,7 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private void ensureNetwork(String project, NetworkSpec spec) {
         String name = spec.engineName(project);
-        List<Network> same = call("look up network " + name, () -> docker.listNetworksCmd().withNameFilter(name).exec())
+        List<Network> same = call("look up network " + name, () -> docker().listNetworksCmd().withNameFilter(name).exec())
                 .stream().filter(n -> name.equals(n.getName())).toList();
         if (spec.external()) {
             if (same.isEmpty()) {
@@ -273,7 +271,7 @@ public final class DockerStackRuntime implements StackRuntime {
         labels.put(PROJECT, project);
         labels.put(NETWORK, spec.key());
         labels.put(VERSION, VERSION_VALUE);
-        call("create network " + name, () -> docker.createNetworkCmd().withName(name)
+        call("create network " + name, () -> docker().createNetworkCmd().withName(name)
                 .withDriver(spec.driver() == null ? "bridge" : spec.driver()).withLabels(labels)
                 .withCheckDuplicate(true).withAttachable(true).exec());
         LOG.info("Stack {}: created network {}", project, name);
@@ -301,14 +299,14 @@ public final class DockerStackRuntime implements StackRuntime {
         labels.put(PROJECT, project);
         labels.put(VOLUME, spec.key());
         labels.put(VERSION, VERSION_VALUE);
-        call("create volume " + name, () -> docker.createVolumeCmd().withName(name)
+        call("create volume " + name, () -> docker().createVolumeCmd().withName(name)
                 .withDriver(spec.driver() == null ? "local" : spec.driver()).withLabels(labels).exec());
         LOG.info("Stack {}: created volume {}", project, name);
     }
 
     private InspectVolumeResponse inspectVolume(String name) {
         try {
-            return docker.inspectVolumeCmd(name).exec();
+            return docker().inspectVolumeCmd(name).exec();
         } catch (NotFoundException e) {
             return null;
         } catch (RuntimeException e) {
@@ -385,7 +383,7 @@ public final class DockerStackRuntime implements StackRuntime {
             host.withSecurityOpts(s.securityOpt());
         }
         List<String> env = s.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        CreateContainerCmd cmd = docker.createContainerCmd(s.image()).withName(name).withLabels(labels).withEnv(env)
+        CreateContainerCmd cmd = docker().createContainerCmd(s.image()).withName(name).withLabels(labels).withEnv(env)
                 .withExposedPorts(exposed).withHostConfig(host)
                 .withAliases(aliases(s, networkKeys.get(0)));
         if (s.command() != null) {
@@ -424,7 +422,7 @@ public final class DockerStackRuntime implements StackRuntime {
         try {
             for (String key : networkKeys.subList(1, networkKeys.size())) {
                 String network = model.networks().get(key).engineName(project);
-                call("connect " + name + " to network " + network, () -> docker.connectToNetworkCmd()
+                call("connect " + name + " to network " + network, () -> docker().connectToNetworkCmd()
                         .withContainerId(id).withNetworkId(network)
                         .withContainerNetwork(new ContainerNetwork().withAliases(aliases(s, key))).exec());
             }
@@ -471,7 +469,7 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private void ensureImage(String image) throws InterruptedException {
         try {
-            docker.inspectImageCmd(image).exec();
+            docker().inspectImageCmd(image).exec();
         } catch (NotFoundException e) {
             LOG.info("Image {} is not present; pulling it", image);
             imagePull.pull(image);
@@ -497,10 +495,10 @@ public final class DockerStackRuntime implements StackRuntime {
                 return; // started in dependency order just before; no need to inspect it (one engine call less)
             }
             InspectContainerResponse inspected = call("inspect " + nameOf(containers.get(0)),
-                    () -> docker.inspectContainerCmd(containers.get(0).getId()).exec());
+                    () -> docker().inspectContainerCmd(containers.get(0).getId()).exec());
             if (condition == Condition.SERVICE_HEALTHY && healthChecks.runIfDue(inspected)) {
                 inspected = call("inspect " + nameOf(containers.get(0)),
-                        () -> docker.inspectContainerCmd(containers.get(0).getId()).exec());
+                        () -> docker().inspectContainerCmd(containers.get(0).getId()).exec());
             }
             InspectContainerResponse.ContainerState state = inspected.getState();
             String status = state.getStatus();
@@ -576,9 +574,9 @@ public final class DockerStackRuntime implements StackRuntime {
         }
         List<String> networks = new ArrayList<>();
         for (Network n : call("list networks of " + project,
-                () -> docker.listNetworksCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec())) {
+                () -> docker().listNetworksCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec())) {
             try {
-                call("remove network " + n.getName(), () -> docker.removeNetworkCmd(n.getId()).exec());
+                call("remove network " + n.getName(), () -> docker().removeNetworkCmd(n.getId()).exec());
                 networks.add(n.getName());
             } catch (RuntimeOperationException e) {
                 if (!(e.getCause() instanceof NotFoundException)) {
@@ -589,11 +587,11 @@ public final class DockerStackRuntime implements StackRuntime {
         List<String> volumes = new ArrayList<>();
         if (removeVolumes) {
             var listed = call("list volumes of " + project,
-                    () -> docker.listVolumesCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec());
+                    () -> docker().listVolumesCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec());
             for (InspectVolumeResponse v : listed.getVolumes() == null ? List.<InspectVolumeResponse>of()
                     : listed.getVolumes()) {
                 try {
-                    call("remove volume " + v.getName(), () -> docker.removeVolumeCmd(v.getName()).exec());
+                    call("remove volume " + v.getName(), () -> docker().removeVolumeCmd(v.getName()).exec());
                     volumes.add(v.getName());
                 } catch (RuntimeOperationException e) {
                     if (!(e.getCause() instanceof NotFoundException)) {
@@ -613,7 +611,7 @@ public final class DockerStackRuntime implements StackRuntime {
         for (Container c : projectContainers(project, false)) {
             InspectContainerResponse inspected;
             try {
-                inspected = docker.inspectContainerCmd(c.getId()).exec();
+                inspected = docker().inspectContainerCmd(c.getId()).exec();
             } catch (NotFoundException e) {
                 continue; // removed meanwhile
             } catch (RuntimeException e) {
@@ -656,18 +654,18 @@ public final class DockerStackRuntime implements StackRuntime {
     @Override
     public List<String> restart(String project, List<String> services) {
         return eachContainer(project, services, "restart", c ->
-                docker.restartContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
+                docker().restartContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
     }
 
     @Override
     public List<String> stop(String project, List<String> services) {
         return eachContainer(project, services, "stop", c ->
-                docker.stopContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
+                docker().stopContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
     }
 
     @Override
     public List<String> start(String project, List<String> services) {
-        return eachContainer(project, services, "start", c -> docker.startContainerCmd(c.getId()).exec());
+        return eachContainer(project, services, "start", c -> docker().startContainerCmd(c.getId()).exec());
     }
 
     @Override
@@ -735,25 +733,25 @@ public final class DockerStackRuntime implements StackRuntime {
             filter.put(ONEOFF, "False");
         }
         return call("list containers of " + project,
-                () -> docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
+                () -> docker().listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
     }
 
     private List<Container> serviceContainers(String project, String service) {
-        return call("list containers of " + project + "/" + service, () -> docker.listContainersCmd()
+        return call("list containers of " + project + "/" + service, () -> docker().listContainersCmd()
                 .withShowAll(true)
                 .withLabelFilter(Map.of(PROJECT, project, SERVICE, service, ONEOFF, "False")).exec());
     }
 
     private boolean removeContainer(String id, String name, boolean removeVolumes) {
         try {
-            docker.stopContainerCmd(id).withTimeout(stopGraceSeconds).exec();
+            docker().stopContainerCmd(id).withTimeout(stopGraceSeconds).exec();
         } catch (NotModifiedException | NotFoundException ignored) {
             // already stopped or gone
         } catch (RuntimeException e) {
             throw translate("stop container " + name, e);
         }
         try {
-            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(removeVolumes).exec();
+            docker().removeContainerCmd(id).withForce(true).withRemoveVolumes(removeVolumes).exec();
             return true;
         } catch (NotFoundException e) {
             return false;
@@ -764,7 +762,7 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private void removeQuietly(String id) {
         try {
-            docker.removeContainerCmd(id).withForce(true).exec();
+            docker().removeContainerCmd(id).withForce(true).exec();
         } catch (RuntimeException e) {
             LOG.warn("Could not remove the half-created container {}: {}", id, e.getMessage());
         }
@@ -824,4 +822,9 @@ public final class DockerStackRuntime implements StackRuntime {
         return message.replaceFirst("^Status \\d+:\\s*", "").strip();
     }
 
+
+    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
+    private DockerClient docker() {
+        return clients.requests();
+    }
 }

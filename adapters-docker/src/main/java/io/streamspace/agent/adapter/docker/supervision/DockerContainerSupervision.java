@@ -40,7 +40,6 @@ public final class DockerContainerSupervision implements ContainerSupervision {
     private static final Duration LOG_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final DockerClients clients;
-    private final DockerClient docker;
     private final Duration stopTimeout;
     private final PodmanHealthChecks healthChecks;
 
@@ -50,7 +49,6 @@ public final class DockerContainerSupervision implements ContainerSupervision {
      */
     public DockerContainerSupervision(DockerClients clients, Duration stopTimeout) {
         this.clients = Objects.requireNonNull(clients, "clients");
-        this.docker = clients.requests();
         this.stopTimeout = Objects.requireNonNull(stopTimeout, "stopTimeout");
         this.healthChecks = new PodmanHealthChecks(clients);
         if (stopTimeout.isNegative()) {
@@ -70,9 +68,9 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         }
         InspectContainerResponse response;
         try {
-            response = docker.inspectContainerCmd(id.get()).exec();
+            response = docker().inspectContainerCmd(id.get()).exec();
             if (healthChecks.runIfDue(response)) {
-                response = docker.inspectContainerCmd(id.get()).exec();
+                response = docker().inspectContainerCmd(id.get()).exec();
             }
         } catch (NotFoundException e) {
             return Optional.empty(); // removed between the lookup and the inspection
@@ -93,7 +91,7 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         }
         LogCollector collector = new LogCollector();
         try {
-            docker.logContainerCmd(id.get()).withStdOut(true).withStdErr(true).withTail(lines).exec(collector);
+            docker().logContainerCmd(id.get()).withStdOut(true).withStdErr(true).withTail(lines).exec(collector);
             if (!collector.awaitCompletion(LOG_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new RuntimeOperationException("Reading the last " + lines + " log lines of container '" + name
                         + "' from the Docker engine at " + clients.dockerHost() + " took longer than "
@@ -128,7 +126,7 @@ public final class DockerContainerSupervision implements ContainerSupervision {
     public void restart(String name) {
         String id = findId(name).orElseThrow(() -> new RuntimeOperationException("Cannot restart container '" + name
                 + "': the Docker engine at " + clients.dockerHost() + " has no container of that name"));
-        call("restart container " + name, () -> docker.restartContainerCmd(id)
+        call("restart container " + name, () -> docker().restartContainerCmd(id)
                 .withTimeout((int) Math.min(Integer.MAX_VALUE, stopTimeout.toSeconds())).exec());
     }
 
@@ -140,7 +138,7 @@ public final class DockerContainerSupervision implements ContainerSupervision {
         }
         String pattern = ContainerEngine.exactNameFilter(name);
         List<Container> listed = call("look up container " + name,
-                () -> docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
+                () -> docker().listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
         return listed.stream()
                 .filter(c -> c.getNames() != null && Arrays.asList(c.getNames()).contains("/" + name))
                 .map(Container::getId)
@@ -258,5 +256,10 @@ public final class DockerContainerSupervision implements ContainerSupervision {
             }
             return List.of(text.split("\\R"));
         }
+    }
+
+    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
+    private DockerClient docker() {
+        return clients.requests();
     }
 }
