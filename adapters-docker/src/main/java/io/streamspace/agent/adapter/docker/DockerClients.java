@@ -9,9 +9,9 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The two docker-java clients the agent needs, both on the Apache httpclient5 transport:
@@ -56,9 +56,13 @@ public final class DockerClients implements AutoCloseable {
     private final Settings settings;
     private final DockerClientConfig config;
     private final SSLConfig tls;
-    /** Built on first use, each on its own: building a transport is the costly part of a client (~15-30 ms cold). */
-    private volatile Transport requests;
-    private volatile Transport streams;
+    /**
+     * Built on first use, each on its own ({@link #REQUESTS}, {@link #STREAMS}): building a transport is the costly
+     * part of a client (~15-30 ms cold).
+     */
+    private final AtomicReferenceArray<Transport> transports = new AtomicReferenceArray<>(2);
+    private static final int REQUESTS = 0;
+    private static final int STREAMS = 1;
     private volatile boolean closed;
     /** Detected on first need (never at construction: a standby must not contact the engine). */
     private volatile ContainerEngine engine;
@@ -91,32 +95,16 @@ public final class DockerClients implements AutoCloseable {
         return new DockerClients(settings, config, UnixSocketTls.forHost(settings.dockerHost(), config.getSSLConfig()));
     }
 
-    private Transport requestTransportBuilt() {
+    private Transport built(int kind) {
         requireOpen();
-        Transport built = requests;
+        Transport built = transports.get(kind);
         if (built == null) {
             synchronized (this) {
                 requireOpen();
-                built = requests;
+                built = transports.get(kind);
                 if (built == null) {
-                    built = transport(settings.responseTimeout());
-                    requests = built;
-                }
-            }
-        }
-        return built;
-    }
-
-    private Transport streamTransportBuilt() {
-        requireOpen();
-        Transport built = streams;
-        if (built == null) {
-            synchronized (this) {
-                requireOpen();
-                built = streams;
-                if (built == null) {
-                    built = transport(null);
-                    streams = built;
+                    built = transport(kind == REQUESTS ? settings.responseTimeout() : null);
+                    transports.set(kind, built);
                 }
             }
         }
@@ -169,17 +157,17 @@ public final class DockerClients implements AutoCloseable {
 
     /** The request transport, for the few engine-specific endpoints docker-java has no command for. */
     DockerHttpClient requestTransport() {
-        return requestTransportBuilt().http();
+        return built(REQUESTS).http();
     }
 
     /** For request/response calls (bounded by the response timeout). */
     public DockerClient requests() {
-        return requestTransportBuilt().client();
+        return built(REQUESTS).client();
     }
 
     /** For event streams, log follows and pulls (no response timeout). */
     public DockerClient streams() {
-        return streamTransportBuilt().client();
+        return built(STREAMS).client();
     }
 
     @Override
@@ -187,7 +175,7 @@ public final class DockerClients implements AutoCloseable {
         Transport[] built;
         synchronized (this) {
             closed = true;
-            built = new Transport[] {requests, streams};
+            built = new Transport[] {transports.get(REQUESTS), transports.get(STREAMS)};
         }
         IOException failure = null;
         for (Transport transport : built) {
