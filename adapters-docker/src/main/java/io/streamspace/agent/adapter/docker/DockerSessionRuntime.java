@@ -93,8 +93,9 @@ public final class DockerSessionRuntime implements SessionRuntime {
     }
 
     /**
-     * Without contacting the engine: for a standby replica (HA), which must not touch Docker until it leads. Calls
-     * reach the engine when they are made; {@link #connectedTo()} is null.
+     * Without contacting the engine: the session agent's runtime, whose leader reads the engine on its own thread
+     * (a standby replica must not touch Docker until it leads; a lone agent registers meanwhile). Calls reach the
+     * engine when they are made; {@link #connectedTo()} is null.
      */
     public static DockerSessionRuntime deferred(DockerClients clients) {
         Objects.requireNonNull(clients, "clients");

@@ -6,8 +6,8 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 
 /**
- * Which engine serves the sessions ({@code docker} or {@code podman}), as last detected: when the runtime
- * connected at start, when a leader's term began, or through the compose-agent in sidecar mode. The status API's
+ * Which engine serves the sessions ({@code docker} or {@code podman}), as last detected when leading began (at
+ * start without HA, at each term with HA), directly or through the compose-agent in sidecar mode. The status API's
  * {@code /capabilities} shows it; it is never looked up on a request (a standby must not touch the engine).
  */
 @Singleton
