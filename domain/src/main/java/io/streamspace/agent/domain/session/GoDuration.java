@@ -1,7 +1,6 @@
 package io.streamspace.agent.domain.session;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -38,10 +37,17 @@ public final class GoDuration {
         if (!WHOLE.matcher(s).matches()) {
             throw new IllegalArgumentException(field + " \"" + text + "\" is not a duration (use e.g. 30m, 1h30m or 90s)");
         }
-        BigDecimal nanos = BigDecimal.ZERO;
+        // Exact decimal arithmetic, truncated to whole nanoseconds at the end: the sum so far is sum / 10^scale ns.
+        // BigInteger, not BigDecimal: BigDecimal's class initialisation costs ~40 ms in a cold JVM, and this runs
+        // while the agent reads its configuration at start-up (docs/benchmarks.md, start-up, ADR 0023).
+        BigInteger sum = BigInteger.ZERO;
+        int scale = 0;
         Matcher m = PART.matcher(s);
         while (m.find()) {
-            BigDecimal n = new BigDecimal(m.group(1).startsWith(".") ? "0" + m.group(1) : m.group(1));
+            String number = m.group(1);
+            int dot = number.indexOf('.');
+            String fraction = dot < 0 ? "" : number.substring(dot + 1);
+            String digits = (dot < 0 ? number : number.substring(0, dot)) + fraction;
             long unit = switch (m.group(2)) {
                 case "ns" -> 1L;
                 case "us", "µs", "μs" -> 1_000L;
@@ -50,12 +56,20 @@ public final class GoDuration {
                 case "m" -> 60_000_000_000L;
                 default -> 3_600_000_000_000L;
             };
-            nanos = nanos.add(n.multiply(BigDecimal.valueOf(unit)));
+            BigInteger value = new BigInteger(digits.isEmpty() ? "0" : digits).multiply(BigInteger.valueOf(unit));
+            if (fraction.length() > scale) {
+                sum = sum.multiply(BigInteger.TEN.pow(fraction.length() - scale));
+                scale = fraction.length();
+            } else {
+                value = value.multiply(BigInteger.TEN.pow(scale - fraction.length()));
+            }
+            sum = sum.add(value);
         }
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+        BigInteger unitScale = BigInteger.TEN.pow(scale);
+        if (sum.compareTo(BigInteger.valueOf(Long.MAX_VALUE).multiply(unitScale)) > 0) {
             throw new IllegalArgumentException(field + " \"" + text + "\" is too large");
         }
-        long whole = nanos.setScale(0, RoundingMode.DOWN).longValueExact();
+        long whole = sum.divide(unitScale).longValueExact();
         return whole == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(whole));
     }
 
