@@ -56,7 +56,8 @@ final class StartupSection {
         report.line("### Start-up (point 5)");
         report.line("");
         report.line("From starting `bin/docker-agent run` to the simulator receiving the agent's first heartbeat (it"
-                + " registers over HTTP, reads the engine version, opens the WebSocket and sends the heartbeat), %d"
+                + " registers over HTTP and opens the WebSocket while its leader thread reads the engine version,"
+                + " then sends the heartbeat with the engine's count of running sessions), %d"
                 + " times each, interleaved: with the class-data archive (`%s`, written by `bin/docker-agent"
                 + " --write-cds-archive`)%s, and without. Baseline: the same launcher, JVM and flags running a class"
                 + " whose `main` is empty (its own small jar) until the process exits.",
