@@ -20,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -119,10 +117,6 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         try {
             while (!stopped()) {
                 state("connecting");
-                // The first heartbeat's count of running sessions is read while the agent registers and connects, not
-                // after: at start-up it is the engine's first call (~50 ms on a cold JVM, docs/benchmarks.md). It is
-                // then as old as one registration and one connection, less than a heartbeat interval usually is.
-                CompletableFuture<Integer> firstCount = countInBackground();
                 RegistrationOutcome outcome = gateway.register(settings.registration());
                 switch (outcome) {
                     case RegistrationOutcome.Registered r ->
@@ -181,7 +175,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
                 state("connected");
                 LOG.log(Level.INFO, "WebSocket connected");
                 LOG.log(Level.INFO, "Connected to Control Plane: {0}", gateway.describe());
-                sendHeartbeat(firstCount);
+                sendHeartbeat();
                 flushPending();
                 connection.ready();
                 linkListeners.forEach(LinkListener::onConnected);
@@ -407,41 +401,12 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         }
     }
 
-    private CompletableFuture<Integer> countInBackground() {
-        CompletableFuture<Integer> count = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("first-session-count").start(() -> {
-            try {
-                count.complete(activeSessions.count());
-            } catch (Throwable e) {
-                count.completeExceptionally(e);
-            }
-        });
-        return count;
-    }
-
-    /** The first heartbeat of a connection, with the count read while connecting (or a fresh one if that failed). */
-    private void sendHeartbeat(CompletableFuture<Integer> firstCount) throws InterruptedException {
-        int active;
-        try {
-            active = firstCount.get();
-        } catch (ExecutionException e) {
-            active = activeSessions.count();
-        }
-        sendHeartbeat(active);
-    }
-
     private void sendHeartbeat() {
-        if (current == null) {
-            return;
-        }
-        sendHeartbeat(activeSessions.count());
-    }
-
-    private void sendHeartbeat(int active) {
         Connection connection = current;
         if (connection == null) {
             return;
         }
+        int active = activeSessions.count();
         if (deliver(new OutboundMessage.Heartbeat("online", active, settings.registration().capacity(),
                 heartbeatDetails))) {
             lastHeartbeat = clock.instant();
