@@ -109,13 +109,16 @@ public final class LeadershipActivities implements LeadershipListener {
      * The runtime has not contacted Docker yet (see SessionsModule): say which engine this term works with. In
      * sidecar mode the engine is the compose-agent's, reached through its API.
      */
-    private void describeEngine() {
+    private void describeEngine(long term) {
         try {
             SessionRuntime.RuntimeInfo info = runtime.info();
             engine.record(info);
             LOG.info("{} at {}", io.streamspace.agent.adapter.docker.DockerSessionRuntime.describe(info),
                     config.composeAgentEnabled() ? "the compose-agent " + config.composeAgentUrl() : config.dockerHost());
         } catch (RuntimeException e) {
+            if (terms.get() != term) {
+                return; // the term ended (or the agent stopped and closed its clients) while the engine was asked
+            }
             LOG.error("{}; session commands will fail until the engine is reachable", e.getMessage());
         }
     }
@@ -144,7 +147,7 @@ public final class LeadershipActivities implements LeadershipListener {
         long term = terms.incrementAndGet();
         leading = true;
         scheduler.execute(() -> {
-            describeEngine();
+            describeEngine(term);
             synchronized (phase) {
                 if (terms.get() == term) {
                     begin();
@@ -153,7 +156,7 @@ public final class LeadershipActivities implements LeadershipListener {
         });
     }
 
-    /** Starts the leader's Docker-facing work, after {@link #describeEngine()}. */
+    /** Starts the leader's Docker-facing work, after {@link #describeEngine(long)}. */
     private void begin() {
         try {
             events.start();
