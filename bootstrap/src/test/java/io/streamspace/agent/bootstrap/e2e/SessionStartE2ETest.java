@@ -165,7 +165,7 @@ class SessionStartE2ETest extends SessionE2E {
     /**
      * Regression: with restart policy unless-stopped a process that exits at once is briefly "running" after each
      * start, and one look used to catch it so (about one start in four reported running, then died). Each of
-     * these starts must fail with the exit code.
+     * these starts must fail with the exit code (or, where the engine never shows it, the count of restarts).
      *
      * <p>The agent calls a container running when it saw it running twice, one poll interval (250 ms) apart, without
      * a restart. On a loaded host the process that "exits at once" can itself take longer than that to run and exit
@@ -193,7 +193,12 @@ class SessionStartE2ETest extends SessionE2E {
                             && (c.status() == CommandState.Status.FAILED || c.status() == CommandState.Status.COMPLETED));
             if (answer.status() == CommandState.Status.FAILED) {
                 failedStarts++;
-                assertThat(answer.error()).contains("exit code 3");
+                // The exit code when the engine showed it; Podman sometimes shows 0 on every look of a container it
+                // keeps restarting (about one start in thirty), and then the reason is the restarts the agent counted.
+                assertThat(answer.error()).satisfiesAnyOf(
+                        error -> assertThat(error).contains("exit code 3"),
+                        error -> assertThat(error).containsPattern(
+                                "keeps exiting while starting \\(the engine restarted it [1-9][0-9]* time\\(s\\)\\)"));
                 assertThat(statusesOf(sessions.get(i))).extracting(m -> m.payloadText("state")).containsOnly("failed");
                 continue;
             }
