@@ -18,6 +18,7 @@ final class AgentProcess implements AutoCloseable {
 
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
     private static final Pattern COMMITTED = Pattern.compile("(?:committed|total) (\\d+)K");
+    private static final Pattern CODE_USED = Pattern.compile("\\bused=(\\d+)Kb");
 
     final String agentId;
     final Path log;
@@ -149,6 +150,16 @@ final class AgentProcess implements AutoCloseable {
             committedKiB += committed.find() ? Long.parseLong(committed.group(1)) : 0;
         }
         return new Heap(usedKiB, committedKiB, out.lines().findFirst().orElse("").strip());
+    }
+
+    /** The JIT's code cache in use, KiB ({@code jcmd <pid> Compiler.codecache}: compiled methods, stubs). */
+    long codeCacheUsedKiB(Path jcmd) throws IOException, InterruptedException {
+        String out = run(jcmd, "Compiler.codecache");
+        Matcher used = CODE_USED.matcher(out);
+        if (!used.find()) {
+            throw new IOException("no used=...Kb in jcmd Compiler.codecache: " + out);
+        }
+        return Long.parseLong(used.group(1));
     }
 
     private String run(Path jcmd, String what) throws IOException, InterruptedException {

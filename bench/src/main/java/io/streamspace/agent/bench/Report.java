@@ -161,7 +161,8 @@ final class Report {
         int e = text.indexOf(END);
         String earlier = b >= 0 && e > b ? text.substring(b + BEGIN.length(), e) : "";
         Set<String> points = figures.stream().map(Figure::point).collect(Collectors.toSet());
-        String block = BEGIN + "\n\n" + markdown() + carriedOver(earlier, points) + "\n" + END;
+        // one blank line between this run and each run carried over (both end their sections with one)
+        String block = BEGIN + "\n\n" + markdown().stripTrailing() + "\n" + carriedOver(earlier, points) + "\n" + END;
         String updated = b >= 0 && e > b ? text.substring(0, b) + block + text.substring(e + END.length())
                 : text.stripTrailing() + "\n\n" + block + "\n";
         Files.writeString(doc, updated);
