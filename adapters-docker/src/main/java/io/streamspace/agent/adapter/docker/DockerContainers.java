@@ -7,7 +7,6 @@ import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabel
 import static io.streamspace.agent.adapter.docker.DockerAccess.requireText;
 import static io.streamspace.agent.adapter.docker.DockerAccess.shortId;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -85,7 +84,7 @@ final class DockerContainers {
             }
             CreateContainerResponse created;
             try {
-                created = docker().createContainerCmd(spec.image())
+                created = access.docker().createContainerCmd(spec.image())
                         .withName(name)
                         .withLabels(spec.labels())
                         .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
@@ -116,11 +115,11 @@ final class DockerContainers {
                 }
             }
             try {
-                docker().startContainerCmd(created.getId()).exec();
+                access.docker().startContainerCmd(created.getId()).exec();
             } catch (RuntimeException e) {
                 RuntimeOperationException failure = DockerErrors.translate("start container " + name, access.dockerHost(), e);
                 try {
-                    docker().removeContainerCmd(created.getId()).withForce(true).exec();
+                    access.docker().removeContainerCmd(created.getId()).withForce(true).exec();
                 } catch (NotFoundException gone) {
                     // already gone
                 } catch (RuntimeException cleanup) {
@@ -204,8 +203,8 @@ final class DockerContainers {
     List<ContainerState> findContainers(Map<String, String> labels) {
         Objects.requireNonNull(labels, "labels");
         List<Container> listed = access.call("list containers", () -> labels.isEmpty()
-                ? docker().listContainersCmd().withShowAll(true).exec()
-                : docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+                ? access.docker().listContainersCmd().withShowAll(true).exec()
+                : access.docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
         List<ContainerState> states = new ArrayList<>();
         for (Container container : listed) {
             // Removed between list and inspect: it is simply not there any more.
@@ -253,7 +252,8 @@ final class DockerContainers {
     private void forceRemove(String name, String id) {
         for (int attempt = 1; ; attempt++) {
             try {
-                access.call("remove container " + name, () -> docker().removeContainerCmd(id).withForce(true).exec());
+                access.call("remove container " + name,
+                        () -> access.docker().removeContainerCmd(id).withForce(true).exec());
                 return;
             } catch (RuntimeOperationException e) {
                 if (attempt >= STATE_IMPROPER_ATTEMPTS || !e.getMessage().contains("container state improper")) {
@@ -287,7 +287,7 @@ final class DockerContainers {
     void startContainer(String name, Map<String, String> ownerLabels) {
         Container container = owned(name, ownerLabels, "start");
         try {
-            docker().startContainerCmd(container.getId()).exec();
+            access.docker().startContainerCmd(container.getId()).exec();
         } catch (NotModifiedException alreadyRunning) {
             // running already: nothing to do
         } catch (RuntimeException e) {
@@ -297,12 +297,12 @@ final class DockerContainers {
 
     void pauseContainer(String name, Map<String, String> ownerLabels) {
         Container container = owned(name, ownerLabels, "pause");
-        access.call("pause container " + name, () -> docker().pauseContainerCmd(container.getId()).exec());
+        access.call("pause container " + name, () -> access.docker().pauseContainerCmd(container.getId()).exec());
     }
 
     void unpauseContainer(String name, Map<String, String> ownerLabels) {
         Container container = owned(name, ownerLabels, "unpause");
-        access.call("unpause container " + name, () -> docker().unpauseContainerCmd(container.getId()).exec());
+        access.call("unpause container " + name, () -> access.docker().unpauseContainerCmd(container.getId()).exec());
     }
 
     /** The container of exactly this name carrying the owner labels, or a precise refusal. */
@@ -326,7 +326,7 @@ final class DockerContainers {
     private Optional<Container> findByExactName(String name) {
         String pattern = ContainerEngine.exactNameFilter(name);
         List<Container> listed = access.call("look up container " + name,
-                () -> docker().listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
+                () -> access.docker().listContainersCmd().withShowAll(true).withNameFilter(List.of(pattern)).exec());
         return listed.stream()
                 .filter(c -> c.getNames() != null && List.of(c.getNames()).contains("/" + name))
                 .findFirst();
@@ -340,7 +340,7 @@ final class DockerContainers {
     private Optional<ContainerState> inspectRef(String ref, String shown) {
         InspectContainerResponse response;
         try {
-            response = docker().inspectContainerCmd(ref).exec();
+            response = access.docker().inspectContainerCmd(ref).exec();
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -395,10 +395,5 @@ final class DockerContainers {
 
     private static Map<String, String> labelsOf(Container container) {
         return container.getLabels() == null ? Map.of() : container.getLabels();
-    }
-
-    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
-    private DockerClient docker() {
-        return access.docker();
     }
 }

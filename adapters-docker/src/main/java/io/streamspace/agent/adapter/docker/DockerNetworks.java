@@ -3,7 +3,6 @@ package io.streamspace.agent.adapter.docker;
 import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabels;
 import static io.streamspace.agent.adapter.docker.DockerAccess.shortId;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
@@ -100,7 +99,7 @@ final class DockerNetworks {
             return converge(name, existing, ownerLabels);
         }
         try {
-            access.call("create network " + name, () -> docker().createNetworkCmd()
+            access.call("create network " + name, () -> access.docker().createNetworkCmd()
                     .withName(name)
                     .withDriver(NETWORK_DRIVER)
                     .withLabels(ownerLabels)
@@ -137,7 +136,7 @@ final class DockerNetworks {
         for (Network duplicate : oldestFirst.subList(1, oldestFirst.size())) {
             try {
                 access.call("remove duplicate network " + name,
-                        () -> docker().removeNetworkCmd(duplicate.getId()).exec());
+                        () -> access.docker().removeNetworkCmd(duplicate.getId()).exec());
                 LOG.info("Removed duplicate network '{}' ({}); keeping {}", name, shortId(duplicate.getId()),
                         shortId(keep.getId()));
             } catch (RuntimeOperationException e) {
@@ -154,8 +153,8 @@ final class DockerNetworks {
         Objects.requireNonNull(labels, "labels");
         List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         List<Network> networks = access.call("list networks", () -> filter.isEmpty()
-                ? docker().listNetworksCmd().exec()
-                : docker().listNetworksCmd().withFilter("label", filter).exec());
+                ? access.docker().listNetworksCmd().exec()
+                : access.docker().listNetworksCmd().withFilter("label", filter).exec());
         return networks.stream()
                 .filter(n -> carries(n, labels)) // the engine filtered already; stay correct if one does not
                 .map(DockerNetworks::toRef)
@@ -178,7 +177,8 @@ final class DockerNetworks {
             boolean removed = false;
             for (Network network : sameName) {
                 try {
-                    access.call("remove network " + name, () -> docker().removeNetworkCmd(network.getId()).exec());
+                    access.call("remove network " + name,
+                            () -> access.docker().removeNetworkCmd(network.getId()).exec());
                     removed = true;
                 } catch (RuntimeOperationException e) {
                     if (!(e.getCause() instanceof NotFoundException)) {
@@ -194,7 +194,8 @@ final class DockerNetworks {
 
     /** Networks named exactly {@code name} (the engine's name filter matches substrings). */
     private List<Network> listByExactName(String name) {
-        return access.call("look up network " + name, () -> docker().listNetworksCmd().withNameFilter(name).exec())
+        return access.call("look up network " + name,
+                () -> access.docker().listNetworksCmd().withNameFilter(name).exec())
                 .stream()
                 .filter(n -> name.equals(n.getName()))
                 .toList();
@@ -223,10 +224,5 @@ final class DockerNetworks {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("network name must not be blank");
         }
-    }
-
-    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
-    private DockerClient docker() {
-        return access.docker();
     }
 }

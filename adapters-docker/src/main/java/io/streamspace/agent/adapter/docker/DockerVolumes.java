@@ -6,7 +6,6 @@ import static io.streamspace.agent.adapter.docker.DockerAccess.notOurs;
 import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabels;
 import static io.streamspace.agent.adapter.docker.DockerAccess.requireText;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateVolumeResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.command.ListVolumesResponse;
@@ -39,7 +38,7 @@ final class DockerVolumes {
             // One call: the engine's create returns the volume already there under that name (with its own labels
             // and driver) instead of failing, so its answer is judged like an inspect would be. It never changes an
             // existing volume. (Inspect, create, inspect cost three calls on every session start.)
-            CreateVolumeResponse volume = access.call("create volume " + name, () -> docker().createVolumeCmd()
+            CreateVolumeResponse volume = access.call("create volume " + name, () -> access.docker().createVolumeCmd()
                     .withName(name)
                     .withDriver(wantedDriver)
                     .withLabels(ownerLabels)
@@ -62,8 +61,8 @@ final class DockerVolumes {
         Objects.requireNonNull(labels, "labels");
         List<String> filter = labelFilter(labels);
         ListVolumesResponse response = access.call("list volumes", () -> filter.isEmpty()
-                ? docker().listVolumesCmd().exec()
-                : docker().listVolumesCmd().withFilter("label", filter).exec());
+                ? access.docker().listVolumesCmd().exec()
+                : access.docker().listVolumesCmd().withFilter("label", filter).exec());
         List<InspectVolumeResponse> volumes = response.getVolumes() == null ? List.of() : response.getVolumes();
         return volumes.stream()
                 .filter(v -> carries(labelsOf(v), labels))
@@ -85,7 +84,7 @@ final class DockerVolumes {
                 throw notOurs("Volume", name, labelsOf(existing.get()), ownerLabels, "remove it by hand if it is stale");
             }
             try {
-                access.call("remove volume " + name, () -> docker().removeVolumeCmd(name).exec());
+                access.call("remove volume " + name, () -> access.docker().removeVolumeCmd(name).exec());
                 return true;
             } catch (RuntimeOperationException e) {
                 if (e.getCause() instanceof NotFoundException) {
@@ -106,7 +105,7 @@ final class DockerVolumes {
     /** The volume of exactly this name, if any (also used to check a container's mounts before creating it). */
     Optional<InspectVolumeResponse> inspectVolume(String name) {
         try {
-            return Optional.of(docker().inspectVolumeCmd(name).exec());
+            return Optional.of(access.docker().inspectVolumeCmd(name).exec());
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
@@ -120,10 +119,5 @@ final class DockerVolumes {
 
     private static Map<String, String> labelsOf(InspectVolumeResponse volume) {
         return volume.getLabels() == null ? Map.of() : volume.getLabels();
-    }
-
-    /** Asked at each call: the client is built on first use (DockerClients), not with this object. */
-    private DockerClient docker() {
-        return access.docker();
     }
 }
