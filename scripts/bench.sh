@@ -22,6 +22,16 @@ fi
 if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
   log "building the agent jar and the bench"
   ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
+else
+  # measuring a jar that is older than the code it should hold would measure the wrong thing, silently
+  newer=$(find . \( -path ./.git -o -path ./bench \) -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -type f \
+    -newer bootstrap/target/docker-agent.jar -print 2>/dev/null | head -3)
+  if [[ ! -f bootstrap/target/docker-agent.jar || ! -f bench/target/agent-bench.jar ]]; then
+    die "BENCH_SKIP_BUILD=1 but bootstrap/target/docker-agent.jar or bench/target/agent-bench.jar is missing: build them first"
+  elif [[ -n "$newer" ]]; then
+    log "warning: BENCH_SKIP_BUILD=1 and sources changed since the agent jar was built (e.g. ${newer//$'\n'/, }):"
+    log "warning: the results describe the jar, not the working tree"
+  fi
 fi
 # The archive only fits the jar, launcher flags and JDK it was written with: reuse it while all three are the same.
 # The JVM also checks the jar's modification time (a rebuilt jar with the same bytes makes the archive unusable), so
