@@ -152,14 +152,19 @@ final class AgentProcess implements AutoCloseable {
         return new Heap(usedKiB, committedKiB, out.lines().findFirst().orElse("").strip());
     }
 
-    /** The JIT's code cache in use, KiB ({@code jcmd <pid> Compiler.codecache}: compiled methods, stubs). */
+    /**
+     * The JIT's code cache in use, KiB ({@code jcmd <pid> Compiler.codecache}: compiled methods and stubs, not the
+     * methods' metadata): its {@code CodeCache:} line, the total also when the cache has segments (240 MiB or more).
+     */
     long codeCacheUsedKiB(Path jcmd) throws IOException, InterruptedException {
         String out = run(jcmd, "Compiler.codecache");
-        Matcher used = CODE_USED.matcher(out);
-        if (!used.find()) {
-            throw new IOException("no used=...Kb in jcmd Compiler.codecache: " + out);
+        for (String line : out.lines().filter(l -> l.startsWith("CodeCache:")).toList()) {
+            Matcher used = CODE_USED.matcher(line);
+            if (used.find()) {
+                return Long.parseLong(used.group(1));
+            }
         }
-        return Long.parseLong(used.group(1));
+        throw new IOException("no CodeCache: ... used=...Kb line in jcmd Compiler.codecache: " + out);
     }
 
     private String run(Path jcmd, String what) throws IOException, InterruptedException {
