@@ -6,6 +6,8 @@
 #   scripts/bench.sh --quick             fewer repetitions, under 5 minutes
 #   scripts/bench.sh --only=storm,memory sections: storm, memory, startup, compose, codec, drills
 #   scripts/bench.sh --doc=none          print and keep the results in bench/target/bench-run only
+#   BENCH_REBUILD=1 scripts/bench.sh     rebuild the jars even when they are newer than every source
+#   BENCH_SKIP_BUILD=1 scripts/bench.sh  never build (warns when sources are newer than the agent jar)
 #
 # It prepares the machine like scripts/test.sh (JDK, packages, dockerd, test images), builds the agent jar and the
 # bench (package, never install), writes the class-data archive next to the jar as the image build does
@@ -19,19 +21,29 @@ cd "$REPO_ROOT"
 if "$JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
   export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
 fi
-if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
-  log "building the agent jar and the bench"
-  ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
-else
+# Sources (and their folders: a deleted file changes its folder) newer than a jar: the jar may not hold them.
+changed_since() {
+  find . \( -path ./.git -o -name target \) -prune -o \( -name pom.xml -o -path '*/src/main*' \) \
+    -newer "$1" -print 2>/dev/null | head -3
+}
+agent_jar=bootstrap/target/docker-agent.jar
+bench_jar=bench/target/agent-bench.jar
+if [[ "${BENCH_SKIP_BUILD:-}" == "1" ]]; then
+  if [[ ! -f $agent_jar || ! -f $bench_jar ]]; then
+    die "BENCH_SKIP_BUILD=1 but $agent_jar or $bench_jar is missing: build them first"
+  fi
   # measuring a jar that is older than the code it should hold would measure the wrong thing, silently
-  newer=$(find . \( -path ./.git -o -path ./bench \) -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -type f \
-    -newer bootstrap/target/docker-agent.jar -print 2>/dev/null | head -3)
-  if [[ ! -f bootstrap/target/docker-agent.jar || ! -f bench/target/agent-bench.jar ]]; then
-    die "BENCH_SKIP_BUILD=1 but bootstrap/target/docker-agent.jar or bench/target/agent-bench.jar is missing: build them first"
-  elif [[ -n "$newer" ]]; then
+  newer=$(changed_since "$agent_jar")
+  if [[ -n "$newer" ]]; then
     log "warning: BENCH_SKIP_BUILD=1 and sources changed since the agent jar was built (e.g. ${newer//$'\n'/, }):"
     log "warning: the results describe the jar, not the working tree"
   fi
+elif [[ "${BENCH_REBUILD:-}" != "1" && -f $agent_jar && -f $bench_jar && $agent_jar -ot $bench_jar \
+        && -z "$(changed_since "$agent_jar")" ]]; then
+  log "the agent jar and the bench are newer than every source: not rebuilt (BENCH_REBUILD=1 rebuilds them)"
+else
+  log "building the agent jar and the bench"
+  ./mvnw -B -q -Pbench -DskipTests -pl bench -am package
 fi
 # The archive only fits the jar, launcher flags and JDK it was written with: reuse it while all three are the same.
 # The JVM also checks the jar's modification time (a rebuilt jar with the same bytes makes the archive unusable), so
