@@ -45,8 +45,8 @@ final class MemorySection {
      * An idle agent's reading always waits that long (start-up frees memory for a few seconds after the heartbeat);
      * after the other phases quick mode waits 7 s, which still holds one whole trim period.
      */
-    private final int settledMs;
     private static final int IDLE_SETTLED_MS = 12_000;
+    private final int settledMs;
 
     MemorySection(BenchEnv env, Report report, int cycles) {
         this.env = env;
@@ -232,7 +232,7 @@ final class MemorySection {
             java.time.Instant launched = java.time.Instant.now();
             AgentProcess agent = env.launchAgent((AgentProcess.Launch) step[1], env.newAgentId("ladder"));
             java.time.Instant hb = env.awaitHeartbeat(agent, java.time.Duration.ofSeconds(120));
-            sleepQuietly(settledMs);
+            sleepQuietly(IDLE_SETTLED_MS);
             rows.add(String.format(java.util.Locale.ROOT, "| %s | %.1f | %d | %d |", step[0], rssMiB(agent),
                     java.time.Duration.between(launched, hb).toMillis(), agent.threads()));
             agent.close();
