@@ -130,7 +130,7 @@ class McpHttpGatewayIT extends McpGatewaySuite {
 
     @Override
     Usage usage() throws Exception {
-        return usageOf(gateway.process().process().toHandle());
+        return usageOf(gateway.process().process().toHandle(), gateway.mcpPort());
     }
 
     // --- HTTP only: authentication and DNS-rebinding checks --------------------------------------------------

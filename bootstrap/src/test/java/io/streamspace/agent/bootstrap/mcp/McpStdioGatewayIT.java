@@ -103,7 +103,7 @@ class McpStdioGatewayIT extends McpGatewaySuite {
 
     @Override
     Usage usage() throws Exception {
-        return usageOf(server);
+        return usageOf(server, 0);
     }
 
     // --- stdio only ------------------------------------------------------------------------------------------
