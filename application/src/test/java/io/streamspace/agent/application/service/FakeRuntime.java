@@ -203,6 +203,9 @@ public final class FakeRuntime implements SessionRuntime {
             box.status = "running";
         }
         if (box.flapping != null && "running".equals(box.status)) {
+            // it died and the restart policy brought it back since the last look, as the engine's events tell
+            emit(box, "die", box.flapping);
+            emit(box, "start", 0);
             box.restartCount++;
             if (restartingAfterLooks > 0 && box.restartCount >= restartingAfterLooks) {
                 box.status = "restarting";

@@ -78,8 +78,11 @@ public final class SessionEventMonitor implements AutoCloseable {
         if (registry.busy(id)) {
             if (action.equals("die")) {
                 outOfMemory.remove(id);
+                if (event.exitCode() >= 0) { // -1: the engine did not say
+                    registry.exitedDuringOperation(id, event.exitCode());
+                }
             }
-            return; // the running operation reports the outcome
+            return; // the running operation reports the outcome (with this exit code when the engine hides it)
         }
         SessionState expected = registry.expected(id).orElse(null);
         switch (action) {

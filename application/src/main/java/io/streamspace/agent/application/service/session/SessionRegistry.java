@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What this agent process knows about its sessions beyond what the runtime shows: which one has an operation
@@ -31,19 +32,43 @@ public final class SessionRegistry {
         Duration maxDuration;
         Instant startedAt;
         Instant lastActivity;
+        /** The exit code of the container's last {@code die} seen while {@link #operation} ran, if any. */
+        Integer exitDuringOperation;
     }
 
     private final Map<String, Record> sessions = new HashMap<>();
 
     /** Marks an operation (start, stop, hibernate, wake) as running; events for the session are then expected. */
     public synchronized void begin(String sessionId, String operation) {
-        record(sessionId).operation = operation;
+        Record r = record(sessionId);
+        r.operation = operation;
+        r.exitDuringOperation = null;
+    }
+
+    /**
+     * Records the exit code of a {@code die} event that arrived while an operation runs on the session (the
+     * operation reports the outcome; this lets it name the exit code when the engine no longer shows it, as Podman
+     * does for a container it keeps restarting). Ignored when no operation runs.
+     */
+    public synchronized void exitedDuringOperation(String sessionId, int exitCode) {
+        Record r = sessions.get(sessionId);
+        if (r != null && r.operation != null) {
+            r.exitDuringOperation = exitCode;
+        }
+    }
+
+    /** The exit code {@link #exitedDuringOperation} recorded during the running operation. */
+    public synchronized OptionalInt exitDuringOperation(String sessionId) {
+        Record r = sessions.get(sessionId);
+        return r == null || r.exitDuringOperation == null ? OptionalInt.empty()
+                : OptionalInt.of(r.exitDuringOperation);
     }
 
     public synchronized void end(String sessionId) {
         Record r = sessions.get(sessionId);
         if (r != null) {
             r.operation = null;
+            r.exitDuringOperation = null;
             dropIfEmpty(sessionId, r);
         }
     }

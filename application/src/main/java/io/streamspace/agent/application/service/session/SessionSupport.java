@@ -8,7 +8,9 @@ import io.streamspace.agent.domain.session.SessionState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** What the session handlers, the reconciler and the event monitor share. */
 final class SessionSupport {
@@ -49,9 +51,12 @@ final class SessionSupport {
      * {@link SessionSettings#startTimeout()}. "Running" must be seen twice, one poll interval apart, without a
      * restart in between: a process that exits at once is briefly "running" right after the start, and with
      * restart policy {@code unless-stopped} the engine keeps bringing it back, so one look can catch it running.
-     * Once it is seen restarting, a few more looks try to catch it stopped, so the reason carries its exit code.
+     * Once it is seen restarting, a few more looks try to catch it stopped, so the reason carries its exit code;
+     * when no look shows one (Podman shows 0 on a container it keeps restarting), the reason takes the exit code of
+     * the last {@code die} event seen meanwhile, from {@code exitSeen}.
      */
-    ContainerState awaitRunning(String name, ContainerState first) throws CommandFailedException, InterruptedException {
+    ContainerState awaitRunning(String name, ContainerState first, Supplier<OptionalInt> exitSeen)
+            throws CommandFailedException, InterruptedException {
         // the engine's work of this start is done: the looks below wait, and the next start may use the engine
         io.streamspace.agent.application.service.StartPermit.releaseEarly();
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
@@ -72,11 +77,14 @@ final class SessionSupport {
                         // Restarted in between: it exits at once. Look a few more times to catch it between two
                         // restarts, when the engine shows its exit code (a running container shows 0).
                         if (++flaps > MAX_FLAP_LOOKS) {
-                            // Podman keeps the last exit code on a running container; Docker shows 0 then.
+                            // A running container shows exit code 0 on Docker, and on Podman either its last
+                            // exit code or 0: the die events tell when the looks do not.
+                            OptionalInt exit = current.exitCode() != 0 ? OptionalInt.of(current.exitCode())
+                                    : exitSeen.get();
                             throw new CommandFailedException("container " + name + " keeps exiting while starting"
                                     + " (the engine restarted it " + (current.restartCount() - firstRestarts)
-                                    + " time(s)" + (current.exitCode() != 0 ? ", last exit code "
-                                    + current.exitCode() : "") + ")" + errorSuffix(current));
+                                    + " time(s)" + (exit.isPresent() ? ", last exit code " + exit.getAsInt() : "")
+                                    + ")" + errorSuffix(current));
                         }
                         seenRunning = null;
                     } else {

@@ -156,7 +156,8 @@ public final class StartSessionHandler implements CommandHandler {
             attempt.containerCreated = true; // even a failing create may leave a container behind
             ContainerState created = runtime.createAndStart(spec);
             LOG.log(Level.INFO, "Started container {0}; checking that it stays running", name);
-            ContainerState running = support.awaitRunning(name, created);
+            ContainerState running = support.awaitRunning(name, created,
+                    () -> registry.exitDuringOperation(sessionId));
 
             Instant now = clock.instant();
             registry.expect(sessionId, SessionState.RUNNING);

@@ -80,7 +80,8 @@ public final class WakeSessionHandler implements CommandHandler {
                     } else {
                         runtime.startContainer(name, settings.ownerLabels());
                     }
-                    container = support.awaitRunning(name, runtime.inspect(name).orElse(null));
+                    container = support.awaitRunning(name, runtime.inspect(name).orElse(null),
+                            () -> registry.exitDuringOperation(id));
                 } catch (CommandFailedException | RuntimeOperationException e) {
                     registry.release(id);
                     registry.expect(id, SessionState.FAILED);

@@ -229,6 +229,23 @@ class StartSessionHandlerTest {
     }
 
     @Test
+    void aContainerThatNeverShowsItsExitCodeFailsWithTheOneItsDieEventsCarried() {
+        // Podman may show exit code 0 on every look at a container it keeps restarting; its die events carry 3
+        SessionEventMonitor monitor = new SessionEventMonitor(f.runtime, f.settings, f.registry, f.messages);
+        monitor.start();
+        try {
+            f.runtime.flappingAtStart.put(IMAGE, 3);
+            assertThatThrownBy(() -> start(startPayload("s1"))).isInstanceOf(CommandFailedException.class)
+                    .hasMessageMatching("container streamspace-s1 keeps exiting while starting \\(the engine"
+                            + " restarted it [0-9]+ time\\(s\\), last exit code 3\\)");
+            assertThat(f.states("s1")).containsExactly("failed");
+            assertThat(f.registry.exitDuringOperation("s1")).as("forgotten once the start ended").isEmpty();
+        } finally {
+            monitor.close();
+        }
+    }
+
+    @Test
     void aContainerCaughtRunningThenRestartingFailsWithItsExitCode() {
         f.runtime.flappingAtStart.put(IMAGE, 3);
         f.runtime.restartingAfterLooks = 2;
