@@ -1,5 +1,7 @@
 package io.streamspace.agent.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,11 +169,36 @@ final class AgentProcess implements AutoCloseable {
         throw new IOException("no CodeCache: ... used=...Kb line in jcmd Compiler.codecache: " + out);
     }
 
-    private String run(Path jcmd, String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), what).redirectErrorStream(true).start();
+    /**
+     * Virtual threads alive now ({@code jcmd <pid> Thread.dump_to_file -format=json}: the JSON dump lists them, the
+     * plain one does not).
+     */
+    int virtualThreads(Path jcmd, Path dir) throws IOException, InterruptedException {
+        Path dump = Files.createTempFile(dir, "threads-", ".json");
+        Files.delete(dump); // jcmd refuses to overwrite a file
+        try {
+            run(jcmd, "Thread.dump_to_file", "-format=json", dump.toString());
+            JsonNode containers = new ObjectMapper()
+                    .readTree(dump.toFile()).path("threadDump").path("threadContainers");
+            int virtual = 0;
+            for (JsonNode container : containers) {
+                for (JsonNode thread : container.path("threads")) {
+                    virtual += thread.path("virtual").asBoolean(false) ? 1 : 0;
+                }
+            }
+            return virtual;
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
+    private String run(Path jcmd, String... what) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid())));
+        command.addAll(List.of(what));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jcmd " + what + " failed: " + out);
+            throw new IOException("jcmd " + String.join(" ", what) + " failed: " + out);
         }
         return out;
     }

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -87,7 +89,11 @@ final class MemorySection {
         long codeAfter = agent.codeCacheUsedKiB(jcmd);
         AgentProcess.Heap heapAfter = agent.heap(jcmd, false);
         AgentProcess.Heap live = agent.heap(jcmd, true);
+        // last, as it attaches to the agent many times: what the virtual threads carry
+        progress("memory: virtual threads while 20 sessions start at once");
+        ThreadUse threadUse = threadUse(agent, jcmd);
         agent.close();
+        ThreadCosts costs = threadCosts();
         double growth = (after - before) / before * 100;
         progress("memory: before cycles %.1f MiB, after %.1f MiB (%+.1f %%)", before, after, growth);
 
@@ -159,6 +165,18 @@ final class MemorySection {
                 + " hot), the committed heap %.1f → %.1f MiB (%+.1f MiB).", codeBefore / 1024.0, codeAfter / 1024.0,
                 (codeAfter - codeBefore) / 1024.0, heapBefore.committedKiB() / 1024.0,
                 heapAfter.committedKiB() / 1024.0, (heapAfter.committedKiB() - heapBefore.committedKiB()) / 1024.0);
+        report.line("Virtual threads (not a flag: each command, the engine's event stream and each open VNC tunnel"
+                + " (two threads) run on them): the agent held up to %d virtual threads while it started 20 sessions"
+                + " at once (sampled with `jcmd Thread.dump_to_file -format=json` as fast as it runs) and %d with the"
+                + " 20 running, beside %d"
+                + " platform threads. A parked thread, %d frames deep, costs %.0f KiB of RSS as a platform thread and"
+                + " %.1f KiB as a virtual one (%d of each, the same launcher and flags: `ThreadCost`, median of %d"
+                + " runs): as platform threads, that burst's would hold about %.1f MiB more, and every 100 commands or"
+                + " tunnels in flight about %.1f MiB.", threadUse.peakWhileStarting(), threadUse.running(),
+                threadUse.platformRunning(), ThreadCost.DEPTH, costs.platformKiB(), costs.virtualKiB(),
+                ThreadCosts.THREADS, ThreadCosts.RUNS,
+                threadUse.peakWhileStarting() * (costs.platformKiB() - costs.virtualKiB()) / 1024,
+                100 * (costs.platformKiB() - costs.virtualKiB()) / 1024);
         report.line("");
         report.line("What each setting buys (each row adds one setting to the row above; idle RSS (settled, as above) and"
                 + " launch → first heartbeat of a fresh agent, one sample each, CDS archive off except in the last row):");
@@ -187,6 +205,71 @@ final class MemorySection {
         int threadsTwenty = agent.threads();
         env.agentStopAll(agent, sessions);
         return new Footprint(early, idle, twentyEarly, twenty, threadsIdle, threadsTwenty);
+    }
+
+    /** The agent's virtual threads: the most seen while 20 sessions start at once, then with them running. */
+    record ThreadUse(int peakWhileStarting, int running, int platformRunning) {}
+
+    private ThreadUse threadUse(AgentProcess agent, Path jcmd) throws Exception {
+        AtomicInteger peak = new AtomicInteger();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread sampler = Thread.ofPlatform().daemon().name("virtual-thread-sampler").start(() -> {
+            while (sampling.get()) {
+                try {
+                    peak.accumulateAndGet(agent.virtualThreads(jcmd, env.out), Math::max);
+                } catch (Exception e) {
+                    failed.set(e);
+                    return;
+                }
+            }
+        });
+        List<String> sessions;
+        try {
+            sessions = env.agentStartAll(agent, 20);
+        } finally {
+            sampling.set(false);
+            sampler.join();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        sleepQuietly(settleMs);
+        ThreadUse use = new ThreadUse(peak.get(), agent.virtualThreads(jcmd, env.out), agent.threads());
+        env.agentStopAll(agent, sessions);
+        return use;
+    }
+
+    /** RSS of one parked thread of each kind, KiB (medians of {@link #RUNS} runs of {@link ThreadCost}). */
+    record ThreadCosts(double platformKiB, double virtualKiB) {
+        static final int THREADS = 200;
+        static final int RUNS = 3;
+    }
+
+    private ThreadCosts threadCosts() throws Exception {
+        Path jar = StartupSection.jarOf(env.out, ThreadCost.class);
+        List<Double> platform = new ArrayList<>();
+        List<Double> virtual = new ArrayList<>();
+        for (int i = 0; i < ThreadCosts.RUNS; i++) {
+            platform.add(threadCostKiB(jar, "platform"));
+            virtual.add(threadCostKiB(jar, "virtual"));
+        }
+        return new ThreadCosts(Stats.of(platform).median(), Stats.of(virtual).median());
+    }
+
+    private double threadCostKiB(Path jar, String kind) throws Exception {
+        ProcessBuilder pb = env.launch.command(List.of(kind, Integer.toString(ThreadCosts.THREADS)))
+                .redirectErrorStream(true);
+        pb.environment().put("DOCKER_AGENT_JAR", jar.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("ThreadCost " + kind + " failed: " + out);
+        }
+        String prefix = "thread-cost " + kind + " " + ThreadCosts.THREADS + " ";
+        return out.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(prefix.length()).strip()) / ThreadCosts.THREADS)
+                .orElseThrow(() -> new IllegalStateException("ThreadCost " + kind + " printed no result: " + out));
     }
 
     private void runCycles(AgentProcess agent, int n) throws Exception {

@@ -106,14 +106,19 @@ final class StartupSection {
 
     /** A jar holding only {@link Trivial}, so the baseline opens a jar like the agent but loads nothing else. */
     private Path trivialJar() throws Exception {
-        Path jar = env.out.resolve("trivial.jar");
+        return jarOf(env.out, Trivial.class);
+    }
+
+    /** A jar in {@code dir} holding only {@code main} (a class without dependencies), with it as Main-Class. */
+    static Path jarOf(Path dir, Class<?> main) throws Exception {
+        Path jar = dir.resolve(main.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ".jar");
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Trivial.class.getName());
-        String entry = Trivial.class.getName().replace('.', '/') + ".class";
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
+        String entry = main.getName().replace('.', '/') + ".class";
         try (OutputStream file = Files.newOutputStream(jar);
              JarOutputStream out = new JarOutputStream(file, manifest);
-             InputStream in = Trivial.class.getClassLoader().getResourceAsStream(entry)) {
+             InputStream in = main.getClassLoader().getResourceAsStream(entry)) {
             out.putNextEntry(new JarEntry(entry));
             in.transferTo(out);
             out.closeEntry();
