@@ -463,6 +463,10 @@ abstract class McpGatewaySuite {
             Usage limit = before;
             Usage after = settled(limit);
             seen.add(after);
+            // left out of the comparison, but bounded: the client holds at most one connection per call in flight
+            // and its event stream; a gateway that kept each call's connection open would hold 60 at the first look
+            assertThat(after.socketKinds().getOrDefault(MCP_CLIENT, 0L)).as("MCP client connections: %s", seen)
+                    .isLessThanOrEqualTo(40);
             if (after.threads() <= limit.threads() && after.sockets() <= limit.sockets()
                     && after.processes() == limit.processes()) {
                 assertThat(after.processes()).as("child processes").isZero();
