@@ -60,6 +60,12 @@ final class EchoServer implements AutoCloseable {
         public void onWebSocketText(String message) {
             session.sendText(message, Callback.NOOP);
         }
+
+        /** The sampler's own side reports its failures; a socket it closed is not one here. */
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // nothing to do: Jetty closes the session
+        }
     }
 
     URI uri() {
@@ -139,9 +145,18 @@ final class EchoServer implements AutoCloseable {
             return copy;
         }
 
+        /** A close handshake, so the echo sees the socket end normally (abort only when it does not answer). */
         @Override
         public void close() {
-            socket.abort();
+            try {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // the echo is gone or did not answer: the abort below ends the socket anyway
+            } finally {
+                socket.abort();
+            }
         }
     }
 }
