@@ -165,7 +165,7 @@ class SessionStartE2ETest extends SessionE2E {
     /**
      * Regression: with restart policy unless-stopped a process that exits at once is briefly "running" after each
      * start, and one look used to catch it so (about one start in four reported running, then died). Each of
-     * these starts must fail with the exit code (or, where the engine never shows it, the count of restarts).
+     * these starts must fail with the exit code (from the engine's die events where no look shows it).
      *
      * <p>The agent calls a container running when it saw it running twice, one poll interval (250 ms) apart, without
      * a restart. On a loaded host the process that "exits at once" can itself take longer than that to run and exit
