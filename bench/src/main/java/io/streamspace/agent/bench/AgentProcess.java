@@ -1,7 +1,6 @@
 package io.streamspace.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +43,11 @@ final class AgentProcess implements AutoCloseable {
 
         Launch withCds(boolean on) {
             return new Launch(launcher, jar, javaHome, jvmOptsOverride, on, extraJavaOpts, mallocArenaMax);
+        }
+
+        /** The same launcher and flags running another jar (a baseline program's). */
+        Launch withJar(Path otherJar) {
+            return new Launch(launcher, otherJar, javaHome, jvmOptsOverride, cds, extraJavaOpts, mallocArenaMax);
         }
 
         Launch withExtraJavaOpts(String opts) {
@@ -178,8 +182,8 @@ final class AgentProcess implements AutoCloseable {
         Files.delete(dump); // jcmd refuses to overwrite a file
         try {
             run(jcmd, "Thread.dump_to_file", "-format=json", dump.toString());
-            JsonNode containers = new ObjectMapper()
-                    .readTree(dump.toFile()).path("threadDump").path("threadContainers");
+            JsonNode containers = ControlPlaneJson.MAPPER.readTree(dump.toFile()).path("threadDump")
+                    .path("threadContainers");
             int virtual = 0;
             for (JsonNode container : containers) {
                 for (JsonNode thread : container.path("threads")) {

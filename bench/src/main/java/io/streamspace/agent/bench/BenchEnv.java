@@ -6,6 +6,8 @@ import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,10 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * What every section shares: the engine clients, the control-plane simulator, the run id and directory, how to
@@ -246,5 +252,25 @@ final class BenchEnv implements AutoCloseable {
                     RawEngine.BENCH_LABEL, runId, runId, e);
         }
         clients.close();
+    }
+
+    /**
+     * A jar in {@link #out} holding only {@code main} (a class without dependencies) as its Main-Class: a baseline
+     * program the agent's launcher runs with the agent's flags ({@link AgentProcess.Launch#withJar}).
+     */
+    Path mainJar(Class<?> main) throws IOException {
+        Path jar = out.resolve(main.getSimpleName().toLowerCase(Locale.ROOT) + ".jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
+        String entry = main.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar);
+             JarOutputStream jarOut = new JarOutputStream(file, manifest);
+             InputStream in = main.getClassLoader().getResourceAsStream(entry)) {
+            jarOut.putNextEntry(new JarEntry(entry));
+            in.transferTo(jarOut);
+            jarOut.closeEntry();
+        }
+        return jar;
     }
 }

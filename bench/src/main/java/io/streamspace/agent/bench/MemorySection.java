@@ -168,8 +168,7 @@ final class MemorySection {
         report.line("Virtual threads (not a flag: each command, the engine's event stream and each open VNC tunnel"
                 + " (two threads) run on them): the agent held up to %d virtual threads while it started 20 sessions"
                 + " at once (sampled with `jcmd Thread.dump_to_file -format=json` as fast as it runs) and %d with the"
-                + " 20 running, beside %d"
-                + " platform threads. A parked thread, %d frames deep, costs %.0f KiB of RSS as a platform thread and"
+                + " 20 running, beside %d platform threads. A parked thread, %d frames deep, costs %.0f KiB of RSS as a platform thread and"
                 + " %.1f KiB as a virtual one (%d of each, the same launcher and flags: `ThreadCost`, median of %d"
                 + " runs): as platform threads, that burst's would hold about %.1f MiB more, and every 100 commands or"
                 + " tunnels in flight about %.1f MiB.", threadUse.peakWhileStarting(), threadUse.running(),
@@ -247,7 +246,7 @@ final class MemorySection {
     }
 
     private ThreadCosts threadCosts() throws Exception {
-        Path jar = StartupSection.jarOf(env.out, ThreadCost.class);
+        Path jar = env.mainJar(ThreadCost.class);
         List<Double> platform = new ArrayList<>();
         List<Double> virtual = new ArrayList<>();
         for (int i = 0; i < ThreadCosts.RUNS; i++) {
@@ -258,10 +257,8 @@ final class MemorySection {
     }
 
     private double threadCostKiB(Path jar, String kind) throws Exception {
-        ProcessBuilder pb = env.launch.command(List.of(kind, Integer.toString(ThreadCosts.THREADS)))
-                .redirectErrorStream(true);
-        pb.environment().put("DOCKER_AGENT_JAR", jar.toString());
-        Process p = pb.start();
+        Process p = env.launch.withJar(jar).command(List.of(kind, Integer.toString(ThreadCosts.THREADS)))
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("ThreadCost " + kind + " failed: " + out);

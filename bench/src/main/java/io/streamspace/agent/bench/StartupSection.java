@@ -5,8 +5,6 @@ import static io.streamspace.agent.bench.BenchEnv.progress;
 
 import io.streamspace.agent.bench.Report.Figure;
 import io.streamspace.agent.bench.Report.Kind;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 /**
  * Point 5: from launching {@code bin/docker-agent run} to the simulator receiving its first heartbeat, against the
@@ -37,7 +31,7 @@ final class StartupSection {
     }
 
     void run() throws Exception {
-        Path trivialJar = trivialJar();
+        Path trivialJar = env.mainJar(Trivial.class); // opens a jar like the agent, loads nothing else
         boolean archive = Files.isRegularFile(archiveOf(env.launch.jar()));
         List<Double> withCds = new ArrayList<>();
         List<Double> withoutCds = new ArrayList<>();
@@ -93,36 +87,13 @@ final class StartupSection {
     }
 
     private double trivial(Path jar) throws Exception {
-        ProcessBuilder pb = env.launch.command(List.of()).redirectErrorStream(true)
+        ProcessBuilder pb = env.launch.withJar(jar).command(List.of()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("DOCKER_AGENT_JAR", jar.toString());
         long t = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("the trivial program did not exit cleanly");
         }
         return ms(System.nanoTime() - t);
-    }
-
-    /** A jar holding only {@link Trivial}, so the baseline opens a jar like the agent but loads nothing else. */
-    private Path trivialJar() throws Exception {
-        return jarOf(env.out, Trivial.class);
-    }
-
-    /** A jar in {@code dir} holding only {@code main} (a class without dependencies), with it as Main-Class. */
-    static Path jarOf(Path dir, Class<?> main) throws Exception {
-        Path jar = dir.resolve(main.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ".jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
-        String entry = main.getName().replace('.', '/') + ".class";
-        try (OutputStream file = Files.newOutputStream(jar);
-             JarOutputStream out = new JarOutputStream(file, manifest);
-             InputStream in = main.getClassLoader().getResourceAsStream(entry)) {
-            out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
-            out.closeEntry();
-        }
-        return jar;
     }
 }
