@@ -8,7 +8,10 @@ import io.streamspace.agent.bootstrap.config.ConfigurationResolver;
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.bootstrap.wiring.SessionAgentComponent;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -47,15 +50,29 @@ final class DevMode {
         Map<Setting, String> flags = new EnumMap<>(givenFlags);
         flags.putIfAbsent(Setting.AGENT_ID, DEFAULT_AGENT_ID);
         flags.putIfAbsent(Setting.HEARTBEAT_INTERVAL, "10");
+        Path temporaryOutbox = null;
         if (!flags.containsKey(Setting.OUTBOX_DIR) && env.get("OUTBOX_DIR") == null) {
-            // a dev run talks to a fresh simulator: results of an earlier run must not be replayed into it
+            // a dev run talks to a fresh simulator: results of an earlier run must not be replayed into it, and
+            // nothing of this one is worth keeping after it (removed when the agent stops)
             try {
-                flags.put(Setting.OUTBOX_DIR, java.nio.file.Files.createTempDirectory("docker-agent-dev-outbox").toString());
+                temporaryOutbox = Files.createTempDirectory("docker-agent-dev-outbox");
+                flags.put(Setting.OUTBOX_DIR, temporaryOutbox.toString());
             } catch (java.io.IOException e) {
                 err.println("error: cannot create a temporary outbox directory: " + e.getMessage());
                 return DockerAgentMain.EXIT_FAILED;
             }
         }
+        Path outboxToRemove = temporaryOutbox;
+        Runnable removeTemporaryOutbox = () -> TempFiles.delete(outboxToRemove);
+        try {
+            return run(flags, port, removeTemporaryOutbox);
+        } finally {
+            removeTemporaryOutbox.run();
+        }
+    }
+
+    /** The simulator on {@code port} and the agent against it, until the agent stops; then {@code afterStop}. */
+    private int run(Map<Setting, String> flags, int port, Runnable afterStop) {
         String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
         flags.put(Setting.API_KEY, apiKey);
         // Resolve once with a placeholder URL so bad flags are reported before anything starts.
@@ -80,7 +97,8 @@ final class DevMode {
             flags.put(Setting.CONTROL_PLANE_URL, simulator.webSocketBaseUrl().toString());
             AgentConfiguration config = ConfigurationResolver.resolve(flags, env, null);
             banner(simulator, config);
-            return DockerAgentMain.runUntilStopped(SessionAgentComponent.create(config).sessionAgent(), err);
+            return DockerAgentMain.runUntilStopped(SessionAgentComponent.create(config).sessionAgent(), err,
+                    afterStop);
         } catch (ConfigurationException e) {
             e.problems().forEach(problem -> err.println("configuration error: " + problem));
             return DockerAgentMain.EXIT_CONFIGURATION;

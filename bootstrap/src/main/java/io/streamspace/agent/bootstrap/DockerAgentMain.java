@@ -134,7 +134,30 @@ public final class DockerAgentMain {
 
     /** Runs the agent, stopping it gracefully on SIGTERM/SIGINT. */
     static int runUntilStopped(SessionAgent agent, PrintStream err) {
-        Thread hook = new Thread(agent::stop, "shutdown");
+        return runUntilStopped(agent, err, () -> { });
+    }
+
+    /**
+     * Runs the agent until it stops, then {@code afterStop} once: on this thread when the agent ends by itself, in
+     * the shutdown hook after a signal's graceful stop (the JVM may halt before this thread gets that far).
+     */
+    static int runUntilStopped(SessionAgent agent, PrintStream err, Runnable afterStop) {
+        // the second caller waits for the first to finish: the hook must not return (and the JVM halt) mid-way
+        Runnable once = new Runnable() {
+            private boolean done;
+
+            @Override
+            public synchronized void run() {
+                if (!done) {
+                    done = true;
+                    afterStop.run();
+                }
+            }
+        };
+        Thread hook = new Thread(() -> {
+            agent.stop();
+            once.run();
+        }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return agent.run();
@@ -144,6 +167,8 @@ public final class DockerAgentMain {
         } catch (RuntimeException e) {
             err.println("error: the agent failed: " + e.getMessage());
             return EXIT_FAILED;
+        } finally {
+            once.run();
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
+import io.streamspace.agent.testkit.files.TempFiles;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -163,9 +165,10 @@ class DockerAgentJarIT {
 
     @Test
     void runRegistersHeartbeatsAndStopsGracefullyOnSigterm() throws Exception {
+        Path outbox = TempFiles.directory("jar-outbox");
         try (ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0).agent("docker-jar-1", KEY).start();
              AgentJarProcess agent = AgentJarProcess.start(Map.of("AGENT_API_KEY", KEY, "HEALTH_CHECK_INTERVAL", "1",
-                     "OUTBOX_DIR", Files.createTempDirectory("jar-outbox").toString()),
+                     "OUTBOX_DIR", outbox.toString()),
                      "--agent-id=docker-jar-1", "--control-plane-url=" + controlPlane.webSocketBaseUrl())) {
             assertThat(agent.awaitOutput(Pattern.compile(
                     "\\[DockerAgent] Registered successfully \\(ID: [0-9a-f-]{36}, Status: online\\)"), OUTPUT))
@@ -179,13 +182,16 @@ class DockerAgentJarIT {
             agent.awaitOutput(Pattern.compile("\\[DockerAgent] Agent stopped \\(stopped\\)"), OUTPUT);
             controlPlane.awaitDisconnected("docker-jar-1", Duration.ofSeconds(10));
             assertThat(agent.all()).doesNotContain(KEY);
+        } finally {
+            TempFiles.delete(outbox);
         }
     }
 
     @Test
     void devModeStartsAControlPlaneAndTheAgentAndAcceptsCommands() throws Exception {
-        Path home = Files.createTempDirectory("dev-mode");
-        try (AgentJarProcess dev = AgentJarProcess.start(Map.of(), "dev", "--port", "0")) {
+        Path tmp = TempFiles.directory("dev-mode"); // the dev run's java.io.tmpdir: its outbox goes there
+        try (AgentJarProcess dev = AgentJarProcess.builder().jvmOptions("-Djava.io.tmpdir=" + tmp)
+                .args("dev", "--port", "0").start()) {
             String banner = dev.awaitOutput(
                     Pattern.compile("control plane \\(simulator\\): (http://127\\.0\\.0\\.1:\\d+)"), OUTPUT);
             Matcher url = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+)").matcher(banner);
@@ -201,11 +207,19 @@ class DockerAgentJarIT {
             Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> http.send(HttpRequest.newBuilder(
                             URI.create(url.group(1) + "/dev/messages?agentId=dev-agent")).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("unknown action 'no_such_action'"));
+            assertThat(devOutboxes(tmp)).as("the dev run's temporary outbox").hasSize(1);
             dev.sigterm();
             assertThat(dev.exitCode(EXIT)).isEqualTo(143);
             dev.awaitOutput(Pattern.compile("\\[DockerAgent] Agent stopped"), OUTPUT);
+            assertThat(devOutboxes(tmp)).as("removed when the dev run stops").isEmpty();
         } finally {
-            Files.deleteIfExists(home);
+            TempFiles.delete(tmp);
+        }
+    }
+
+    private static List<Path> devOutboxes(Path tmp) throws IOException {
+        try (var entries = Files.list(tmp)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("docker-agent-dev-outbox")).toList();
         }
     }
 }
