@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.vault.VaultKv2TestServer;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -31,6 +32,7 @@ class VaultIntegrationIT {
         try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             statusPort = probe.getLocalPort();
         }
+        Path outbox = TempFiles.directory("vault-outbox");
         try (VaultKv2TestServer vault = VaultKv2TestServer.start();
              ControlPlaneSimulator controlPlane = ControlPlaneSimulator.builder().port(0)
                      .agent("docker-vault-1", KEY).start()) {
@@ -43,7 +45,7 @@ class VaultIntegrationIT {
                             "VAULT_ADDRESS", vault.address().toString(), "VAULT_TOKEN", "agent-vault-token",
                             "VAULT_AGENT_PATH_PREFIX", "secret/agent", "DEPLOYMENT_HASH", "h1",
                             "STATUS_PORT", String.valueOf(statusPort),
-                            "OUTBOX_DIR", Files.createTempDirectory("vault-outbox").toString()))
+                            "OUTBOX_DIR", outbox.toString()))
                     .start();
             try {
                 controlPlane.awaitConnected("docker-vault-1", Duration.ofSeconds(30));
@@ -62,6 +64,8 @@ class VaultIntegrationIT {
             } finally {
                 agent.close();
             }
+        } finally {
+            TempFiles.delete(outbox);
         }
     }
 }

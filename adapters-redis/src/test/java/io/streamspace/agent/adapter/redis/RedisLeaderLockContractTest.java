@@ -6,7 +6,7 @@ import io.streamspace.agent.application.port.out.LeaderLock;
 import io.streamspace.agent.application.port.out.LeaderLockContract;
 import io.streamspace.agent.domain.election.LeaseTiming;
 import io.streamspace.agent.testkit.redis.RedisServerProcess;
-import java.nio.file.Files;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ class RedisLeaderLockContractTest extends LeaderLockContract {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        directory = Files.createTempDirectory("redis-contract");
+        directory = TempFiles.directory("redis-contract");
         server = RedisServerProcess.start(directory);
     }
 
@@ -42,6 +42,7 @@ class RedisLeaderLockContractTest extends LeaderLockContract {
         if (server != null) {
             server.close();
         }
+        TempFiles.delete(directory);
     }
 
     @BeforeEach

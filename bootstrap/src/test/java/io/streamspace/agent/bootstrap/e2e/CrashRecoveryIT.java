@@ -8,8 +8,8 @@ import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import io.streamspace.agent.testkit.controlplane.SessionState;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ class CrashRecoveryIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         agentId = "docker-crash-" + suffix;
         network = "ss-crash-" + suffix;
-        outboxDir = Files.createTempDirectory("crash-outbox");
+        outboxDir = TempFiles.directory("crash-outbox");
         controlPlane = ControlPlaneSimulator.builder().port(0).agent(agentId, KEY).start();
         docker = new AgentObjects(agentId);
     }
@@ -68,6 +68,7 @@ class CrashRecoveryIT {
             controlPlane.stop();
             docker.cleanup(network);
             docker.close();
+            TempFiles.delete(outboxDir);
         }
     }
 

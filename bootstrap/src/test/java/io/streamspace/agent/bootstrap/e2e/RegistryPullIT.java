@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap.e2e;
 
+import io.streamspace.agent.testkit.files.TempFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.bootstrap.AgentJarProcess;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -72,9 +72,7 @@ class RegistryPullIT {
             image = registry.push(built, "streamspace-e2e/vnc-echo-" + suffix, "e2e-" + suffix);
         } finally {
             DockerCli.removeImage(built);
-            try (var files = Files.walk(context)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempFiles.delete(context);
         }
         assertThat(DockerCli.imagePresent(image)).as("the pushed image is not local").isFalse();
     }

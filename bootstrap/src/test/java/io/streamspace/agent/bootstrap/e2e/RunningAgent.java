@@ -7,6 +7,8 @@ import io.streamspace.agent.bootstrap.config.Setting;
 import io.streamspace.agent.bootstrap.wiring.SessionAgentComponent;
 import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import io.streamspace.agent.bootstrap.logging.LogEvent;
+import io.streamspace.agent.testkit.files.TempFiles;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,8 +27,10 @@ final class RunningAgent implements AutoCloseable {
     private final List<LogEvent> logs = new ArrayList<>();
     private final AutoCloseable watching;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private final Path ownOutbox; // created for this agent, removed when it closes; null when the test gave one
 
-    private RunningAgent(AgentConfiguration config) {
+    private RunningAgent(AgentConfiguration config, Path ownOutbox) {
+        this.ownOutbox = ownOutbox;
         watching = AgentLoggers.watch(event -> {
             synchronized (logs) {
                 logs.add(event);
@@ -51,9 +55,17 @@ final class RunningAgent implements AutoCloseable {
         flags.put(Setting.API_KEY, apiKey);
         flags.put(Setting.HEARTBEAT_INTERVAL, "1");
         flags.put(Setting.STATUS_PORT, "0"); // never the default 5001: tests and agents run side by side
-        flags.put(Setting.OUTBOX_DIR, java.nio.file.Files.createTempDirectory("agent-outbox").toString());
+        Path ownOutbox = extra.containsKey(Setting.OUTBOX_DIR) ? null : TempFiles.directory("agent-outbox");
+        if (ownOutbox != null) {
+            flags.put(Setting.OUTBOX_DIR, ownOutbox.toString());
+        }
         flags.putAll(extra);
-        return new RunningAgent(ConfigurationResolver.resolve(flags, Map.of(), null));
+        try {
+            return new RunningAgent(ConfigurationResolver.resolve(flags, Map.of(), null), ownOutbox);
+        } catch (RuntimeException e) {
+            TempFiles.delete(ownOutbox);
+            throw e;
+        }
     }
 
     SessionAgentComponent component() {
@@ -86,8 +98,12 @@ final class RunningAgent implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        agent.stop();
-        exit.handle((code, error) -> code).get(15, TimeUnit.SECONDS);
-        watching.close();
+        try {
+            agent.stop();
+            exit.handle((code, error) -> code).get(15, TimeUnit.SECONDS);
+            watching.close();
+        } finally {
+            TempFiles.delete(ownOutbox);
+        }
     }
 }

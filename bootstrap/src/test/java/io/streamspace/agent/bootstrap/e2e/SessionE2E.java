@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap.e2e;
 
+import io.streamspace.agent.testkit.files.TempFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,8 +135,7 @@ abstract class SessionE2E {
     /** Starts this test's sidecar (once) and returns the agent settings that use it. */
     Map<Setting, String> sidecarFlags() throws IOException {
         if (sidecar == null) {
-            sidecarToken = java.nio.file.Files.createTempFile("compose-agent", ".token");
-            java.nio.file.Files.writeString(sidecarToken, "e2e-" + hex8() + hex8());
+            sidecarToken = TempFiles.withText("compose-agent", ".token", "e2e-" + hex8() + hex8());
             java.nio.file.Path token = sidecarToken;
             sidecar = io.streamspace.agent.bootstrap.ComposeAgentRole.start(
                     io.streamspace.agent.bootstrap.ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0",

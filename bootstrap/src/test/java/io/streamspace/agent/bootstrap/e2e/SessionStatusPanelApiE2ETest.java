@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap.e2e;
 
+import io.streamspace.agent.testkit.files.TempFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,8 +44,7 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
     void tokens() throws Exception {
         readToken = "r-" + hex8() + hex8() + hex8();
         writeToken = "w-" + hex8() + hex8() + hex8();
-        writeFile = Files.createTempFile("status-write", ".token");
-        Files.writeString(writeFile, writeToken);
+        writeFile = TempFiles.withText("status-write", ".token", writeToken);
     }
 
     private io.streamspace.agent.bootstrap.ComposeAgentRole.Running ownSidecar;
@@ -259,8 +259,7 @@ class SessionStatusPanelApiE2ETest extends SessionE2E {
 
     @Test
     void theComposeAgentRoleServesThePanelApiForTheSessionsItRuns() throws Exception {
-        Path token = Files.createTempFile("compose-agent", ".token");
-        Files.writeString(token, "e2e-" + hex8() + hex8());
+        Path token = TempFiles.withText("compose-agent", ".token", "e2e-" + hex8() + hex8());
         ownSidecar = io.streamspace.agent.bootstrap.ComposeAgentRole.start(io.streamspace.agent.bootstrap
                 .ComposeAgentRole.resolve(Map.of(Setting.LISTEN, "127.0.0.1:0", Setting.ALLOWED_AGENTS, agentId,
                         Setting.COMPOSE_AGENT_TOKEN_FILE, token.toString(), Setting.STATUS_PORT, "0",

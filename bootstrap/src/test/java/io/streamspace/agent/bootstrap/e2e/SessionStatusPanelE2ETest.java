@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap.e2e;
 
+import io.streamspace.agent.testkit.files.TempFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.bootstrap.browser.Browser;
@@ -9,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,10 +35,8 @@ class SessionStatusPanelE2ETest extends SessionE2E {
     void tokens() throws Exception {
         readToken = "read-" + hex8() + hex8();
         writeToken = "write-" + hex8() + hex8();
-        Path read = Files.createTempFile("status", ".token");
-        Path write = Files.createTempFile("status-write", ".token");
-        Files.writeString(read, readToken + "\n");
-        Files.writeString(write, writeToken);
+        Path read = TempFiles.withText("status", ".token", readToken + "\n");
+        Path write = TempFiles.withText("status-write", ".token", writeToken);
         tokenFlags = Map.of(Setting.STATUS_TOKEN_FILE, read.toString(), Setting.STATUS_WRITE_TOKEN_FILE,
                 write.toString());
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamspace.agent.bootstrap.DockerSocketProxy;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class HaDrill implements AutoCloseable {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         this.agentId = prefix + "-" + suffix;
         this.network = "ss-ha-" + suffix;
-        this.work = Files.createTempDirectory("ha-drill");
+        this.work = TempFiles.directory("ha-drill");
         this.backendArgs = List.copyOf(backendArgs);
         this.controlPlane = ControlPlaneSimulator.builder().port(0).agent(agentId, KEY).start();
     }
@@ -302,6 +303,7 @@ final class HaDrill implements AutoCloseable {
             }
         } finally {
             controlPlane.stop();
+            TempFiles.delete(work);
         }
     }
 

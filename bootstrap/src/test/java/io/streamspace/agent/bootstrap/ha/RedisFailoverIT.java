@@ -6,6 +6,7 @@ import io.streamspace.agent.bootstrap.e2e.AgentObjects;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ReceivedMessage;
 import io.streamspace.agent.testkit.redis.RedisServerProcess;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,12 +26,14 @@ import org.junit.jupiter.api.Test;
  */
 class RedisFailoverIT {
 
+    private java.nio.file.Path redisData;
     private RedisServerProcess redis;
     private HaDrill drill;
 
     @BeforeEach
     void setUp() throws Exception {
-        redis = RedisServerProcess.start(java.nio.file.Files.createTempDirectory("ha-redis"));
+        redisData = TempFiles.directory("ha-redis");
+        redis = RedisServerProcess.start(redisData);
         drill = new HaDrill("docker-ha-redis", List.of("--leader-election-backend=redis", "--redis-url=" + redis.url()));
     }
 
@@ -42,6 +45,7 @@ class RedisFailoverIT {
             drill.close();
         } finally {
             redis.close();
+            TempFiles.delete(redisData);
         }
     }
 

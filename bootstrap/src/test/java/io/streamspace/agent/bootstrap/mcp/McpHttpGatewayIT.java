@@ -1,5 +1,6 @@
 package io.streamspace.agent.bootstrap.mcp;
 
+import io.streamspace.agent.testkit.files.TempFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,9 +56,8 @@ class McpHttpGatewayIT extends McpGatewaySuite {
 
     @BeforeAll
     void startTheComposeAgentWithTheGateway() throws Exception {
-        tokenFile = Files.createTempFile("mcp-token-", ".txt");
         token = "mcp-" + UUID.randomUUID();
-        Files.writeString(tokenFile, token + "\n");
+        tokenFile = TempFiles.withText("mcp-token-", ".txt", token + "\n");
         gateway = start(ALL_DESTRUCTIVE);
         client = connect(gateway, token);
     }
@@ -74,8 +74,7 @@ class McpHttpGatewayIT extends McpGatewaySuite {
     }
 
     private Gateway start(String allowTools) throws Exception {
-        Path sidecarToken = Files.createTempFile("compose-agent-token-", ".txt");
-        Files.writeString(sidecarToken, "sidecar-" + UUID.randomUUID());
+        Path sidecarToken = TempFiles.withText("compose-agent-token-", ".txt", "sidecar-" + UUID.randomUUID());
         List<String> args = new ArrayList<>(List.of("compose-agent", "--listen", "127.0.0.1:0", "--allowed-agents",
                 agentId, "--compose-agent-token-file", sidecarToken.toString(), "--status-port", "0",
                 "--mcp-listen", "127.0.0.1:0", "--mcp-token-file", tokenFile.toString()));

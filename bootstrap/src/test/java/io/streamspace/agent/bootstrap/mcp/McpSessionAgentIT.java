@@ -15,6 +15,7 @@ import io.streamspace.agent.bootstrap.AgentJarProcess;
 import io.streamspace.agent.testkit.controlplane.CommandState;
 import io.streamspace.agent.testkit.controlplane.ControlPlaneSimulator;
 import io.streamspace.agent.testkit.controlplane.StartSessionPayloads;
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -60,16 +61,17 @@ class McpSessionAgentIT {
     private AgentJarProcess agent;
     private String panelUrl;
     private Path writeTokenFile;
+    private Path outbox;
     private final List<AutoCloseable> closeAtEnd = new ArrayList<>();
 
     @BeforeAll
     void startTheAgentAndASession() throws Exception {
         controlPlane = ControlPlaneSimulator.builder().port(0).agent(agentId, KEY).start();
-        writeTokenFile = Files.createTempFile("status-write-", ".token");
-        Files.writeString(writeTokenFile, writeToken + "\n");
+        writeTokenFile = TempFiles.withText("status-write-", ".token", writeToken + "\n");
+        outbox = TempFiles.directory("outbox");
         agent = AgentJarProcess.builder().name("session-agent").env(Map.of("API_KEY", KEY)).args("run",
                 "--agent-id", agentId, "--control-plane-url", controlPlane.webSocketBaseUrl().toString(),
-                "--network", "sst-mcp-agent-" + run, "--outbox-dir", Files.createTempDirectory("outbox").toString(),
+                "--network", "sst-mcp-agent-" + run, "--outbox-dir", outbox.toString(),
                 "--heartbeat-interval", "1", "--status-port", "0", "--status-token", readToken,
                 "--status-write-token-file", writeTokenFile.toString()).start();
         Matcher port = STATUS_PORT.matcher(agent.awaitOutput(STATUS_PORT, WAIT));
@@ -102,12 +104,13 @@ class McpSessionAgentIT {
             }
             removeByAgentLabel();
             Files.deleteIfExists(writeTokenFile);
+            TempFiles.delete(outbox);
         }
     }
 
     @Test
     void hibernateAndWakeOverStdioAreTheAgentsOwnAndReachTheControlPlane() throws Exception {
-        Path gatewayToken = Files.writeString(Files.createTempFile("gateway-token-", ".token"), writeToken);
+        Path gatewayToken = TempFiles.withText("gateway-token-", ".token", writeToken);
         McpSyncClient client = stdio("--mcp-session-agent-token-file", gatewayToken.toString());
 
         hibernateAndWake(client);
@@ -115,8 +118,8 @@ class McpSessionAgentIT {
 
     @Test
     void hibernateAndWakeOverStreamableHttpInTheComposeAgentRoleAreTheAgentsOwn() throws Exception {
-        Path mcpToken = Files.writeString(Files.createTempFile("mcp-token-", ".token"), "mcp-" + run);
-        Path sidecarToken = Files.writeString(Files.createTempFile("sidecar-token-", ".token"), "sidecar-" + run);
+        Path mcpToken = TempFiles.withText("mcp-token-", ".token", "mcp-" + run);
+        Path sidecarToken = TempFiles.withText("sidecar-token-", ".token", "sidecar-" + run);
         AgentJarProcess gateway = AgentJarProcess.builder().name("compose-agent-mcp")
                 .env(Map.of("MCP_SESSION_AGENT_TOKEN", writeToken)).args("compose-agent",
                         "--listen", "127.0.0.1:0", "--allowed-agents", agentId,
@@ -140,7 +143,7 @@ class McpSessionAgentIT {
     @Test
     void aWrongOrMissingWriteTokenIsAClearMcpErrorAndReadsFallBackToTheEngineUntilTheTokenIsFixed()
             throws Exception {
-        Path gatewayToken = Files.writeString(Files.createTempFile("gateway-token-", ".token"), "wrong-" + run);
+        Path gatewayToken = TempFiles.withText("gateway-token-", ".token", "wrong-" + run);
         McpSyncClient wrong = stdio("--mcp-session-agent-token-file", gatewayToken.toString());
 
         McpError refused = McpGatewaySuite.mcpError(wrong, "session_hibernate", Map.of("session_id", sessionId));

@@ -1,5 +1,6 @@
 package io.streamspace.agent.testkit.registry;
 
+import io.streamspace.agent.testkit.files.TempFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,9 +14,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Docker registry (Debian's {@code docker-registry}, distribution 2.x) on a free 127.0.0.1 port, optionally
@@ -206,10 +205,6 @@ public final class LocalRegistry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
+        TempFiles.delete(dir);
     }
 }
