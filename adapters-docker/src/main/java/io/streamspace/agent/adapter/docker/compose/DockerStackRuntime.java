@@ -1,6 +1,5 @@
 package io.streamspace.agent.adapter.docker.compose;
 
-import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.CONFIG_FILES;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.CONFIG_HASH;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.DEPENDS_ON;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.NETWORK;
@@ -11,7 +10,6 @@ import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.SERVICE;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.VERSION;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.VERSION_VALUE;
 import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.VOLUME;
-import static io.streamspace.agent.adapter.docker.compose.ComposeLabels.WORKING_DIR;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -21,19 +19,10 @@ import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HealthCheck;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.InternetProtocol;
-import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Network;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.RestartPolicy;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.PodmanHealthChecks;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
@@ -317,154 +306,23 @@ public final class DockerStackRuntime implements StackRuntime {
     /** Creates the service's container, connected to all its networks, without starting it. */
     private Prepared create(String project, ComposeModel model, ServiceSpec s, String hash, ProjectContext context,
                             ServiceOutcome outcome) throws InterruptedException {
-        String name = s.containerName() != null ? s.containerName() : project + "-" + s.key() + "-1";
+        String name = ServiceContainers.name(project, s);
         ensureImage(s.image());
-        Map<String, String> labels = new HashMap<>(s.labels());
-        labels.put(PROJECT, project);
-        labels.put(SERVICE, s.key());
-        labels.put(NUMBER, "1");
-        labels.put(ONEOFF, "False");
-        labels.put(CONFIG_HASH, hash);
-        labels.put(VERSION, VERSION_VALUE);
-        if (!s.dependsOn().isEmpty()) {
-            labels.put(DEPENDS_ON, ServiceWaves.dependsOnLabel(s.dependsOn()));
-        }
-        if (context.workingDir() != null) {
-            labels.put(WORKING_DIR, context.workingDir());
-        }
-        if (!context.configFiles().isEmpty()) {
-            labels.put(CONFIG_FILES, String.join(",", context.configFiles()));
-        }
-        List<String> networkKeys = new ArrayList<>(s.networks().keySet());
-        String firstNetwork = model.networks().get(networkKeys.get(0)).engineName(project);
-
-        HostConfig host = HostConfig.newHostConfig().withNetworkMode(firstNetwork);
-        Ports bindings = new Ports();
-        List<ExposedPort> exposed = new ArrayList<>();
-        for (ServiceSpec.Port p : s.ports()) {
-            ExposedPort port = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
-            exposed.add(port);
-            bindings.bind(port, new Ports.Binding(p.hostIp(), p.hostPort() == null ? null : String.valueOf(p.hostPort())));
-        }
-        host.withPortBindings(bindings);
-        List<Mount> mounts = new ArrayList<>();
-        for (ServiceSpec.Mount m : s.volumes()) {
-            Mount mount = new Mount().withTarget(m.target()).withReadOnly(m.readOnly());
-            if ("bind".equals(m.type())) {
-                mount.withType(MountType.BIND).withSource(bindSource(m.source(), context, s.key()));
-            } else {
-                mount.withType(MountType.VOLUME);
-                if (m.source() != null) {
-                    mount.withSource(model.volumes().get(m.source()).engineName(project));
-                }
-            }
-            mounts.add(mount);
-        }
-        host.withMounts(mounts);
-        if (s.restart() != null) {
-            host.withRestartPolicy(RestartPolicy.parse(s.restart()));
-        }
-        if (s.memoryLimit() != null) {
-            host.withMemory(s.memoryLimit());
-        }
-        if (s.nanoCpus() != null) {
-            host.withNanoCPUs(s.nanoCpus());
-        }
-        if (!s.capAdd().isEmpty()) {
-            host.withCapAdd(capabilities(s.capAdd(), s.key() + ".cap_add"));
-        }
-        if (!s.capDrop().isEmpty()) {
-            host.withCapDrop(capabilities(s.capDrop(), s.key() + ".cap_drop"));
-        }
-        if (s.readOnly()) {
-            host.withReadonlyRootfs(true);
-        }
-        if (!s.securityOpt().isEmpty()) {
-            host.withSecurityOpts(s.securityOpt());
-        }
-        List<String> env = s.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        CreateContainerCmd cmd = docker().createContainerCmd(s.image()).withName(name).withLabels(labels).withEnv(env)
-                .withExposedPorts(exposed).withHostConfig(host)
-                .withAliases(aliases(s, networkKeys.get(0)));
-        if (s.command() != null) {
-            cmd.withCmd(s.command());
-        }
-        if (s.entrypoint() != null) {
-            cmd.withEntrypoint(s.entrypoint());
-        }
-        if (s.user() != null) {
-            cmd.withUser(s.user());
-        }
-        if (s.workingDir() != null) {
-            cmd.withWorkingDir(s.workingDir());
-        }
-        if (s.hostname() != null) {
-            cmd.withHostName(s.hostname());
-        }
-        if (s.healthcheck() != null) {
-            ServiceSpec.Healthcheck h = s.healthcheck();
-            HealthCheck check = new HealthCheck().withTest(h.test());
-            if (h.interval() != null) {
-                check.withInterval(h.interval().toNanos());
-            }
-            if (h.timeout() != null) {
-                check.withTimeout(h.timeout().toNanos());
-            }
-            if (h.retries() != null) {
-                check.withRetries(h.retries());
-            }
-            if (h.startPeriod() != null) {
-                check.withStartPeriod(h.startPeriod().toNanos());
-            }
-            cmd.withHealthcheck(check);
-        }
+        CreateContainerCmd cmd = ServiceContainers.createCommand(docker(), project, model, s, hash, context, name);
         String id = call("create container " + name + " for service " + s.key(), cmd::exec).getId();
         try {
-            for (String key : networkKeys.subList(1, networkKeys.size())) {
+            for (String key : ServiceContainers.laterNetworks(s)) {
                 String network = model.networks().get(key).engineName(project);
                 call("connect " + name + " to network " + network, () -> docker().connectToNetworkCmd()
                         .withContainerId(id).withNetworkId(network)
-                        .withContainerNetwork(new ContainerNetwork().withAliases(aliases(s, key))).exec());
+                        .withContainerNetwork(new ContainerNetwork().withAliases(ServiceContainers.aliases(s, key)))
+                        .exec());
             }
         } catch (RuntimeOperationException e) {
             removeQuietly(id);
             throw e;
         }
         return new Prepared(id, name, outcome);
-    }
-
-    private static List<String> aliases(ServiceSpec s, String networkKey) {
-        List<String> aliases = new ArrayList<>();
-        aliases.add(s.key());
-        aliases.addAll(s.networks().getOrDefault(networkKey, List.of()));
-        return aliases;
-    }
-
-    private static String bindSource(String source, ProjectContext context, String service) {
-        if (source.startsWith("/")) {
-            return source;
-        }
-        if (source.startsWith("~")) {
-            return Path.of(System.getProperty("user.home") + source.substring(1)).normalize().toString();
-        }
-        if (context.workingDir() == null) {
-            throw new RuntimeOperationException("service " + service + " binds the relative path " + source
-                    + ", but this stack has no project directory; use an absolute path or a named volume");
-        }
-        return Path.of(context.workingDir()).resolve(source).normalize().toAbsolutePath().toString();
-    }
-
-    private static Capability[] capabilities(List<String> names, String path) {
-        List<Capability> caps = new ArrayList<>();
-        for (String name : names) {
-            String bare = name.startsWith("CAP_") ? name.substring(4) : name;
-            try {
-                caps.add(Capability.valueOf(bare));
-            } catch (IllegalArgumentException e) {
-                throw new RuntimeOperationException("services." + path + ": unknown capability " + name);
-            }
-        }
-        return caps.toArray(Capability[]::new);
     }
 
     private void ensureImage(String image) throws InterruptedException {
