@@ -43,6 +43,7 @@ public final class DockerAgentMain {
     }
 
     public static void main(String[] args) {
+        VirtualThreadCarriers.leaveOneCoreToPlatformThreads(); // before anything starts a virtual thread
         System.exit(new DockerAgentMain(System.getenv(), System.out, System.err).execute(args));
     }
 

@@ -175,6 +175,8 @@ class DockerAgentJarIT {
                     .isNotNull();
             agent.awaitOutput(Pattern.compile("\\[DockerAgent] WebSocket connected"), OUTPUT);
             agent.awaitOutput(Pattern.compile("\\[Heartbeat] Sent heartbeat \\(activeSessions: 0\\)"), OUTPUT);
+            assertThat(virtualThreadScheduler(agent.process().pid())).as("one core left to platform threads (ADR 0025)")
+                    .contains("parallelism = " + Math.max(1, Runtime.getRuntime().availableProcessors() - 1) + ",");
             controlPlane.awaitMessages("docker-jar-1", m -> "heartbeat".equals(m.type()) && m.accepted(), 2,
                     Duration.ofSeconds(10));
             agent.sigterm(); // the JVM exits with 128+15 after the graceful stop below
@@ -215,6 +217,16 @@ class DockerAgentJarIT {
         } finally {
             TempFiles.delete(tmp);
         }
+    }
+
+    /** What {@code jcmd PID Thread.vthread_scheduler} prints: the scheduler's ForkJoinPool with its parallelism. */
+    private static String virtualThreadScheduler(long pid) throws Exception {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "Thread.vthread_scheduler")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("jcmd finished").isTrue();
+        return output;
     }
 
     private static List<Path> devOutboxes(Path tmp) throws IOException {
