@@ -26,6 +26,7 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime.ContainerSpec;
 import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
+import io.streamspace.agent.application.port.out.SessionRuntime.ListedContainer;
 import io.streamspace.agent.application.port.out.SessionRuntime.Mount;
 import io.streamspace.agent.application.port.out.SessionRuntime.PortSpec;
 import java.time.Duration;
@@ -211,6 +212,25 @@ final class DockerContainers {
             inspectById(container.getId()).filter(c -> carries(c.labels(), labels)).ifPresent(states::add);
         }
         return List.copyOf(states);
+    }
+
+    /** The engine's list alone: it never waits for a container being started (an inspect does, ADR 0026). */
+    List<ListedContainer> listContainers(Map<String, String> labels) {
+        Objects.requireNonNull(labels, "labels");
+        List<Container> listed = access.call("list containers", () -> labels.isEmpty()
+                ? access.docker().listContainersCmd().withShowAll(true).exec()
+                : access.docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+        List<ListedContainer> out = new ArrayList<>(listed.size());
+        for (Container container : listed) {
+            Map<String, String> containerLabels = labelsOf(container);
+            if (carries(containerLabels, labels)) {
+                String[] names = container.getNames();
+                String name = names == null || names.length == 0 ? "" : names[0].replaceFirst("^/", "");
+                out.add(new ListedContainer(container.getId(), name, Map.copyOf(containerLabels),
+                        ContainerEngine.dockerStatus(container.getState(), null, 0)));
+            }
+        }
+        return List.copyOf(out);
     }
 
     boolean removeContainer(String name, Map<String, String> ownerLabels) {

@@ -229,6 +229,11 @@ public final class DockerSessionRuntime implements SessionRuntime {
     }
 
     @Override
+    public List<ListedContainer> listContainers(Map<String, String> labels) {
+        return containers.listContainers(labels);
+    }
+
+    @Override
     public Map<String, ResourceUsage> usage(Map<String, String> labels) {
         return usage.usage(labels);
     }

@@ -58,6 +58,12 @@ public final class FakeRuntime implements SessionRuntime {
     /** How many inspections a new container stays {@code created} before it runs. */
     public volatile int createdPolls;
     public final Map<String, Box> containers = new LinkedHashMap<>();
+    /**
+     * Containers the engine is in the middle of creating, starting or stopping. Docker holds such a container's
+     * lock for the whole operation, and a look at it (an inspect, so also {@link #findContainers}) waits until the
+     * operation ends; the fake fails such a look instead, so a test sees who would have waited.
+     */
+    public final Set<String> heldByEngine = java.util.concurrent.ConcurrentHashMap.newKeySet();
     public final Map<String, VolumeRef> volumes = new LinkedHashMap<>();
     public final Map<String, NetworkRef> networks = new LinkedHashMap<>();
     public final AtomicInteger createsInFlight = new AtomicInteger();
@@ -195,6 +201,7 @@ public final class FakeRuntime implements SessionRuntime {
 
     @Override
     public synchronized Optional<ContainerState> inspect(String name) {
+        refuseLookWhileHeld(name);
         Box box = containers.get(name);
         if (box == null) {
             return Optional.empty();
@@ -217,7 +224,21 @@ public final class FakeRuntime implements SessionRuntime {
 
     @Override
     public synchronized List<ContainerState> findContainers(Map<String, String> labels) {
+        List<Box> found = containers.values().stream().filter(b -> has(b.spec.labels(), labels)).toList();
+        found.forEach(b -> refuseLookWhileHeld(b.name));
+        return found.stream().map(FakeRuntime::state).toList();
+    }
+
+    private void refuseLookWhileHeld(String name) {
+        if (heldByEngine.contains(name)) {
+            throw new IllegalStateException("a look at " + name + " would wait until the engine's operation on it ends");
+        }
+    }
+
+    @Override
+    public synchronized List<ListedContainer> listContainers(Map<String, String> labels) {
         return containers.values().stream().filter(b -> has(b.spec.labels(), labels)).map(FakeRuntime::state)
+                .map(c -> new ListedContainer(c.id(), c.name(), c.labels(), c.status()))
                 .toList();
     }
 

@@ -21,6 +21,7 @@ public enum SidecarOperation {
     CREATE_AND_START("create_and_start", Scope.SESSIONS_WRITE),
     INSPECT("inspect", Scope.SESSIONS_READ),
     FIND_CONTAINERS("find_containers", Scope.SESSIONS_READ),
+    LIST_CONTAINERS("list_containers", Scope.SESSIONS_READ),
     USAGE("usage", Scope.SESSIONS_READ),
     REMOVE_CONTAINER("remove_container", Scope.SESSIONS_WRITE),
     STOP_CONTAINER("stop_container", Scope.SESSIONS_WRITE),

@@ -31,6 +31,7 @@ public final class RemoteSessionRuntime implements SessionRuntime {
     private static final TypeReference<List<NetworkRef>> NETWORKS = new TypeReference<>() {};
     private static final TypeReference<List<VolumeRef>> VOLUMES = new TypeReference<>() {};
     private static final TypeReference<List<ContainerState>> CONTAINERS = new TypeReference<>() {};
+    private static final TypeReference<List<ListedContainer>> LISTED = new TypeReference<>() {};
     private static final TypeReference<List<ContainerEvent>> EVENTS = new TypeReference<>() {};
 
     private final SignedSidecarClient client;
@@ -102,6 +103,11 @@ public final class RemoteSessionRuntime implements SessionRuntime {
     @Override
     public List<ContainerState> findContainers(Map<String, String> labels) {
         return convert(call(SidecarOperation.FIND_CONTAINERS, args("labels", labels)), CONTAINERS);
+    }
+
+    @Override
+    public List<ListedContainer> listContainers(Map<String, String> labels) {
+        return convert(call(SidecarOperation.LIST_CONTAINERS, args("labels", labels)), LISTED);
     }
 
     @Override

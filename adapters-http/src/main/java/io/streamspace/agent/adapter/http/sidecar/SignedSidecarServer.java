@@ -275,6 +275,7 @@ public final class SignedSidecarServer implements AutoCloseable {
             case CREATE_AND_START -> runtime.createAndStart(convert(args.get("spec"), ContainerSpec.class));
             case INSPECT -> runtime.inspect(text(args, "name")).orElse(null);
             case FIND_CONTAINERS -> runtime.findContainers(labels(args, "labels"));
+            case LIST_CONTAINERS -> runtime.listContainers(labels(args, "labels"));
             case USAGE -> usageWire(runtime.usage(labels(args, "labels")));
             case REMOVE_CONTAINER -> runtime.removeContainer(text(args, "name"), labels(args, "ownerLabels"));
             case STOP_CONTAINER -> {

@@ -65,6 +65,14 @@ public interface SessionRuntime {
     /** Containers (running or not) that carry all of these labels. */
     List<ContainerState> findContainers(Map<String, String> labels);
 
+    /**
+     * Containers (running or not) that carry all of these labels, as the engine's list shows them: one call, no
+     * look at each. Unlike {@link #findContainers} (and {@link #inspect}) it never waits for a container the engine
+     * is creating, starting or stopping: Docker holds a container's lock for the whole of such an operation, and an
+     * inspect waits for it. For what needs only names, labels and status (capacity, the heartbeat's count).
+     */
+    List<ListedContainer> listContainers(Map<String, String> labels);
+
     /** Force-removes an owned container. False when already gone; throws when it is not ours. */
     boolean removeContainer(String name, Map<String, String> ownerLabels);
 
@@ -172,6 +180,19 @@ public interface SessionRuntime {
                               int restartCount) {
             this(id, name, image, labels, status, exitCode, ipAddress, publishedPorts, error, restartCount, false);
         }
+
+        public boolean running() {
+            return "running".equals(status);
+        }
+    }
+
+    /**
+     * A container as the engine's list shows it.
+     *
+     * @param status created, running, paused, restarting, exited, dead, as in {@link ContainerState}; between two runs
+     *               of a restart policy Podman's list shows {@code exited} where an inspect shows {@code restarting}
+     */
+    record ListedContainer(String id, String name, Map<String, String> labels, String status) {
 
         public boolean running() {
             return "running".equals(status);

@@ -81,6 +81,11 @@ public final class MeteredSessionRuntime implements SessionRuntime {
     }
 
     @Override
+    public List<ListedContainer> listContainers(Map<String, String> labels) {
+        return delegate.listContainers(labels);
+    }
+
+    @Override
     public Map<String, ResourceUsage> usage(Map<String, String> labels) {
         return delegate.usage(labels);
     }

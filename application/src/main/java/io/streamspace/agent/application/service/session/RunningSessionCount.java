@@ -21,9 +21,9 @@ public final class RunningSessionCount implements ActiveSessions {
     @Override
     public int count() {
         try {
-            last = (int) runtime.findContainers(settings.ownerLabels()).stream()
+            last = (int) runtime.listContainers(settings.ownerLabels()).stream()
                     .filter(c -> c.labels().containsKey(SessionLabels.SESSION_ID))
-                    .filter(SessionRuntime.ContainerState::running)
+                    .filter(SessionRuntime.ListedContainer::running)
                     .count();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Cannot count running sessions ({0}); reporting the last count, {1}",

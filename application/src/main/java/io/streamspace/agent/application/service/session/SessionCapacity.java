@@ -1,7 +1,6 @@
 package io.streamspace.agent.application.service.session;
 
 import io.streamspace.agent.application.port.out.SessionRuntime;
-import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
 import io.streamspace.agent.application.service.CommandFailedException;
 import io.streamspace.agent.domain.capacity.Admission;
 import io.streamspace.agent.domain.capacity.CapacityAdmission;
@@ -36,7 +35,8 @@ public final class SessionCapacity {
     /** Admits the request and holds its reservation in the registry until released, or fails with the numbers. */
     public void admit(Reservation request) throws CommandFailedException {
         Map<String, Reservation> current = new HashMap<>();
-        for (ContainerState c : runtime.findContainers(settings.ownerLabels())) {
+        // The list alone: inspecting each container would wait for every start in flight (ADR 0026).
+        for (SessionRuntime.ListedContainer c : runtime.listContainers(settings.ownerLabels())) {
             String id = c.labels().get(SessionLabels.SESSION_ID);
             if (id != null && HOLDING.contains(c.status())) {
                 current.put(id, reservationOf(id, c.labels()));

@@ -164,9 +164,11 @@ public final class SessionReconciler implements LinkListener {
         java.time.Instant now = clock.instant();
         Set<String> unknownNow = new HashSet<>();
         int sent = 0;
-        for (ContainerState c : runtime.findContainers(settings.ownerLabels())) {
-            String id = c.labels().get(SessionLabels.SESSION_ID);
-            if (id == null || !SessionId.isValid(id) || !support.owned(c) || registry.busy(id)
+        // The list alone, and a look only at a container that is to be acted on: inspecting every container on
+        // every pass would cost one engine call per session and wait for each start in flight (ADR 0026).
+        for (SessionRuntime.ListedContainer listed : runtime.listContainers(settings.ownerLabels())) {
+            String id = listed.labels().get(SessionLabels.SESSION_ID);
+            if (id == null || !SessionId.isValid(id) || !support.owned(listed.labels()) || registry.busy(id)
                     || registry.get(id).isPresent()) {
                 continue;
             }
@@ -174,6 +176,10 @@ public final class SessionReconciler implements LinkListener {
             java.time.Instant first = unknownSince.computeIfAbsent(id, k -> now);
             if (java.time.Duration.between(first, now).compareTo(grace) < 0) {
                 continue;
+            }
+            ContainerState c = runtime.inspect(listed.name()).orElse(null);
+            if (c == null || !support.owned(c) || registry.busy(id) || registry.get(id).isPresent()) {
+                continue; // gone, or taken up by a command meanwhile
             }
             unknownSince.remove(id);
             if ("created".equals(c.status())) {

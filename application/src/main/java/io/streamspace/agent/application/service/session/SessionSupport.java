@@ -35,7 +35,11 @@ final class SessionSupport {
     }
 
     boolean owned(ContainerState container) {
-        Map<String, String> labels = container.labels() == null ? Map.of() : container.labels();
+        return owned(container.labels());
+    }
+
+    boolean owned(Map<String, String> containerLabels) {
+        Map<String, String> labels = containerLabels == null ? Map.of() : containerLabels;
         return settings.ownerLabels().entrySet().stream()
                 .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }

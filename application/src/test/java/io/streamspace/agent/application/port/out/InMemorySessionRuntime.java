@@ -346,6 +346,13 @@ public final class InMemorySessionRuntime implements SessionRuntime {
                 .toList());
     }
 
+    @Override
+    public List<ListedContainer> listContainers(Map<String, String> labels) {
+        return findContainers(labels).stream()
+                .map(c -> new ListedContainer(c.id(), c.name(), c.labels(), c.status()))
+                .toList();
+    }
+
     /** A fake reading: memory is half the limit (1 MiB without one); CPU time grows by 1 ms per reading. */
     @Override
     public Map<String, ResourceUsage> usage(Map<String, String> labels) {

@@ -319,6 +319,7 @@ public abstract class SessionRuntimeContract {
         assertThat(after.status()).isEqualTo("running");
         assertThat(after.labels()).containsAllEntriesOf(foreign).doesNotContainKey(OWNER_LABEL);
         assertThat(runtime().findContainers(owner)).isEmpty();
+        assertThat(runtime().listContainers(owner)).isEmpty();
     }
 
     @Test
@@ -365,6 +366,34 @@ public abstract class SessionRuntimeContract {
                 .extracting(ContainerState::status).containsExactly("exited");
         Map<String, String> nobody = Map.of(OWNER_LABEL, "nobody-" + prefix);
         assertThat(runtime().findContainers(nobody)).isEmpty();
+    }
+
+    @Test
+    void theListShowsEachContainerAsALookAtItDoes() {
+        String a = container("listed-a");
+        String b = container("listed-b");
+        runtime().createAndStart(spec(a, RUNNING_IMAGE, Map.of("io.streamspace.session", a)));
+        runtime().createAndStart(spec(b, RUNNING_IMAGE, Map.of("io.streamspace.session", b)));
+        runtime().stopContainer(b, owner, Duration.ofSeconds(5));
+        awaitStatus(a, "running");
+
+        List<SessionRuntime.ListedContainer> listed = runtime().listContainers(owner);
+        assertThat(listed).extracting(SessionRuntime.ListedContainer::name).containsExactlyInAnyOrder(a, b);
+        for (ContainerState looked : runtime().findContainers(owner)) {
+            assertThat(listed).filteredOn(c -> c.name().equals(looked.name())).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo(looked.id());
+                assertThat(c.labels()).isEqualTo(looked.labels());
+                assertThat(c.status()).isEqualTo(looked.status());
+                assertThat(c.running()).isEqualTo(looked.running());
+            });
+        }
+        assertThat(listed).filteredOn(c -> c.name().equals(b)).extracting(SessionRuntime.ListedContainer::status)
+                .containsExactly("exited");
+        Map<String, String> sessionA = new HashMap<>(owner);
+        sessionA.put("io.streamspace.session", a);
+        assertThat(runtime().listContainers(sessionA)).extracting(SessionRuntime.ListedContainer::name)
+                .containsExactly(a);
+        assertThat(runtime().listContainers(Map.of(OWNER_LABEL, "nobody-" + prefix))).isEmpty();
     }
 
     @Test

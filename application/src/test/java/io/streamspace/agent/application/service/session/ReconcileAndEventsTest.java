@@ -158,6 +158,34 @@ class ReconcileAndEventsTest {
         assertThat(new RunningSessionCount(f.runtime, f.settings).count()).isEqualTo(1);
     }
 
+    @Test
+    void theSweepReportsAContainerThatAppearedAfterReconcilingOnceItOutlivedTheGrace() throws Exception {
+        f.startRunning("s1");
+        reconciler.reconcileNow();
+        f.sent.clear();
+        f.runtime.put("streamspace-late", "img", labels("late"), "running");
+        // the engine is still starting s1 again: the sweep must not wait for (look at) it
+        f.runtime.heldByEngine.add("streamspace-s1");
+
+        assertThat(reconciler.sweep(java.time.Duration.ofSeconds(30))).isZero();
+        f.clock.advance(java.time.Duration.ofSeconds(31));
+        assertThat(reconciler.sweep(java.time.Duration.ofSeconds(30))).isEqualTo(1);
+
+        assertThat(f.states("late")).containsExactly("running");
+        assertThat(f.states("s1")).isEmpty();
+    }
+
+    @Test
+    void theSweepRemovesALateContainerThatNeverStarted() throws Exception {
+        reconciler.reconcileNow();
+        f.runtime.put("streamspace-half", "img", labels("half"), "created");
+
+        reconciler.sweep(java.time.Duration.ZERO);
+
+        assertThat(f.states("half")).containsExactly("failed");
+        assertThat(f.runtime.containers).doesNotContainKey("streamspace-half");
+    }
+
     /** Simulates Docker's restart policy bringing a crashed container back. */
     static final class FakeBox {
         static void restart(SessionFixture f, String name) {

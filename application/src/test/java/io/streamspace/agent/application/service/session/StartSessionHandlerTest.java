@@ -157,6 +157,18 @@ class StartSessionHandlerTest {
     }
 
     @Test
+    void neitherAdmissionNorTheHeartbeatCountLooksAtContainersTheEngineIsStillStarting() throws Exception {
+        f.startRunning("s1");
+        // As in a storm: the engine is still starting s1's container, and a look at it would wait for that start.
+        f.runtime.heldByEngine.add(SessionSettings.containerName("s1"));
+
+        f.startRunning("s2");
+
+        assertThat(f.states("s2")).containsExactly("running");
+        assertThat(new RunningSessionCount(f.runtime, f.settings).count()).isEqualTo(2);
+    }
+
+    @Test
     void capacityIsCheckedBeforeTheRuntimeIsTouched() throws Exception {
         SessionFixture small = new SessionFixture(CapacityLimits.of(1, 16, 64), HibernateMode.STOP);
         small.startRunning("s1");
