@@ -3,6 +3,7 @@ package io.streamspace.agent.bootstrap;
 import io.streamspace.agent.bootstrap.logging.AgentLoggers;
 import io.streamspace.agent.bootstrap.cli.CommandLineSpec;
 import io.streamspace.agent.bootstrap.cli.RunCommandLine;
+import io.streamspace.agent.bootstrap.cli.StackArgs;
 import io.streamspace.agent.bootstrap.config.AgentVersion;
 import io.streamspace.agent.bootstrap.config.AgentConfiguration;
 import io.streamspace.agent.bootstrap.config.ConfigurationException;
@@ -52,6 +53,10 @@ public final class DockerAgentMain {
         Optional<RunCommandLine.Parsed> run = RunCommandLine.parse(line);
         if (run.isPresent()) {
             return runAgent(run.get().flags(), configFile(run.get().configFile()));
+        }
+        Optional<StackArgs> stack = StackArgs.parseQuickly(line);
+        if (stack.isPresent()) {
+            return new StackCommandLine(env, out, err).run(stack.get());
         }
         // only the named subcommand's part of the command line is built; the top-level help needs all of it
         CommandLine commandLine = CommandLineSpec.SUBCOMMANDS.contains(line[0]) ? CommandLineSpec.buildFor(line[0])

@@ -7,6 +7,7 @@ import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.StackRuntime;
 import io.streamspace.agent.application.service.stack.StackDefinition;
 import io.streamspace.agent.application.service.stack.StackService;
+import io.streamspace.agent.bootstrap.cli.StackArgs;
 import io.streamspace.agent.bootstrap.wiring.StacksModule;
 import io.streamspace.agent.domain.compose.ComposeFileException;
 import java.io.PrintStream;
@@ -53,10 +54,15 @@ final class StackCommandLine {
             action.commandSpec().commandLine().usage(out);
             return DockerAgentMain.EXIT_OK;
         }
-        String name = action.commandSpec().name();
+        return run(StackArgs.of(stack));
+    }
+
+    int run(StackArgs args) {
+        String name = args.action();
         ComposeProject project;
         try {
-            project = ComposeProject.resolve(options(stack, action), env, workingDir, StackCommandLine::topLevelName);
+            project = ComposeProject.resolve(new ComposeProject.Options(args.files(), args.projectName(),
+                    args.projectDirectory(), args.envFile()), env, workingDir, StackCommandLine::topLevelName);
         } catch (ComposeFileException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return DockerAgentMain.EXIT_CONFIGURATION;
@@ -71,18 +77,18 @@ final class StackCommandLine {
                     + ComposeProject.DEFAULT_FILES);
             return DockerAgentMain.EXIT_CONFIGURATION;
         }
-        String dockerHost = last(stack, action, "--docker-host");
+        String dockerHost = args.dockerHost();
         if (dockerHost == null) {
             dockerHost = env.getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
         }
         try (DockerClients clients = DockerClients.create(dockerHost)) {
             StackService stacks = StacksModule.forCommandLine(clients);
-            List<String> services = services(action);
+            List<String> services = args.services();
             switch (name) {
                 case "up" -> up(stacks, project);
-                case "down" -> down(stacks, project.name(), action.hasMatchedOption("-v"));
+                case "down" -> down(stacks, project.name(), args.volumes());
                 case "ps" -> ps(stacks, project.name());
-                case "logs" -> logs(stacks, project.name(), services, action);
+                case "logs" -> logs(stacks, project.name(), services, args.tail());
                 case "pull" -> out.println("pulled: " + String.join(", ", stacks.pull(definition(project))));
                 case "restart" -> report("restarted", stacks.restart(project.name(), services));
                 case "stop" -> report("stopped", stacks.stop(project.name(), services));
@@ -140,9 +146,9 @@ final class StackCommandLine {
         }
     }
 
-    private void logs(StackService stacks, String project, List<String> services, ParseResult action)
+    private void logs(StackService stacks, String project, List<String> services, String tailGiven)
             throws InterruptedException {
-        String tailText = action.hasMatchedOption("--tail") ? action.matchedOptionValue("--tail", "all") : "all";
+        String tailText = tailGiven == null ? "all" : tailGiven;
         int tail;
         try {
             tail = "all".equals(tailText) ? 0 : Integer.parseInt(tailText);
@@ -165,33 +171,6 @@ final class StackCommandLine {
 
     private void report(String what, List<String> containers) {
         out.println(what + ": " + (containers.isEmpty() ? "nothing" : String.join(", ", containers)));
-    }
-
-    private static List<String> services(ParseResult action) {
-        if (action.matchedPositionals().isEmpty()) {
-            return List.of();
-        }
-        String[] given = action.matchedPositionals().get(0).getValue();
-        return given == null ? List.of() : List.of(given);
-    }
-
-    /** Global options from before and after the action; -f accumulates, the others take the last one given. */
-    private static ComposeProject.Options options(ParseResult stack, ParseResult action) {
-        List<String> files = new ArrayList<>();
-        for (ParseResult level : List.of(stack, action)) {
-            if (level.hasMatchedOption("-f")) {
-                files.addAll(List.of(level.matchedOptionValue("-f", new String[0])));
-            }
-        }
-        return new ComposeProject.Options(files, last(stack, action, "-p"), last(stack, action, "--project-directory"),
-                last(stack, action, "--env-file"));
-    }
-
-    private static String last(ParseResult stack, ParseResult action, String option) {
-        if (action.hasMatchedOption(option)) {
-            return action.matchedOptionValue(option, (String) null);
-        }
-        return stack.hasMatchedOption(option) ? stack.matchedOptionValue(option, (String) null) : null;
     }
 
     /** The top-level {@code name} of a Compose file, or null. */
