@@ -44,17 +44,12 @@ public final class RunCommandLine {
             }
             int equals = arg.indexOf('=');
             String name = equals < 0 ? arg : arg.substring(0, equals);
-            String value;
-            if (equals >= 0) {
-                value = arg.substring(equals + 1);
-            } else if (i + 1 < line.length) {
-                value = line[++i];
-            } else {
+            Optional<OptionValue> given = OptionValue.of(line, i, equals);
+            if (given.isEmpty()) {
                 return Optional.empty();
             }
-            if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
-                return Optional.empty();
-            }
+            String value = given.get().text();
+            i = given.get().last();
             if (name.equals(CommandLineSpec.CONFIG_FLAG)) {
                 if (configFile != null) {
                     return Optional.empty();

@@ -87,18 +87,12 @@ public record StackArgs(String action, List<String> files, String projectName, S
                 }
                 continue;
             }
-            String value;
-            if (equals >= 0) {
-                value = arg.substring(equals + 1);
-            } else if (i + 1 < line.length) {
-                value = line[++i];
-            } else {
-                return Optional.empty();
+            Optional<OptionValue> given = OptionValue.of(line, i, equals);
+            if (given.isEmpty() || CommandLineSpec.STACK_ACTIONS.contains(given.get().text())) {
+                return Optional.empty(); // picocli also refuses an action's name as a value
             }
-            if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")
-                    || CommandLineSpec.STACK_ACTIONS.contains(value)) {
-                return Optional.empty(); // picocli refuses an action's name as a value
-            }
+            String value = given.get().text();
+            i = given.get().last();
             if (global == null) {
                 if (tail != null) {
                     return Optional.empty();
@@ -106,11 +100,11 @@ public record StackArgs(String action, List<String> files, String projectName, S
                 tail = value;
                 continue;
             }
-            List<String> given = levels.get(action == null ? 0 : 1).computeIfAbsent(global, k -> new ArrayList<>());
-            if (!given.isEmpty() && !global.equals("-f")) {
+            List<String> atLevel = levels.get(action == null ? 0 : 1).computeIfAbsent(global, k -> new ArrayList<>());
+            if (!atLevel.isEmpty() && !global.equals("-f")) {
                 return Optional.empty();
             }
-            given.add(value);
+            atLevel.add(value);
         }
         if (action == null) {
             return Optional.empty();
