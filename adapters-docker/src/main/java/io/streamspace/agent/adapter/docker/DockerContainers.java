@@ -202,12 +202,8 @@ final class DockerContainers {
     }
 
     List<ContainerState> findContainers(Map<String, String> labels) {
-        Objects.requireNonNull(labels, "labels");
-        List<Container> listed = access.call("list containers", () -> labels.isEmpty()
-                ? access.docker().listContainersCmd().withShowAll(true).exec()
-                : access.docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
         List<ContainerState> states = new ArrayList<>();
-        for (Container container : listed) {
+        for (Container container : listed(labels)) {
             // Removed between list and inspect: it is simply not there any more.
             inspectById(container.getId()).filter(c -> carries(c.labels(), labels)).ifPresent(states::add);
         }
@@ -216,12 +212,8 @@ final class DockerContainers {
 
     /** The engine's list alone: it never waits for a container being started (an inspect does, ADR 0026). */
     List<ListedContainer> listContainers(Map<String, String> labels) {
-        Objects.requireNonNull(labels, "labels");
-        List<Container> listed = access.call("list containers", () -> labels.isEmpty()
-                ? access.docker().listContainersCmd().withShowAll(true).exec()
-                : access.docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
-        List<ListedContainer> out = new ArrayList<>(listed.size());
-        for (Container container : listed) {
+        List<ListedContainer> out = new ArrayList<>();
+        for (Container container : listed(labels)) {
             Map<String, String> containerLabels = labelsOf(container);
             if (carries(containerLabels, labels)) {
                 String[] names = container.getNames();
@@ -231,6 +223,14 @@ final class DockerContainers {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** Every container, running or not, whose labels the engine matched against {@code labels}. */
+    private List<Container> listed(Map<String, String> labels) {
+        Objects.requireNonNull(labels, "labels");
+        return access.call("list containers", () -> labels.isEmpty()
+                ? access.docker().listContainersCmd().withShowAll(true).exec()
+                : access.docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
     }
 
     boolean removeContainer(String name, Map<String, String> ownerLabels) {

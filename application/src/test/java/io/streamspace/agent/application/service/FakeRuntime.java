@@ -238,8 +238,7 @@ public final class FakeRuntime implements SessionRuntime {
     @Override
     public synchronized List<ListedContainer> listContainers(Map<String, String> labels) {
         return containers.values().stream().filter(b -> has(b.spec.labels(), labels)).map(FakeRuntime::state)
-                .map(c -> new ListedContainer(c.id(), c.name(), c.labels(), c.status()))
-                .toList();
+                .map(ListedContainer::of).toList();
     }
 
     @Override

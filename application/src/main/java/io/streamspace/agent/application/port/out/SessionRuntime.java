@@ -194,6 +194,11 @@ public interface SessionRuntime {
      */
     record ListedContainer(String id, String name, Map<String, String> labels, String status) {
 
+        /** What the list shows of a container that a look at it ({@link #inspect}) found so. */
+        public static ListedContainer of(ContainerState looked) {
+            return new ListedContainer(looked.id(), looked.name(), looked.labels(), looked.status());
+        }
+
         public boolean running() {
             return "running".equals(status);
         }

@@ -348,9 +348,7 @@ public final class InMemorySessionRuntime implements SessionRuntime {
 
     @Override
     public List<ListedContainer> listContainers(Map<String, String> labels) {
-        return findContainers(labels).stream()
-                .map(c -> new ListedContainer(c.id(), c.name(), c.labels(), c.status()))
-                .toList();
+        return findContainers(labels).stream().map(ListedContainer::of).toList();
     }
 
     /** A fake reading: memory is half the limit (1 MiB without one); CPU time grows by 1 ms per reading. */
