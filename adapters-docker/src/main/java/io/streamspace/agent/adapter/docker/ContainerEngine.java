@@ -2,6 +2,7 @@ package io.streamspace.agent.adapter.docker;
 
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.VersionComponent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -30,19 +31,27 @@ public enum ContainerEngine {
 
     /** Podman when any component or the platform name says so, else Docker. */
     public static ContainerEngine of(Version version) {
-        List<VersionComponent> components = version.getComponents();
-        if (components != null) {
-            for (VersionComponent component : components) {
-                if (component.getName() != null && component.getName().toLowerCase(Locale.ROOT).contains("podman")) {
-                    return PODMAN;
-                }
+        List<String> components = new ArrayList<>();
+        if (version.getComponents() != null) {
+            for (VersionComponent component : version.getComponents()) {
+                components.add(component.getName());
             }
         }
-        if (version.getPlatform() != null && version.getPlatform().getName() != null
-                && version.getPlatform().getName().toLowerCase(Locale.ROOT).contains("podman")) {
-            return PODMAN;
+        return of(components, version.getPlatform() == null ? null : version.getPlatform().getName());
+    }
+
+    /** Podman when any of {@code GET /version}'s component names or its platform name says so, else Docker. */
+    static ContainerEngine of(List<String> componentNames, String platformName) {
+        for (String name : componentNames) {
+            if (saysPodman(name)) {
+                return PODMAN;
+            }
         }
-        return DOCKER;
+        return saysPodman(platformName) ? PODMAN : DOCKER;
+    }
+
+    private static boolean saysPodman(String name) {
+        return name != null && name.toLowerCase(Locale.ROOT).contains("podman");
     }
 
     /**

@@ -144,7 +144,7 @@ public final class DockerClients implements AutoCloseable {
     public ContainerEngine engine() {
         ContainerEngine known = engine;
         if (known == null) {
-            known = ContainerEngine.of(requests().versionCmd().exec());
+            known = EngineReads.version(this).engine();
             engine = known;
         }
         return known;

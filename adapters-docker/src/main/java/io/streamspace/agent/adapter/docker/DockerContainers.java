@@ -203,34 +203,25 @@ final class DockerContainers {
 
     List<ContainerState> findContainers(Map<String, String> labels) {
         List<ContainerState> states = new ArrayList<>();
-        for (Container container : listed(labels)) {
+        for (ListedContainer container : listed(labels)) {
             // Removed between list and inspect: it is simply not there any more.
-            inspectById(container.getId()).filter(c -> carries(c.labels(), labels)).ifPresent(states::add);
+            inspectById(container.id()).filter(c -> carries(c.labels(), labels)).ifPresent(states::add);
         }
         return List.copyOf(states);
     }
 
     /** The engine's list alone: it never waits for a container being started (an inspect does, ADR 0026). */
     List<ListedContainer> listContainers(Map<String, String> labels) {
-        List<ListedContainer> out = new ArrayList<>();
-        for (Container container : listed(labels)) {
-            Map<String, String> containerLabels = labelsOf(container);
-            if (carries(containerLabels, labels)) {
-                String[] names = container.getNames();
-                String name = names == null || names.length == 0 ? "" : names[0].replaceFirst("^/", "");
-                out.add(new ListedContainer(container.getId(), name, Map.copyOf(containerLabels),
-                        ContainerEngine.dockerStatus(container.getState(), null, 0)));
-            }
-        }
-        return List.copyOf(out);
+        return listed(labels).stream().filter(container -> carries(container.labels(), labels)).toList();
     }
 
-    /** Every container, running or not, whose labels the engine matched against {@code labels}. */
-    private List<Container> listed(Map<String, String> labels) {
+    /**
+     * Every container, running or not, whose labels the engine matched against {@code labels}; read as a JSON tree
+     * (EngineReads, ADR 0027).
+     */
+    private List<ListedContainer> listed(Map<String, String> labels) {
         Objects.requireNonNull(labels, "labels");
-        return access.call("list containers", () -> labels.isEmpty()
-                ? access.docker().listContainersCmd().withShowAll(true).exec()
-                : access.docker().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+        return access.call("list containers", () -> EngineReads.containers(access.clients, labels));
     }
 
     boolean removeContainer(String name, Map<String, String> ownerLabels) {

@@ -3,9 +3,7 @@ package io.streamspace.agent.adapter.docker;
 import static io.streamspace.agent.adapter.docker.DockerAccess.nonBlank;
 import static io.streamspace.agent.adapter.docker.DockerAccess.requireOwnerLabels;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.api.model.Version;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import java.nio.file.Path;
@@ -128,11 +126,10 @@ public final class DockerSessionRuntime implements SessionRuntime {
     }
 
     private static RuntimeInfo readInfo(DockerClients clients) {
-        DockerClient docker = clients.requests();
         String dockerHost = clients.dockerHost();
-        Version version;
+        EngineReads.EngineVersion version;
         try {
-            version = docker.versionCmd().exec();
+            version = EngineReads.version(clients);
         } catch (DockerException e) {
             // Something answered HTTP, but not as an engine would to GET /version (e.g. a proxy or a wrong port).
             throw new RuntimeOperationException("Cannot use the Docker engine at " + dockerHost
@@ -141,13 +138,12 @@ public final class DockerSessionRuntime implements SessionRuntime {
         } catch (RuntimeException e) {
             throw DockerErrors.translate("read the engine version", dockerHost, e);
         }
-        ContainerEngine engine = ContainerEngine.of(version);
-        clients.engine(engine);
+        clients.engine(version.engine());
         return new RuntimeInfo(
-                nonBlank(version.getVersion()),
-                nonBlank(version.getApiVersion()),
-                nonBlank(version.getOperatingSystem()) + "/" + nonBlank(version.getArch()),
-                engine.wireName());
+                nonBlank(version.version()),
+                nonBlank(version.apiVersion()),
+                nonBlank(version.operatingSystem()) + "/" + nonBlank(version.architecture()),
+                version.engine().wireName());
     }
 
     // --- networks -----------------------------------------------------------------------------------------

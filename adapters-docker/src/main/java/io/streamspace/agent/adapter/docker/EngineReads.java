@@ -1,0 +1,114 @@
+package io.streamspace.agent.adapter.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.streamspace.agent.application.port.out.SessionRuntime.ListedContainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's version and container list read as JSON trees over the request transport, not bound to
+ * docker-java's model classes: these are the calls of the session agent's first heartbeat (and of every admission
+ * and heartbeat after it), and binding their replies made Jackson introspect docker-java's {@code Version} and
+ * {@code Container} classes (fields, annotations, creators, nested types) in the interpreter first: ~70 % of the
+ * ~100 ms the first heartbeat waited for the engine at start-up (ADR 0027). A tree needs no introspection, and only
+ * the few fields the agent uses are read. Errors are docker-java's own exception types, so callers translate them as
+ * before ({@link DockerErrors}).
+ */
+final class EngineReads {
+
+    /** Only reads trees, which needs no configuration; Jackson mappers are thread-safe. */
+    private static final ObjectMapper TREES = new ObjectMapper();
+
+    private EngineReads() {
+    }
+
+    /** What {@code GET /version} says about the engine. */
+    record EngineVersion(String version, String apiVersion, String operatingSystem, String architecture,
+                         ContainerEngine engine) {
+    }
+
+    /** {@code GET /version}. */
+    static EngineVersion version(DockerClients clients) {
+        JsonNode version = get(clients, "/version");
+        List<String> components = new ArrayList<>();
+        for (JsonNode component : version.path("Components")) {
+            components.add(text(component, "Name"));
+        }
+        return new EngineVersion(text(version, "Version"), text(version, "ApiVersion"), text(version, "Os"),
+                text(version, "Arch"), ContainerEngine.of(components, text(version.path("Platform"), "Name")));
+    }
+
+    /**
+     * {@code GET /containers/json?all=1}, filtered by the engine on every one of {@code labels} (all containers
+     * when empty); each with its id, first name (without the leading slash), labels and status in Docker's words.
+     */
+    static List<ListedContainer> containers(DockerClients clients, Map<String, String> labels) {
+        StringBuilder path = new StringBuilder("/containers/json?all=1");
+        if (!labels.isEmpty()) {
+            ObjectNode filter = TREES.createObjectNode();
+            ArrayNode byLabel = filter.putArray("label");
+            labels.forEach((key, value) -> byLabel.add(key + "=" + value));
+            path.append("&filters=").append(URLEncoder.encode(filter.toString(), StandardCharsets.UTF_8));
+        }
+        List<ListedContainer> listed = new ArrayList<>();
+        for (JsonNode container : get(clients, path.toString())) {
+            Map<String, String> containerLabels = new LinkedHashMap<>();
+            container.path("Labels").properties().forEach(e -> containerLabels.put(e.getKey(), e.getValue().asText()));
+            JsonNode names = container.path("Names");
+            String name = names.isArray() && !names.isEmpty() ? names.get(0).asText("").replaceFirst("^/", "") : "";
+            listed.add(new ListedContainer(text(container, "Id"), name, Map.copyOf(containerLabels),
+                    ContainerEngine.dockerStatus(text(container, "State"), null, 0)));
+        }
+        return listed;
+    }
+
+    /**
+     * One GET on the request transport. A reply other than 2xx, or one that is not JSON, throws docker-java's
+     * {@link DockerException} with the status and the body, as its own commands do; a transport failure throws the
+     * transport's exception.
+     */
+    private static JsonNode get(DockerClients clients, String pathAndQuery) {
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path(pathAndQuery)
+                .build();
+        byte[] body;
+        int status;
+        try (DockerHttpClient.Response response = clients.requestTransport().execute(request);
+             InputStream in = response.getBody()) {
+            status = response.getStatusCode();
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + pathAndQuery + " failed: " + e.getMessage(), e);
+        }
+        if (status / 100 != 2) {
+            throw new DockerException(new String(body, StandardCharsets.UTF_8).strip(), status);
+        }
+        try {
+            JsonNode tree = TREES.readTree(body);
+            if (tree != null && !tree.isMissingNode()) {
+                return tree;
+            }
+        } catch (IOException e) {
+            // an answer, but not the engine's JSON (e.g. a proxy's page): said as such, not as "unreachable"
+        }
+        throw new DockerException("the reply to GET " + pathAndQuery + " is not JSON", status);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

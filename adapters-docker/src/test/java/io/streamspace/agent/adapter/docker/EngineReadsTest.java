@@ -1,0 +1,149 @@
+package io.streamspace.agent.adapter.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.application.port.out.SessionRuntime.ListedContainer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tree reads of {@code GET /version} and {@code GET /containers/json} (ADR 0027) against a stub engine on
+ * loopback: what is asked, what is read from the reply, and the errors of an engine that answers otherwise. The same
+ * reads against real Docker and Podman engines are in the runtime contract (DockerSessionRuntimeContractIT,
+ * PodmanRuntimeIT).
+ */
+class EngineReadsTest {
+
+    private final List<String> asked = new CopyOnWriteArrayList<>();
+    private HttpServer engine;
+    private DockerClients clients;
+
+    private void engineAnswers(int status, String contentType, String body) throws IOException {
+        engine = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        engine.createContext("/", exchange -> {
+            asked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        engine.start();
+        clients = DockerClients.create("tcp://127.0.0.1:" + engine.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+        if (clients != null) {
+            clients.close();
+        }
+        if (engine != null) {
+            engine.stop(0);
+        }
+    }
+
+    @Test
+    void dockersVersionIsReadWithItsEngine() throws IOException {
+        engineAnswers(200, "application/json", "{\"Platform\":{\"Name\":\"Docker Engine - Community\"},"
+                + "\"Components\":[{\"Name\":\"Engine\",\"Version\":\"20.10.24\"}],\"Version\":\"20.10.24\","
+                + "\"ApiVersion\":\"1.41\",\"Os\":\"linux\",\"Arch\":\"amd64\",\"Experimental\":false}");
+
+        var info = DockerSessionRuntime.connect(clients).connectedTo();
+
+        assertThat(info.engineVersion()).isEqualTo("20.10.24");
+        assertThat(info.apiVersion()).isEqualTo("1.41");
+        assertThat(info.operatingSystem()).isEqualTo("linux/amd64");
+        assertThat(info.runtime()).isEqualTo("docker");
+        assertThat(clients.engine()).isEqualTo(ContainerEngine.DOCKER);
+        assertThat(asked).containsExactly("GET /version");
+    }
+
+    @Test
+    void podmanIsToldApartByItsComponentsName() throws IOException {
+        engineAnswers(200, "application/json", "{\"Platform\":{\"Name\":\"linux/amd64/debian-12\"},"
+                + "\"Components\":[{\"Name\":\"Podman Engine\",\"Version\":\"4.3.1\"}],\"Version\":\"4.3.1\","
+                + "\"ApiVersion\":\"1.41\",\"Os\":\"linux\",\"Arch\":\"amd64\"}");
+
+        var info = DockerSessionRuntime.connect(clients).connectedTo();
+
+        assertThat(info.runtime()).isEqualTo("podman");
+        assertThat(info.engineVersion()).isEqualTo("4.3.1");
+    }
+
+    @Test
+    void theListAsksTheEngineToFilterByEveryLabelAndReadsIdNameLabelsAndStatus() throws IOException {
+        engineAnswers(200, "application/json", "[{\"Id\":\"abc123\",\"Names\":[\"/ss-s1\"],\"Image\":\"x\","
+                + "\"State\":\"running\",\"Status\":\"Up 2 seconds\",\"Labels\":{\"owner\":\"a1\",\"session\":\"s1\"},"
+                + "\"Ports\":[],\"Created\":1700000000},"
+                + "{\"Id\":\"def456\",\"Names\":[\"ss-s2\"],\"State\":\"configured\",\"Labels\":{\"owner\":\"a1\"}},"
+                + "{\"Id\":\"fff000\",\"Names\":[\"/someone-elses\"],\"State\":\"running\",\"Labels\":null}]");
+        DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
+
+        List<ListedContainer> listed = runtime.listContainers(Map.of("owner", "a1"));
+
+        // the engine filters; the adapter still keeps only what carries the labels (a third container does not)
+        assertThat(listed).containsExactly(
+                new ListedContainer("abc123", "ss-s1", Map.of("owner", "a1", "session", "s1"), "running"),
+                new ListedContainer("def456", "ss-s2", Map.of("owner", "a1"), "created"));
+        assertThat(asked).hasSize(1);
+        String request = URLDecoder.decode(asked.get(0), StandardCharsets.UTF_8);
+        assertThat(request).isEqualTo("GET /containers/json?all=1&filters={\"label\":[\"owner=a1\"]}");
+    }
+
+    @Test
+    void anEngineErrorOnTheListKeepsTheEnginesMessageAndStatus() throws IOException {
+        engineAnswers(500, "application/json", "{\"message\":\"database is locked\"}");
+        DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
+
+        assertThatThrownBy(() -> runtime.listContainers(Map.of("owner", "a1")))
+                .isInstanceOf(RuntimeOperationException.class)
+                .hasMessage("Docker engine at " + clients.dockerHost() + " refused to list containers: database is"
+                        + " locked (HTTP 500)");
+    }
+
+    @Test
+    void somethingThatIsNoEngineIsSaidToBeNoEngine() throws IOException {
+        engineAnswers(404, "text/plain", "404 page not found");
+
+        assertThatThrownBy(() -> DockerSessionRuntime.connect(clients))
+                .isInstanceOf(RuntimeOperationException.class)
+                .hasMessage("Cannot use the Docker engine at " + clients.dockerHost() + ": GET /version answered"
+                        + " HTTP 404 (404 page not found); is this really a Docker engine endpoint?");
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsSaidToBeNotJsonNotUnreachable() throws IOException {
+        engineAnswers(200, "text/html", "<html>a proxy's page</html>");
+
+        assertThatThrownBy(() -> DockerSessionRuntime.connect(clients))
+                .isInstanceOf(RuntimeOperationException.class)
+                .hasMessage("Cannot use the Docker engine at " + clients.dockerHost() + ": GET /version answered"
+                        + " HTTP 200 (the reply to GET /version is not JSON); is this really a Docker engine"
+                        + " endpoint?");
+    }
+
+    @Test
+    void anUnreachableEngineIsSaidToBeUnreachable() throws IOException {
+        engineAnswers(200, "application/json", "{}");
+        engine.stop(0);
+        engine = null;
+
+        assertThatThrownBy(() -> DockerSessionRuntime.connect(clients))
+                .isInstanceOf(RuntimeOperationException.class)
+                .hasMessageStartingWith("Cannot reach the Docker engine at " + clients.dockerHost() + ": ");
+    }
+}
