@@ -119,21 +119,21 @@ class EngineReadsTest {
     void somethingThatIsNoEngineIsSaidToBeNoEngine() throws IOException {
         engineAnswers(404, "text/plain", "404 page not found");
 
-        assertThatThrownBy(() -> DockerSessionRuntime.connect(clients))
-                .isInstanceOf(RuntimeOperationException.class)
-                .hasMessage("Cannot use the Docker engine at " + clients.dockerHost() + ": GET /version answered"
-                        + " HTTP 404 (404 page not found); is this really a Docker engine endpoint?");
+        assertConnectSaysNoEngine(404, "404 page not found");
     }
 
     @Test
     void anAnswerThatIsNotJsonIsSaidToBeNotJsonNotUnreachable() throws IOException {
         engineAnswers(200, "text/html", "<html>a proxy's page</html>");
 
+        assertConnectSaysNoEngine(200, "the reply to GET /version is not JSON");
+    }
+
+    private void assertConnectSaysNoEngine(int status, String detail) {
         assertThatThrownBy(() -> DockerSessionRuntime.connect(clients))
                 .isInstanceOf(RuntimeOperationException.class)
                 .hasMessage("Cannot use the Docker engine at " + clients.dockerHost() + ": GET /version answered"
-                        + " HTTP 200 (the reply to GET /version is not JSON); is this really a Docker engine"
-                        + " endpoint?");
+                        + " HTTP " + status + " (" + detail + "); is this really a Docker engine endpoint?");
     }
 
     @Test
