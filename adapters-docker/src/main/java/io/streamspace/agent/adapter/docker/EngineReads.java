@@ -62,8 +62,12 @@ final class EngineReads {
             labels.forEach((key, value) -> byLabel.add(key + "=" + value));
             path.append("&filters=").append(URLEncoder.encode(filter.toString(), StandardCharsets.UTF_8));
         }
+        JsonNode all = get(clients, path.toString());
+        if (!all.isArray()) {
+            throw new DockerException("the reply to GET " + path + " is not a list of containers", 200);
+        }
         List<ListedContainer> listed = new ArrayList<>();
-        for (JsonNode container : get(clients, path.toString())) {
+        for (JsonNode container : all) {
             Map<String, String> containerLabels = new LinkedHashMap<>();
             container.path("Labels").properties().forEach(e -> containerLabels.put(e.getKey(), e.getValue().asText()));
             JsonNode names = container.path("Names");

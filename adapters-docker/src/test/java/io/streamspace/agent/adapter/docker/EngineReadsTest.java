@@ -116,6 +116,17 @@ class EngineReadsTest {
     }
 
     @Test
+    void aListReplyThatIsNoListIsRefusedNotReadAsContainers() throws IOException {
+        engineAnswers(200, "application/json", "{\"Id\":\"abc123\",\"Labels\":{\"owner\":\"a1\"}}");
+        DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
+
+        assertThatThrownBy(() -> runtime.listContainers(Map.of("owner", "a1")))
+                .isInstanceOf(RuntimeOperationException.class)
+                .hasMessageContaining("refused to list containers: the reply to GET /containers/json?all=1&filters=")
+                .hasMessageEndingWith(" is not a list of containers (HTTP 200)");
+    }
+
+    @Test
     void somethingThatIsNoEngineIsSaidToBeNoEngine() throws IOException {
         engineAnswers(404, "text/plain", "404 page not found");
 
