@@ -49,10 +49,11 @@ class LauncherArchiveIT {
         if (archive.getFileName().toString().endsWith(".aot")) {
             assertThat(fresh.out()).as("the session agent's path is in the cache")
                     .containsPattern("adapter\\.websocket\\.StreamSpaceGateway source: (shared objects file|AOT cache)");
-            // the training's stand-in engine answered: docker-java's response path is in the cache, the stand-in not
+            // the training's stand-in engine answered: the Docker client's response path, up to the version read
+            // from the reply (ADR 0027), is in the cache, the stand-in not
             String cached = " source: (shared objects file|AOT cache)";
             assertThat(fresh.out()).as("the Docker client's response path is in the cache")
-                    .containsPattern("com\\.github\\.dockerjava\\.api\\.model\\.Version" + cached)
+                    .containsPattern("adapter\\.docker\\.EngineReads\\$EngineVersion" + cached)
                     .containsPattern("org\\.apache\\.hc\\.core5\\.http\\.message\\.StatusLine" + cached)
                     .doesNotContainPattern("bootstrap\\.TrainingEngine\\S*" + cached);
         }
