@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The engine's version and container list read as JSON trees over the request transport, not bound to
@@ -52,7 +53,8 @@ final class EngineReads {
 
     /**
      * {@code GET /containers/json?all=1}, filtered by the engine on every one of {@code labels} (all containers
-     * when empty); each with its id, first name (without the leading slash), labels and status in Docker's words.
+     * when empty); each with its id, first name (without the leading slash), image as requested, labels, status in
+     * Docker's words and published ports.
      */
     static List<ListedContainer> containers(DockerClients clients, Map<String, String> labels) {
         StringBuilder path = new StringBuilder("/containers/json?all=1");
@@ -72,10 +74,32 @@ final class EngineReads {
             container.path("Labels").properties().forEach(e -> containerLabels.put(e.getKey(), e.getValue().asText()));
             JsonNode names = container.path("Names");
             String name = names.isArray() && !names.isEmpty() ? names.get(0).asText("").replaceFirst("^/", "") : "";
-            listed.add(new ListedContainer(text(container, "Id"), name, Map.copyOf(containerLabels),
-                    ContainerEngine.dockerStatus(text(container, "State"), null, 0)));
+            String status = ContainerEngine.dockerStatus(text(container, "State"), null, 0);
+            listed.add(new ListedContainer(text(container, "Id"), name,
+                    ContainerEngine.requestedImage(text(container, "Image")), containerLabels, status,
+                    publishedPorts(container.path("Ports"), status)));
         }
         return listed;
+    }
+
+    /**
+     * Container port (tcp) to host port, as an inspect reports them (DockerContainers.toState): only while it runs
+     * or is paused (Podman keeps listing a stopped container's bindings), the first binding of a port when it is
+     * bound twice (IPv4 and IPv6).
+     */
+    private static Map<Integer, Integer> publishedPorts(JsonNode ports, String status) {
+        Map<Integer, Integer> published = new TreeMap<>();
+        if (!status.equals("running") && !status.equals("paused")) {
+            return published;
+        }
+        for (JsonNode port : ports) {
+            JsonNode type = port.get("Type");
+            if ((type == null || "tcp".equals(type.asText())) && port.path("PrivatePort").canConvertToInt()
+                    && port.path("PublicPort").asInt(0) > 0) {
+                published.putIfAbsent(port.get("PrivatePort").asInt(), port.get("PublicPort").asInt());
+            }
+        }
+        return published;
     }
 
     /**

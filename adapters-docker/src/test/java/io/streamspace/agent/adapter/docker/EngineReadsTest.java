@@ -85,11 +85,18 @@ class EngineReadsTest {
     }
 
     @Test
-    void theListAsksTheEngineToFilterByEveryLabelAndReadsIdNameLabelsAndStatus() throws IOException {
-        engineAnswers(200, "application/json", "[{\"Id\":\"abc123\",\"Names\":[\"/ss-s1\"],\"Image\":\"x\","
-                + "\"State\":\"running\",\"Status\":\"Up 2 seconds\",\"Labels\":{\"owner\":\"a1\",\"session\":\"s1\"},"
-                + "\"Ports\":[],\"Created\":1700000000},"
-                + "{\"Id\":\"def456\",\"Names\":[\"ss-s2\"],\"State\":\"configured\",\"Labels\":{\"owner\":\"a1\"}},"
+    void theListAsksTheEngineToFilterByEveryLabelAndReadsWhatAnInspectWouldShow() throws IOException {
+        engineAnswers(200, "application/json", "[{\"Id\":\"abc123\",\"Names\":[\"/ss-s1\"],"
+                + "\"Image\":\"streamspace/desktop:1\",\"State\":\"running\",\"Status\":\"Up 2 seconds\","
+                + "\"Labels\":{\"owner\":\"a1\",\"session\":\"s1\"},\"Created\":1700000000,\"Ports\":["
+                + "{\"IP\":\"0.0.0.0\",\"PrivatePort\":5900,\"PublicPort\":32768,\"Type\":\"tcp\"},"
+                + "{\"IP\":\"::\",\"PrivatePort\":5900,\"PublicPort\":32768,\"Type\":\"tcp\"},"
+                + "{\"PrivatePort\":8080,\"Type\":\"tcp\"},"
+                + "{\"IP\":\"0.0.0.0\",\"PrivatePort\":53,\"PublicPort\":5353,\"Type\":\"udp\"}]},"
+                // Podman: its own state word, its fully qualified image, and the bindings of a stopped container
+                + "{\"Id\":\"def456\",\"Names\":[\"ss-s2\"],\"Image\":\"localhost/streamspace/desktop:1\","
+                + "\"State\":\"configured\",\"Labels\":{\"owner\":\"a1\"},\"Ports\":[{\"PrivatePort\":5900,"
+                + "\"PublicPort\":40000,\"Type\":\"tcp\"}]},"
                 + "{\"Id\":\"fff000\",\"Names\":[\"/someone-elses\"],\"State\":\"running\",\"Labels\":null}]");
         DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
 
@@ -97,8 +104,10 @@ class EngineReadsTest {
 
         // the engine filters; the adapter still keeps only what carries the labels (a third container does not)
         assertThat(listed).containsExactly(
-                new ListedContainer("abc123", "ss-s1", Map.of("owner", "a1", "session", "s1"), "running"),
-                new ListedContainer("def456", "ss-s2", Map.of("owner", "a1"), "created"));
+                new ListedContainer("abc123", "ss-s1", "streamspace/desktop:1", Map.of("owner", "a1", "session", "s1"),
+                        "running", Map.of(5900, 32768)),
+                new ListedContainer("def456", "ss-s2", "streamspace/desktop:1", Map.of("owner", "a1"), "created",
+                        Map.of()));
         assertThat(asked).hasSize(1);
         String request = URLDecoder.decode(asked.get(0), StandardCharsets.UTF_8);
         assertThat(request).isEqualTo("GET /containers/json?all=1&filters={\"label\":[\"owner=a1\"]}");

@@ -69,7 +69,8 @@ public interface SessionRuntime {
      * Containers (running or not) that carry all of these labels, as the engine's list shows them: one call, no
      * look at each. Unlike {@link #findContainers} (and {@link #inspect}) it never waits for a container the engine
      * is creating, starting or stopping: Docker holds a container's lock for the whole of such an operation, and an
-     * inspect waits for it. For what needs only names, labels and status (capacity, the heartbeat's count).
+     * inspect waits for it. For what needs no more than ids, names, images, labels, status and published ports
+     * (capacity, the heartbeat's count, the periodic sweep, the status panel's overview).
      */
     List<ListedContainer> listContainers(Map<String, String> labels);
 
@@ -189,14 +190,27 @@ public interface SessionRuntime {
     /**
      * A container as the engine's list shows it.
      *
-     * @param status created, running, paused, restarting, exited, dead, as in {@link ContainerState}; between two runs
-     *               of a restart policy Podman's list shows {@code exited} where an inspect shows {@code restarting}
+     * @param image          the image it was created from, as requested (like {@link ContainerState#image()}); Docker's
+     *                       list shows the image's id instead when that name has since been given to another image
+     * @param status         created, running, paused, restarting, exited, dead, as in {@link ContainerState}; between
+     *                       two runs of a restart policy Podman's list shows {@code exited} where an inspect shows
+     *                       {@code restarting}
+     * @param publishedPorts container port (tcp) to host port, as in {@link ContainerState}: only while it runs or is
+     *                       paused
      */
-    record ListedContainer(String id, String name, Map<String, String> labels, String status) {
+    record ListedContainer(String id, String name, String image, Map<String, String> labels, String status,
+                           Map<Integer, Integer> publishedPorts) {
+
+        public ListedContainer {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            // a sidecar of an earlier version sends no ports
+            publishedPorts = publishedPorts == null ? Map.of() : Map.copyOf(publishedPorts);
+        }
 
         /** What the list shows of a container that a look at it ({@link #inspect}) found so. */
         public static ListedContainer of(ContainerState looked) {
-            return new ListedContainer(looked.id(), looked.name(), looked.labels(), looked.status());
+            return new ListedContainer(looked.id(), looked.name(), looked.image(), looked.labels(), looked.status(),
+                    looked.publishedPorts());
         }
 
         public boolean running() {

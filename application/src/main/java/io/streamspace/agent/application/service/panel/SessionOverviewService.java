@@ -2,7 +2,7 @@ package io.streamspace.agent.application.service.panel;
 
 import io.streamspace.agent.application.port.in.QuerySessions;
 import io.streamspace.agent.application.port.out.SessionRuntime;
-import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
+import io.streamspace.agent.application.port.out.SessionRuntime.ListedContainer;
 import io.streamspace.agent.application.port.out.SessionRuntime.ResourceUsage;
 import io.streamspace.agent.application.service.session.SessionLabels;
 import io.streamspace.agent.application.service.session.SessionRegistry;
@@ -116,8 +116,9 @@ public final class SessionOverviewService implements QuerySessions {
     }
 
     private SessionList read(Instant now) {
-        List<ContainerState> containers = runtime.findContainers(labels);
-        if (containers.stream().anyMatch(ContainerState::running)) {
+        // the engine's list alone (ADR 0026): an inspect of each container would wait for every start in flight
+        List<ListedContainer> containers = runtime.listContainers(labels);
+        if (containers.stream().anyMatch(ListedContainer::running)) {
             requestUsage(now);
         }
         Map<String, Reading> usage;
@@ -129,7 +130,7 @@ public final class SessionOverviewService implements QuerySessions {
             registry.all().forEach(s -> records.put(s.sessionId(), s));
         }
         List<SessionView> views = new ArrayList<>();
-        for (ContainerState c : containers) {
+        for (ListedContainer c : containers) {
             Map<String, String> l = c.labels() == null ? Map.of() : c.labels();
             String id = l.get(SessionLabels.SESSION_ID);
             if (id == null) {
@@ -218,7 +219,7 @@ public final class SessionOverviewService implements QuerySessions {
         return (double) cpu / wall;
     }
 
-    private String state(String id, ContainerState c, SessionRegistry.Snapshot record) {
+    private String state(String id, ListedContainer c, SessionRegistry.Snapshot record) {
         Optional<String> reported = history.latest(id).map(QuerySessions.StateChange::state);
         if (reported.isPresent()) {
             return reported.get();

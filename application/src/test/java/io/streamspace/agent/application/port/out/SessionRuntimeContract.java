@@ -374,11 +374,15 @@ public abstract class SessionRuntimeContract {
         for (ContainerState looked : runtime().findContainers(owner)) {
             assertThat(listed).filteredOn(c -> c.name().equals(looked.name())).singleElement().satisfies(c -> {
                 assertThat(c.id()).isEqualTo(looked.id());
+                assertThat(c.image()).isEqualTo(looked.image());
                 assertThat(c.labels()).isEqualTo(looked.labels());
                 assertThat(c.status()).isEqualTo(looked.status());
                 assertThat(c.running()).isEqualTo(looked.running());
+                assertThat(c.publishedPorts()).isEqualTo(looked.publishedPorts());
             });
         }
+        assertThat(listed).filteredOn(c -> c.name().equals(a)).singleElement()
+                .satisfies(c -> assertThat(c.publishedPorts()).containsOnlyKeys(RUNNING_PORT));
         assertThat(runtime().listContainers(sessionA)).extracting(SessionRuntime.ListedContainer::name)
                 .containsExactly(a);
         assertThat(runtime().listContainers(nobody)).isEmpty();

@@ -85,4 +85,37 @@ class SessionOverviewServiceTest {
         queued.removeFirst().run();
         assertThat(sessions.sessions().sessions().getFirst().memoryUsedBytes()).isEqualTo(32L << 20);
     }
+
+    /**
+     * The engine holds a container's lock for the whole of its create or start, and an inspect waits for it (ADR
+     * 0026): the overview reads the engine's list alone, so a panel opened during a storm shows every session at once.
+     */
+    @Test
+    void theListingNeverLooksAtAContainerTheEngineIsStillStarting() {
+        io.streamspace.agent.application.service.FakeRuntime runtime =
+                new io.streamspace.agent.application.service.FakeRuntime();
+        Map<String, String> owner = Map.of("streamspace.agent.id", "a", "streamspace.managed", "true");
+        for (String session : java.util.List.of("alice-1", "bob-1")) {
+            java.util.Map<String, String> labels = new java.util.HashMap<>(owner);
+            labels.put("streamspace.session.id", session);
+            runtime.createAndStart(new SessionRuntime.ContainerSpec("streamspace-" + session,
+                    "streamspace/desktop:1", labels, Map.of(), 64L << 20, 0, "", java.util.List.of(),
+                    java.util.List.of(new SessionRuntime.PortSpec(5900, "tcp")), "127.0.0.1", "no", true, 0));
+        }
+        runtime.heldByEngine.add("streamspace-bob-1");
+        SessionOverviewService sessions = new SessionOverviewService(runtime, owner, null, new SessionHistory(),
+                new AgentEventFeed(Clock.systemUTC()), () -> true, "engine", Clock.systemUTC(), r -> { });
+
+        QuerySessions.SessionList list = sessions.sessions();
+
+        assertThat(list.unavailable()).isNull();
+        assertThat(list.sessions()).extracting(QuerySessions.SessionView::sessionId)
+                .containsExactly("alice-1", "bob-1");
+        assertThat(list.sessions()).allSatisfy(view -> {
+            assertThat(view.state()).isEqualTo("running");
+            assertThat(view.image()).isEqualTo("streamspace/desktop:1");
+            assertThat(view.ports()).containsOnlyKeys(5900);
+            assertThat(view.containerId()).isNotBlank();
+        });
+    }
 }
