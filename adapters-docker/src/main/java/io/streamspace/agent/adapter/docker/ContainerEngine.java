@@ -93,6 +93,15 @@ public enum ContainerEngine {
         };
     }
 
+    /**
+     * Whether a container in this status (Docker's words) has its ports published: only a live one, running or
+     * paused. Podman keeps reporting the bindings of a stopped container (in an inspect and in the list); Docker
+     * reports none.
+     */
+    static boolean publishesPorts(String dockerStatus) {
+        return "running".equals(dockerStatus) || "paused".equals(dockerStatus);
+    }
+
     private static boolean restartsAfter(String restartPolicy, int exitCode) {
         if (restartPolicy == null) {
             return false;

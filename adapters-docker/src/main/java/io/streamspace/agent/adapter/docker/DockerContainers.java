@@ -382,10 +382,7 @@ final class DockerContainers {
             ip = network.getIpAddress() == null ? "" : network.getIpAddress();
         }
         Map<Integer, Integer> published = new TreeMap<>();
-        // Podman keeps reporting the bindings of a stopped container; Docker reports none. Only a live
-        // container's ports are published.
-        boolean live = status.equals("running") || status.equals("paused");
-        if (live && settings != null && settings.getPorts() != null) {
+        if (ContainerEngine.publishesPorts(status) && settings != null && settings.getPorts() != null) {
             settings.getPorts().getBindings().forEach((exposed, bindings) -> {
                 if (exposed.getProtocol() != InternetProtocol.TCP || bindings == null) {
                     return;

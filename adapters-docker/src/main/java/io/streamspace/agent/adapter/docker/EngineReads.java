@@ -83,13 +83,13 @@ final class EngineReads {
     }
 
     /**
-     * Container port (tcp) to host port, as an inspect reports them (DockerContainers.toState): only while it runs
-     * or is paused (Podman keeps listing a stopped container's bindings), the first binding of a port when it is
-     * bound twice (IPv4 and IPv6).
+     * Container port (tcp) to host port, as an inspect reports them (DockerContainers.toState): only while it
+     * publishes them ({@link ContainerEngine#publishesPorts}), the first binding of a port when it is bound twice
+     * (IPv4 and IPv6).
      */
     private static Map<Integer, Integer> publishedPorts(JsonNode ports, String status) {
         Map<Integer, Integer> published = new TreeMap<>();
-        if (!status.equals("running") && !status.equals("paused")) {
+        if (!ContainerEngine.publishesPorts(status)) {
             return published;
         }
         for (JsonNode port : ports) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
+import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.port.out.SessionRuntime.ListedContainer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -56,13 +58,19 @@ class EngineReadsTest {
         }
     }
 
+    /** Connects to a stub whose {@code GET /version} names this platform and component (Docker 20.10's shape). */
+    private SessionRuntime.RuntimeInfo connectToEngineAnswering(String platform, String component, String version)
+            throws IOException {
+        engineAnswers(200, "application/json", "{\"Platform\":{\"Name\":\"" + platform + "\"},"
+                + "\"Components\":[{\"Name\":\"" + component + "\",\"Version\":\"" + version + "\"}],"
+                + "\"Version\":\"" + version + "\",\"ApiVersion\":\"1.41\",\"Os\":\"linux\",\"Arch\":\"amd64\","
+                + "\"Experimental\":false}");
+        return DockerSessionRuntime.connect(clients).connectedTo();
+    }
+
     @Test
     void dockersVersionIsReadWithItsEngine() throws IOException {
-        engineAnswers(200, "application/json", "{\"Platform\":{\"Name\":\"Docker Engine - Community\"},"
-                + "\"Components\":[{\"Name\":\"Engine\",\"Version\":\"20.10.24\"}],\"Version\":\"20.10.24\","
-                + "\"ApiVersion\":\"1.41\",\"Os\":\"linux\",\"Arch\":\"amd64\",\"Experimental\":false}");
-
-        var info = DockerSessionRuntime.connect(clients).connectedTo();
+        var info = connectToEngineAnswering("Docker Engine - Community", "Engine", "20.10.24");
 
         assertThat(info.engineVersion()).isEqualTo("20.10.24");
         assertThat(info.apiVersion()).isEqualTo("1.41");
@@ -74,11 +82,7 @@ class EngineReadsTest {
 
     @Test
     void podmanIsToldApartByItsComponentsName() throws IOException {
-        engineAnswers(200, "application/json", "{\"Platform\":{\"Name\":\"linux/amd64/debian-12\"},"
-                + "\"Components\":[{\"Name\":\"Podman Engine\",\"Version\":\"4.3.1\"}],\"Version\":\"4.3.1\","
-                + "\"ApiVersion\":\"1.41\",\"Os\":\"linux\",\"Arch\":\"amd64\"}");
-
-        var info = DockerSessionRuntime.connect(clients).connectedTo();
+        var info = connectToEngineAnswering("linux/amd64/debian-12", "Podman Engine", "4.3.1");
 
         assertThat(info.runtime()).isEqualTo("podman");
         assertThat(info.engineVersion()).isEqualTo("4.3.1");
@@ -113,24 +117,25 @@ class EngineReadsTest {
         assertThat(request).isEqualTo("GET /containers/json?all=1&filters={\"label\":[\"owner=a1\"]}");
     }
 
+    /** The agent's list by its owner label against a stub that answers {@code status} with this JSON body. */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertListingFailsOnEngineAnswering(int status, String body)
+            throws IOException {
+        engineAnswers(status, "application/json", body);
+        DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
+        return assertThatThrownBy(() -> runtime.listContainers(Map.of("owner", "a1")))
+                .isInstanceOf(RuntimeOperationException.class);
+    }
+
     @Test
     void anEngineErrorOnTheListKeepsTheEnginesMessageAndStatus() throws IOException {
-        engineAnswers(500, "application/json", "{\"message\":\"database is locked\"}");
-        DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
-
-        assertThatThrownBy(() -> runtime.listContainers(Map.of("owner", "a1")))
-                .isInstanceOf(RuntimeOperationException.class)
+        assertListingFailsOnEngineAnswering(500, "{\"message\":\"database is locked\"}")
                 .hasMessage("Docker engine at " + clients.dockerHost() + " refused to list containers: database is"
                         + " locked (HTTP 500)");
     }
 
     @Test
     void aListReplyThatIsNoListIsRefusedNotReadAsContainers() throws IOException {
-        engineAnswers(200, "application/json", "{\"Id\":\"abc123\",\"Labels\":{\"owner\":\"a1\"}}");
-        DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
-
-        assertThatThrownBy(() -> runtime.listContainers(Map.of("owner", "a1")))
-                .isInstanceOf(RuntimeOperationException.class)
+        assertListingFailsOnEngineAnswering(200, "{\"Id\":\"abc123\",\"Labels\":{\"owner\":\"a1\"}}")
                 .hasMessageContaining("refused to list containers: the reply to GET /containers/json?all=1&filters=")
                 .hasMessageEndingWith(" is not a list of containers (HTTP 200)");
     }

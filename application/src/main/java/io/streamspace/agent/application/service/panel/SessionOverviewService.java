@@ -131,7 +131,7 @@ public final class SessionOverviewService implements QuerySessions {
         }
         List<SessionView> views = new ArrayList<>();
         for (ListedContainer c : containers) {
-            Map<String, String> l = c.labels() == null ? Map.of() : c.labels();
+            Map<String, String> l = c.labels();
             String id = l.get(SessionLabels.SESSION_ID);
             if (id == null) {
                 continue;
