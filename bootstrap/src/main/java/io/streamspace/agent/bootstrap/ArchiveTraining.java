@@ -21,8 +21,8 @@ import java.security.SecureRandom;
  * older JDKs is taken from it too) covers the paths whose start-up is measured:
  * {@code version}, {@code --help}, a {@code stack up}, then the session agent connected to a control-plane simulator
  * up to its first heartbeat and one command's ack and answer. The simulator and a stand-in Docker engine
- * ({@link TrainingEngine}: ping, version, info and empty lists answered, anything else 404, so the stack and the
- * command fail) run in a JVM of their own ({@link TrainingControlPlane}), so that their classes stay out of the
+ * ({@link TrainingEngine}: ping, version, info, empty lists and the training stack's objects answered, anything else
+ * 404, so the stack and the command fail) run in a JVM of their own ({@link TrainingControlPlane}), so that their classes stay out of the
  * archive. Needs no Docker engine and no network. Not a role: the launcher runs it with {@code -cp}, never operators.
  *
  * <p>Argument: a scratch directory (the launcher's temporary one). Exits 0 when every step ran, 1 otherwise; the
@@ -100,7 +100,10 @@ public final class ArchiveTraining {
         System.exit(exit);
     }
 
-    /** version, the help, and a {@code stack up} that the training engine refuses at its first change. */
+    /**
+     * version, the help, and a {@code stack up} of a project the training engine reports as up with other
+     * containers, so it goes through the re-{@code up}'s reads and fails at its first change.
+     */
     private static void commandLines(Map<String, String> env, Path work, String engine, PrintStream quiet)
             throws IOException {
         new DockerAgentMain(env, quiet, quiet).execute(new String[] {"version"});
@@ -127,6 +130,6 @@ public final class ArchiveTraining {
                   data: {}
                 """);
         new DockerAgentMain(env, quiet, quiet).execute(new String[] {"stack", "up", "-f", compose.toString(), "-p",
-                "archive-training", "--docker-host", engine});
+                TrainingEngine.STACK_PROJECT, "--docker-host", engine});
     }
 }

@@ -18,8 +18,9 @@ import java.util.Locale;
 /**
  * A stand-in Docker engine for the archive training ({@link ArchiveTraining}), on a Unix socket, in the training
  * control plane's JVM ({@link TrainingControlPlane}) so that none of it enters the archive. It answers what the agent
- * asks at start-up as Docker 20.10 would (ping, version, info, empty lists, an event stream that stays open), and 404
- * with Docker's error body to anything else, so a training command fails as it would on a host without the image.
+ * asks at start-up as Docker 20.10 would (ping, version, info, empty lists, an event stream that stays open, the
+ * training stack's networks, volume and containers), and 404 with Docker's error body to anything else, so a
+ * training command fails as it would on a host without the image.
  * Against an address that refused, the archive held none of docker-java's response path (the HTTP client's
  * response classes, Jackson's deserializers for Docker's models): every agent loaded and linked them from the jar
  * while it started (docs/benchmarks.md, start-up). Not an engine for anything else.
@@ -35,6 +36,45 @@ final class TrainingEngine {
             {"ID":"training","Containers":0,"ContainersRunning":0,"ContainersPaused":0,"ContainersStopped":0,\
             "Images":0,"Driver":"overlay2","NCPU":2,"MemTotal":2147483648,"Name":"training","ServerVersion":"20.10.24",\
             "OperatingSystem":"training","OSType":"linux","Architecture":"x86_64","Swarm":{"LocalNodeState":"inactive"}}""";
+
+    /**
+     * The project of the training's {@code stack up} ({@link ArchiveTraining}): its networks, volume and containers
+     * exist, so the archive holds the re-{@code up} path (the engine's replies bound to docker-java's models, the
+     * config hashes); the containers' hashes are not the file's, so the run fails at its first change as before.
+     */
+    static final String STACK_PROJECT = "archive-training";
+    private static final String STACK_LABELS =
+            "\"com.docker.compose.project\":\"archive-training\",\"com.docker.compose.version\":\"2.0.0\"";
+    private static final String STACK_NETWORKS = """
+            [{"Name":"archive-training_back","Id":"5f1c7e0b2a9d","Created":"2023-05-01T00:00:00Z","Scope":"local",\
+            "Driver":"bridge","EnableIPv6":false,"IPAM":{"Driver":"default","Options":null,"Config":[{"Subnet":\
+            "172.30.0.0/16","Gateway":"172.30.0.1"}]},"Internal":false,"Attachable":true,"Ingress":false,\
+            "Containers":{},"Options":{},"Labels":{%1$s,"com.docker.compose.network":"back"}},\
+            {"Name":"archive-training_default","Id":"6a2d8f1c3b0e","Created":"2023-05-01T00:00:00Z","Scope":"local",\
+            "Driver":"bridge","EnableIPv6":false,"IPAM":{"Driver":"default","Options":null,"Config":[]},\
+            "Internal":false,"Attachable":true,"Ingress":false,"Containers":{},"Options":{},\
+            "Labels":{%1$s,"com.docker.compose.network":"default"}}]""".formatted(STACK_LABELS);
+    private static final String STACK_VOLUME = """
+            {"CreatedAt":"2023-05-01T00:00:00Z","Driver":"local","Labels":{%s,"com.docker.compose.volume":"data"},\
+            "Mountpoint":"/var/lib/docker/volumes/x/_data","Name":"%%s","Options":null,"Scope":"local"}\
+            """.formatted(STACK_LABELS);
+    private static final String STACK_CONTAINERS = """
+            [%s,%s]""".formatted(stackContainer("app", "7b3e9c1d"), stackContainer("db", "8c4f0d2e"));
+
+    private static String stackContainer(String service, String id) {
+        return """
+                {"Id":"%2$s","Names":["/archive-training-%1$s-1"],"Image":"busybox","ImageID":"sha256:%2$s",\
+                "Command":"sleep 1","Created":1682899200,"Ports":[{"IP":"127.0.0.1","PrivatePort":80,\
+                "PublicPort":49153,"Type":"tcp"}],"Labels":{%3$s,"com.docker.compose.service":"%1$s",\
+                "com.docker.compose.container-number":"1","com.docker.compose.oneoff":"False",\
+                "com.docker.compose.config-hash":"not-the-files"},"State":"running","Status":"Up 1 minute",\
+                "HostConfig":{"NetworkMode":"archive-training_default"},"NetworkSettings":{"Networks":{\
+                "archive-training_default":{"IPAMConfig":null,"Links":null,"Aliases":null,"NetworkID":"6a2d8f1c3b0e",\
+                "EndpointID":"e1","Gateway":"172.31.0.1","IPAddress":"172.31.0.2","IPPrefixLen":16,\
+                "MacAddress":"02:42:ac:1f:00:02"}}},"Mounts":[{"Type":"volume","Name":"archive-training_data",\
+                "Source":"","Destination":"/data","Driver":"local","Mode":"z","RW":true,"Propagation":""}]}\
+                """.formatted(service, id, STACK_LABELS);
+    }
 
     private final ServerSocketChannel server;
 
@@ -88,17 +128,18 @@ final class TrainingEngine {
                     in.transferTo(OutputStream.nullOutputStream()); // open until the client goes
                     return;
                 }
-                respond(out, parts[0], path);
+                respond(out, parts[0], path, parts.length > 1 ? parts[1] : "/");
             }
         } catch (IOException | RuntimeException e) {
             // the client went away
         }
     }
 
-    private static void respond(OutputStream out, String method, String path) throws IOException {
+    private static void respond(OutputStream out, String method, String path, String target) throws IOException {
         String body;
         int status = 200;
         String type = "application/json";
+        boolean trainingStack = target.contains(STACK_PROJECT);
         if (path.equals("/_ping")) {
             body = "OK";
             type = "text/plain; charset=utf-8";
@@ -106,6 +147,12 @@ final class TrainingEngine {
             body = VERSION;
         } else if (method.equals("GET") && path.equals("/info")) {
             body = INFO;
+        } else if (method.equals("GET") && trainingStack && path.equals("/networks")) {
+            body = STACK_NETWORKS;
+        } else if (method.equals("GET") && trainingStack && path.startsWith("/volumes/")) {
+            body = STACK_VOLUME.formatted(path.substring("/volumes/".length()));
+        } else if (method.equals("GET") && trainingStack && path.equals("/containers/json")) {
+            body = STACK_CONTAINERS;
         } else if (method.equals("GET") && (path.equals("/containers/json") || path.equals("/networks")
                 || path.equals("/images/json"))) {
             body = "[]";

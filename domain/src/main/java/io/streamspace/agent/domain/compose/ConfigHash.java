@@ -1,8 +1,5 @@
 package io.streamspace.agent.domain.compose;
 
-import java.util.List;
-import java.util.TreeMap;
-
 /**
  * The {@code com.docker.compose.config-hash} of a service: SHA-256 (hex) of its normal form, so the same
  * configuration always gives the same hash (key order in the file, map forms versus list forms of environment or
@@ -16,11 +13,71 @@ public final class ConfigHash {
     private ConfigHash() {}
 
     public static String of(ServiceSpec s) {
-        ServiceSpec normal = new ServiceSpec(s.key(), s.image(), s.command(), s.entrypoint(), s.environment(),
-                s.ports(), s.volumes(), s.networks(), new TreeMap<>(), s.restart(), s.labels(), s.healthcheck(),
-                s.memoryLimit(), s.nanoCpus(), s.user(), s.workingDir(), s.containerName(), s.hostname(), s.capAdd(),
-                s.capDrop(), s.readOnly(), s.securityOpt(), List.of());
-        return sha256Hex(normal.toString());
+        return sha256Hex(normalForm(s));
+    }
+
+    /**
+     * The text that is hashed: what the record's {@code toString()} gives for the service with {@code depends_on} and
+     * {@code profiles} emptied ({@code ServiceSpec[key=web, image=..., ...]}), the form every hash so far was computed
+     * from, so a new agent recreates no container. Written out with a {@link StringBuilder} rather than calling the
+     * record's {@code toString()} (or {@code +}, or a lambda): their first call spins method handles at run time,
+     * ~50 ms of a {@code stack up} in a fresh JVM (ADR 0028). {@code ConfigHashTest} holds the two forms equal.
+     */
+    static String normalForm(ServiceSpec s) {
+        StringBuilder b = new StringBuilder(512).append("ServiceSpec[");
+        b.append("key=").append(s.key());
+        b.append(", image=").append(s.image());
+        b.append(", command=").append(s.command());
+        b.append(", entrypoint=").append(s.entrypoint());
+        b.append(", environment=").append(s.environment());
+        b.append(", ports=[");
+        for (int i = 0; i < s.ports().size(); i++) {
+            port(i == 0 ? b : b.append(", "), s.ports().get(i));
+        }
+        b.append("], volumes=[");
+        for (int i = 0; i < s.volumes().size(); i++) {
+            mount(i == 0 ? b : b.append(", "), s.volumes().get(i));
+        }
+        b.append(']');
+        b.append(", networks=").append(s.networks());
+        b.append(", dependsOn={}");
+        b.append(", restart=").append(s.restart());
+        b.append(", labels=").append(s.labels());
+        b.append(", healthcheck=");
+        healthcheck(b, s.healthcheck());
+        b.append(", memoryLimit=").append(s.memoryLimit());
+        b.append(", nanoCpus=").append(s.nanoCpus());
+        b.append(", user=").append(s.user());
+        b.append(", workingDir=").append(s.workingDir());
+        b.append(", containerName=").append(s.containerName());
+        b.append(", hostname=").append(s.hostname());
+        b.append(", capAdd=").append(s.capAdd());
+        b.append(", capDrop=").append(s.capDrop());
+        b.append(", readOnly=").append(s.readOnly());
+        b.append(", securityOpt=").append(s.securityOpt());
+        b.append(", profiles=[]");
+        return b.append(']').toString();
+    }
+
+    private static void port(StringBuilder b, ServiceSpec.Port p) {
+        b.append("Port[hostIp=").append(p.hostIp()).append(", hostPort=").append(p.hostPort())
+                .append(", containerPort=").append(p.containerPort()).append(", protocol=").append(p.protocol())
+                .append(']');
+    }
+
+    private static void mount(StringBuilder b, ServiceSpec.Mount m) {
+        b.append("Mount[type=").append(m.type()).append(", source=").append(m.source()).append(", target=")
+                .append(m.target()).append(", readOnly=").append(m.readOnly()).append(']');
+    }
+
+    private static void healthcheck(StringBuilder b, ServiceSpec.Healthcheck h) {
+        if (h == null) {
+            b.append("null");
+            return;
+        }
+        b.append("Healthcheck[test=").append(h.test()).append(", interval=").append(h.interval())
+                .append(", timeout=").append(h.timeout()).append(", retries=").append(h.retries())
+                .append(", startPeriod=").append(h.startPeriod()).append(']');
     }
 
     /** SHA-256 of the UTF-8 bytes of {@code text}, lower-case hex (FIPS 180-4). */
