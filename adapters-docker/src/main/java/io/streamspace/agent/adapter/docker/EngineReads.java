@@ -25,9 +25,10 @@ import java.util.TreeMap;
  * {@code Container} classes (fields, annotations, creators, nested types) in the interpreter first: ~70 % of the
  * ~100 ms the first heartbeat waited for the engine at start-up (ADR 0027). A tree needs no introspection, and only
  * the few fields the agent uses are read. Errors are docker-java's own exception types, so callers translate them as
- * before ({@link DockerErrors}).
+ * before ({@link DockerErrors}). The Compose engine reads its stacks' objects the same way (ADR 0028): every
+ * {@code stack} command is a fresh JVM.
  */
-final class EngineReads {
+public final class EngineReads {
 
     /** Only reads trees, which needs no configuration; Jackson mappers are thread-safe. */
     private static final ObjectMapper TREES = new ObjectMapper();
@@ -42,7 +43,7 @@ final class EngineReads {
 
     /** {@code GET /version}. */
     static EngineVersion version(DockerClients clients) {
-        JsonNode version = get(clients, "/version");
+        JsonNode version = read(clients, "/version");
         List<String> components = new ArrayList<>();
         for (JsonNode component : version.path("Components")) {
             components.add(text(component, "Name"));
@@ -57,19 +58,8 @@ final class EngineReads {
      * Docker's words and published ports.
      */
     static List<ListedContainer> containers(DockerClients clients, Map<String, String> labels) {
-        StringBuilder path = new StringBuilder("/containers/json?all=1");
-        if (!labels.isEmpty()) {
-            ObjectNode filter = TREES.createObjectNode();
-            ArrayNode byLabel = filter.putArray("label");
-            labels.forEach((key, value) -> byLabel.add(key + "=" + value));
-            path.append("&filters=").append(URLEncoder.encode(filter.toString(), StandardCharsets.UTF_8));
-        }
-        JsonNode all = get(clients, path.toString());
-        if (!all.isArray()) {
-            throw new DockerException("the reply to GET " + path + " is not a list of containers", 200);
-        }
         List<ListedContainer> listed = new ArrayList<>();
-        for (JsonNode container : all) {
+        for (JsonNode container : containerList(clients, labels)) {
             Map<String, String> containerLabels = new LinkedHashMap<>();
             container.path("Labels").properties().forEach(e -> containerLabels.put(e.getKey(), e.getValue().asText()));
             JsonNode names = container.path("Names");
@@ -80,6 +70,29 @@ final class EngineReads {
                     publishedPorts(container.path("Ports"), status)));
         }
         return listed;
+    }
+
+    /**
+     * {@code GET /containers/json?all=1}, filtered by the engine on every one of {@code labels} (all containers when
+     * empty): the engine's reply, an array with one object per container.
+     */
+    public static JsonNode containerList(DockerClients clients, Map<String, String> labels) {
+        List<String> byLabel = new ArrayList<>();
+        labels.forEach((key, value) -> byLabel.add(key + "=" + value));
+        String path = "/containers/json?all=1" + (labels.isEmpty() ? "" : "&filters=" + filters("label", byLabel));
+        JsonNode all = read(clients, path);
+        if (!all.isArray()) {
+            throw new DockerException("the reply to GET " + path + " is not a list of containers", 200);
+        }
+        return all;
+    }
+
+    /** The {@code filters} query parameter of a list request on one key, URL-encoded. */
+    public static String filters(String key, List<String> values) {
+        ObjectNode filter = TREES.createObjectNode();
+        ArrayNode array = filter.putArray(key);
+        values.forEach(array::add);
+        return URLEncoder.encode(filter.toString(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -107,7 +120,7 @@ final class EngineReads {
      * {@link DockerException} with the status and the body, as its own commands do; a transport failure throws the
      * transport's exception.
      */
-    private static JsonNode get(DockerClients clients, String pathAndQuery) {
+    public static JsonNode read(DockerClients clients, String pathAndQuery) {
         DockerHttpClient.Request request = DockerHttpClient.Request.builder()
                 .method(DockerHttpClient.Request.Method.GET)
                 .path(pathAndQuery)

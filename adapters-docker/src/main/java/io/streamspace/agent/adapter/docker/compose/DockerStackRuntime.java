@@ -19,12 +19,12 @@ import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.Network;
 import io.streamspace.agent.adapter.docker.DockerClients;
 import io.streamspace.agent.adapter.docker.PodmanHealthChecks;
+import io.streamspace.agent.adapter.docker.compose.StackReads.ListedNetwork;
+import io.streamspace.agent.adapter.docker.compose.StackReads.ProjectContainer;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.StackRuntime;
 import io.streamspace.agent.domain.compose.ComposeModel;
@@ -130,8 +130,8 @@ public final class DockerStackRuntime implements StackRuntime {
         });
         // One list of the project's containers instead of one per service and dependency; what this run creates
         // is added to `present` as it goes, so a started-dependency check needs no engine call.
-        Map<String, List<Container>> byService = new HashMap<>();
-        for (Container c : projectContainers(project, false)) {
+        Map<String, List<ProjectContainer>> byService = new HashMap<>();
+        for (ProjectContainer c : projectContainers(project, false)) {
             String service = label(c, SERVICE);
             if (service != null) {
                 byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
@@ -187,23 +187,23 @@ public final class DockerStackRuntime implements StackRuntime {
     private record Prepared(String containerId, String containerName, ServiceOutcome outcome) {}
 
     /** First pass: keeps the container of the same configuration, removes others, creates a missing one. */
-    private Prepared prepare(String project, ComposeModel model, String key, List<Container> existing,
+    private Prepared prepare(String project, ComposeModel model, String key, List<ProjectContainer> existing,
                              Set<String> present, ProjectContext context) throws InterruptedException {
         ServiceSpec service = model.services().get(key);
         String hash = ConfigHash.of(service);
-        Container keep = existing.stream()
+        ProjectContainer keep = existing.stream()
                 .filter(c -> hash.equals(label(c, CONFIG_HASH)) && "1".equals(label(c, NUMBER)))
                 .findFirst().orElse(null);
-        for (Container c : existing) {
+        for (ProjectContainer c : existing) {
             if (c != keep) {
                 LOG.info("Stack {}: removing container {} of service {} (configuration changed)", project,
                         nameOf(c), key);
-                removeContainer(c.getId(), nameOf(c), false);
+                removeContainer(c.id(), nameOf(c), false);
             }
         }
         if (keep != null) {
-            return "running".equals(keep.getState()) ? new Prepared(null, nameOf(keep), ServiceOutcome.UNCHANGED)
-                    : new Prepared(keep.getId(), nameOf(keep), ServiceOutcome.STARTED);
+            return "running".equals(keep.state()) ? new Prepared(null, nameOf(keep), ServiceOutcome.UNCHANGED)
+                    : new Prepared(keep.id(), nameOf(keep), ServiceOutcome.STARTED);
         }
         present.remove(key); // its old containers are gone; it is present again once created
         Prepared created = create(project, model, service, hash, context,
@@ -239,8 +239,8 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private void ensureNetwork(String project, NetworkSpec spec) {
         String name = spec.engineName(project);
-        List<Network> same = call("look up network " + name, () -> docker().listNetworksCmd().withNameFilter(name).exec())
-                .stream().filter(n -> name.equals(n.getName())).toList();
+        List<ListedNetwork> same = call("look up network " + name, () -> StackReads.networks(clients, "name", name))
+                .stream().filter(n -> name.equals(n.name())).toList();
         if (spec.external()) {
             if (same.isEmpty()) {
                 throw new RuntimeOperationException("network " + name + " is declared external but does not exist;"
@@ -249,7 +249,7 @@ public final class DockerStackRuntime implements StackRuntime {
             return;
         }
         if (!same.isEmpty()) {
-            Map<String, String> labels = same.get(0).getLabels() == null ? Map.of() : same.get(0).getLabels();
+            Map<String, String> labels = same.get(0).labels();
             if (!project.equals(labels.get(PROJECT))) {
                 throw new RuntimeOperationException("network " + name + " exists but does not belong to project "
                         + project + " (its labels: " + labels + "); declare it external or remove it");
@@ -268,7 +268,7 @@ public final class DockerStackRuntime implements StackRuntime {
 
     private void ensureVolume(String project, VolumeSpec spec) {
         String name = spec.engineName(project);
-        InspectVolumeResponse existing = inspectVolume(name);
+        Map<String, String> existing = call("inspect volume " + name, () -> StackReads.volumeLabels(clients, name));
         if (spec.external()) {
             if (existing == null) {
                 throw new RuntimeOperationException("volume " + name + " is declared external but does not exist;"
@@ -277,10 +277,9 @@ public final class DockerStackRuntime implements StackRuntime {
             return;
         }
         if (existing != null) {
-            Map<String, String> labels = existing.getLabels() == null ? Map.of() : existing.getLabels();
-            if (!project.equals(labels.get(PROJECT))) {
+            if (!project.equals(existing.get(PROJECT))) {
                 throw new RuntimeOperationException("volume " + name + " exists but does not belong to project "
-                        + project + " (its labels: " + labels + "); declare it external or remove it");
+                        + project + " (its labels: " + existing + "); declare it external or remove it");
             }
             return;
         }
@@ -291,16 +290,6 @@ public final class DockerStackRuntime implements StackRuntime {
         call("create volume " + name, () -> docker().createVolumeCmd().withName(name)
                 .withDriver(spec.driver() == null ? "local" : spec.driver()).withLabels(labels).exec());
         LOG.info("Stack {}: created volume {}", project, name);
-    }
-
-    private InspectVolumeResponse inspectVolume(String name) {
-        try {
-            return docker().inspectVolumeCmd(name).exec();
-        } catch (NotFoundException e) {
-            return null;
-        } catch (RuntimeException e) {
-            throw translate("inspect volume " + name, e);
-        }
     }
 
     /** Creates the service's container, connected to all its networks, without starting it. */
@@ -345,7 +334,7 @@ public final class DockerStackRuntime implements StackRuntime {
             return; // created or found by this up, in an earlier wave: no engine call
         }
         while (true) {
-            List<Container> containers = serviceContainers(project, dependency);
+            List<ProjectContainer> containers = serviceContainers(project, dependency);
             if (containers.isEmpty()) {
                 throw new RuntimeOperationException(what + ", which has no container");
             }
@@ -353,10 +342,10 @@ public final class DockerStackRuntime implements StackRuntime {
                 return; // started in dependency order just before; no need to inspect it (one engine call less)
             }
             InspectContainerResponse inspected = call("inspect " + nameOf(containers.get(0)),
-                    () -> docker().inspectContainerCmd(containers.get(0).getId()).exec());
+                    () -> docker().inspectContainerCmd(containers.get(0).id()).exec());
             if (condition == Condition.SERVICE_HEALTHY && healthChecks.runIfDue(inspected)) {
                 inspected = call("inspect " + nameOf(containers.get(0)),
-                        () -> docker().inspectContainerCmd(containers.get(0).getId()).exec());
+                        () -> docker().inspectContainerCmd(containers.get(0).id()).exec());
             }
             InspectContainerResponse.ContainerState state = inspected.getState();
             String status = state.getStatus();
@@ -405,9 +394,9 @@ public final class DockerStackRuntime implements StackRuntime {
     public DownResult down(String project, boolean removeVolumes) {
         // Dependents before what they depend on (the services' depends_on labels), the services of one wave at
         // once, as docker-compose does: a down waits for one stop timeout per level, not one per container.
-        Map<String, List<Container>> byService = new LinkedHashMap<>();
+        Map<String, List<ProjectContainer>> byService = new LinkedHashMap<>();
         Map<String, Set<String>> dependsOn = new HashMap<>();
-        for (Container c : projectContainers(project, true)) {
+        for (ProjectContainer c : projectContainers(project, true)) {
             String service = Objects.requireNonNullElse(label(c, SERVICE), "");
             byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
             dependsOn.computeIfAbsent(service, k -> new HashSet<>())
@@ -418,8 +407,8 @@ public final class DockerStackRuntime implements StackRuntime {
             for (List<String> wave : ServiceWaves.stopOrder(dependsOn)) {
                 List<String> removed = new CopyOnWriteArrayList<>();
                 ServiceWaves.run("stack-down-", wave, service -> {
-                    for (Container c : byService.get(service)) {
-                        if (removeContainer(c.getId(), nameOf(c), removeVolumes)) {
+                    for (ProjectContainer c : byService.get(service)) {
+                        if (removeContainer(c.id(), nameOf(c), removeVolumes)) {
                             removed.add(nameOf(c));
                         }
                     }
@@ -431,11 +420,11 @@ public final class DockerStackRuntime implements StackRuntime {
             throw new RuntimeOperationException("stack " + project + " down was interrupted", e);
         }
         List<String> networks = new ArrayList<>();
-        for (Network n : call("list networks of " + project,
-                () -> docker().listNetworksCmd().withFilter("label", List.of(PROJECT + "=" + project)).exec())) {
+        for (ListedNetwork n : call("list networks of " + project,
+                () -> StackReads.networks(clients, "label", PROJECT + "=" + project))) {
             try {
-                call("remove network " + n.getName(), () -> docker().removeNetworkCmd(n.getId()).exec());
-                networks.add(n.getName());
+                call("remove network " + n.name(), () -> docker().removeNetworkCmd(n.id()).exec());
+                networks.add(n.name());
             } catch (RuntimeOperationException e) {
                 if (!(e.getCause() instanceof NotFoundException)) {
                     throw e;
@@ -466,17 +455,17 @@ public final class DockerStackRuntime implements StackRuntime {
     @Override
     public List<StackContainer> ps(String project) {
         List<StackContainer> out = new ArrayList<>();
-        for (Container c : projectContainers(project, false)) {
+        for (ProjectContainer c : projectContainers(project, false)) {
             InspectContainerResponse inspected;
             try {
-                inspected = docker().inspectContainerCmd(c.getId()).exec();
+                inspected = docker().inspectContainerCmd(c.id()).exec();
             } catch (NotFoundException e) {
                 continue; // removed meanwhile
             } catch (RuntimeException e) {
                 throw translate("inspect container " + nameOf(c), e);
             }
             var state = inspected.getState();
-            out.add(new StackContainer(c.getId(), nameOf(c), label(c, SERVICE), number(c), c.getImage(),
+            out.add(new StackContainer(c.id(), nameOf(c), label(c, SERVICE), number(c), c.image(),
                     state.getStatus(), state.getHealth() == null ? null : state.getHealth().getStatus(),
                     state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(),
                     label(c, CONFIG_HASH)));
@@ -489,7 +478,7 @@ public final class DockerStackRuntime implements StackRuntime {
     @Override
     public String logs(String project, String service, int tail) throws InterruptedException {
         StringBuilder text = new StringBuilder();
-        for (Container c : serviceContainers(project, service)) {
+        for (ProjectContainer c : serviceContainers(project, service)) {
             ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
                 @Override
                 public void onNext(Frame frame) {
@@ -499,7 +488,7 @@ public final class DockerStackRuntime implements StackRuntime {
                 }
             };
             try {
-                clients.streams().logContainerCmd(c.getId()).withStdOut(true).withStdErr(true)
+                clients.streams().logContainerCmd(c.id()).withStdOut(true).withStdErr(true)
                         .withTail(tail <= 0 ? Integer.MAX_VALUE : tail).exec(callback);
                 callback.awaitCompletion(1, TimeUnit.MINUTES);
             } catch (RuntimeException e) {
@@ -512,18 +501,18 @@ public final class DockerStackRuntime implements StackRuntime {
     @Override
     public List<String> restart(String project, List<String> services) {
         return eachContainer(project, services, "restart", c ->
-                docker().restartContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
+                docker().restartContainerCmd(c.id()).withTimeout(stopGraceSeconds).exec());
     }
 
     @Override
     public List<String> stop(String project, List<String> services) {
         return eachContainer(project, services, "stop", c ->
-                docker().stopContainerCmd(c.getId()).withTimeout(stopGraceSeconds).exec());
+                docker().stopContainerCmd(c.id()).withTimeout(stopGraceSeconds).exec());
     }
 
     @Override
     public List<String> start(String project, List<String> services) {
-        return eachContainer(project, services, "start", c -> docker().startContainerCmd(c.getId()).exec());
+        return eachContainer(project, services, "start", c -> docker().startContainerCmd(c.id()).exec());
     }
 
     @Override
@@ -558,12 +547,12 @@ public final class DockerStackRuntime implements StackRuntime {
     }
 
     private interface ContainerAction {
-        void run(Container container);
+        void run(ProjectContainer container);
     }
 
     private List<String> eachContainer(String project, List<String> services, String verb, ContainerAction action) {
         List<String> done = new ArrayList<>();
-        for (Container c : projectContainers(project, false)) {
+        for (ProjectContainer c : projectContainers(project, false)) {
             if (services.isEmpty() || services.contains(label(c, SERVICE))) {
                 try {
                     call(verb + " container " + nameOf(c), () -> {
@@ -584,20 +573,21 @@ public final class DockerStackRuntime implements StackRuntime {
     // --- helpers ----------------------------------------------------------------------------------------------
 
     /** The project's containers, running or not; one-off ones ({@code docker compose run}) only when asked. */
-    private List<Container> projectContainers(String project, boolean includeOneOff) {
+    private List<ProjectContainer> projectContainers(String project, boolean includeOneOff) {
         Map<String, String> filter = new LinkedHashMap<>();
         filter.put(PROJECT, project);
         if (!includeOneOff) {
             filter.put(ONEOFF, "False");
         }
-        return call("list containers of " + project,
-                () -> docker().listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
+        return call("list containers of " + project, () -> StackReads.containers(clients, filter));
     }
 
-    private List<Container> serviceContainers(String project, String service) {
-        return call("list containers of " + project + "/" + service, () -> docker().listContainersCmd()
-                .withShowAll(true)
-                .withLabelFilter(Map.of(PROJECT, project, SERVICE, service, ONEOFF, "False")).exec());
+    private List<ProjectContainer> serviceContainers(String project, String service) {
+        Map<String, String> filter = new LinkedHashMap<>();
+        filter.put(PROJECT, project);
+        filter.put(SERVICE, service);
+        filter.put(ONEOFF, "False");
+        return call("list containers of " + project + "/" + service, () -> StackReads.containers(clients, filter));
     }
 
     private boolean removeContainer(String id, String name, boolean removeVolumes) {
@@ -626,11 +616,11 @@ public final class DockerStackRuntime implements StackRuntime {
         }
     }
 
-    private static String label(Container c, String key) {
-        return c.getLabels() == null ? null : c.getLabels().get(key);
+    private static String label(ProjectContainer c, String key) {
+        return c.label(key);
     }
 
-    private static int number(Container c) {
+    private static int number(ProjectContainer c) {
         try {
             return Integer.parseInt(Objects.requireNonNullElse(label(c, NUMBER), "0"));
         } catch (NumberFormatException e) {
@@ -638,9 +628,8 @@ public final class DockerStackRuntime implements StackRuntime {
         }
     }
 
-    private static String nameOf(Container c) {
-        String[] names = c.getNames();
-        return names == null || names.length == 0 ? c.getId() : names[0].startsWith("/") ? names[0].substring(1) : names[0];
+    private static String nameOf(ProjectContainer c) {
+        return c.name();
     }
 
     private <T> T call(String action, Supplier<T> request) {

@@ -284,6 +284,73 @@ class ComposeStackIT {
         assertThat(runtime.ps(p)).isEmpty();
     }
 
+    @Test
+    void networksAndVolumesOfTheSameNameThatTheStackDoesNotOwnAreNeverTakenOver() throws Exception {
+        String p = project("foreign-network");
+        String yaml = """
+                services:
+                  app:
+                    image: %s
+                    command: sleep 3600
+                    volumes: ["data:/data"]
+                    networks: [back]
+                networks:
+                  back: {}
+                volumes:
+                  data: {}
+                """.formatted(IMAGE);
+        String network = clients.requests().createNetworkCmd().withName(p + "_back")
+                .withLabels(Map.of("owner", "someone-else")).exec().getId();
+        try {
+            assertThatThrownBy(() -> up(p, yaml, Map.of())).isInstanceOf(RuntimeOperationException.class)
+                    .hasMessage("network " + p + "_back exists but does not belong to project " + p
+                            + " (its labels: {owner=someone-else}); declare it external or remove it");
+        } finally {
+            clients.requests().removeNetworkCmd(network).exec();
+        }
+        // another project: that up created its volume while it looked at the network
+        String q = project("foreign-volume");
+        clients.requests().createVolumeCmd().withName(q + "_data").withLabels(Map.of("owner", "someone-else")).exec();
+        try {
+            assertThatThrownBy(() -> up(q, yaml, Map.of())).isInstanceOf(RuntimeOperationException.class)
+                    .hasMessage("volume " + q + "_data exists but does not belong to project " + q
+                            + " (its labels: {owner=someone-else}); declare it external or remove it");
+            assertThat(runtime.ps(q)).isEmpty();
+        } finally {
+            clients.requests().removeVolumeCmd(q + "_data").exec();
+        }
+    }
+
+    @Test
+    void externalNetworksAndVolumesMustExist() {
+        String p = project("external");
+        String missing = "sst-missing-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThatThrownBy(() -> up(p, """
+                services:
+                  app:
+                    image: %s
+                    volumes: ["data:/data"]
+                volumes:
+                  data:
+                    external: true
+                    name: %s/../../containers/json
+                """.formatted(IMAGE, missing), Map.of())).isInstanceOf(RuntimeOperationException.class)
+                .hasMessage("volume " + missing + "/../../containers/json is declared external but does not exist;"
+                        + " create it first");
+        assertThatThrownBy(() -> up(p, """
+                services:
+                  app:
+                    image: %s
+                    networks: [outside]
+                networks:
+                  outside:
+                    external: true
+                    name: %s
+                """.formatted(IMAGE, missing), Map.of())).isInstanceOf(RuntimeOperationException.class)
+                .hasMessage("network " + missing + " is declared external but does not exist; create it first");
+        assertThat(runtime.ps(p)).isEmpty();
+    }
+
     // --- interoperability with docker-compose 1.29 ----------------------------------------------------------------
 
     private static final String INTEROP = """
