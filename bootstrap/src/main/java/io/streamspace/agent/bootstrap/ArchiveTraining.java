@@ -58,6 +58,7 @@ public final class ArchiveTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        BaseLocaleData.useBaseLocaleData(); // as DockerAgentMain does, so the archive holds the locale data it reads
         Path work = Path.of(args.length > 0 ? args[0] : Files.createTempDirectory("docker-agent-training").toString());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         Path engineSocket = work.resolve("engine.sock");

@@ -45,6 +45,7 @@ public final class DockerAgentMain {
 
     public static void main(String[] args) {
         VirtualThreadCarriers.leaveOneCoreToPlatformThreads(); // before anything starts a virtual thread
+        BaseLocaleData.useBaseLocaleData(); // before anything formats
         System.exit(new DockerAgentMain(System.getenv(), System.out, System.err).execute(args));
     }
 
