@@ -3,19 +3,13 @@ package io.streamspace.agent.adapter.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime;
 import io.streamspace.agent.application.port.out.SessionRuntime.ListedContainer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,39 +22,29 @@ import org.junit.jupiter.api.Test;
  */
 class EngineReadsTest {
 
-    private final List<String> asked = new CopyOnWriteArrayList<>();
-    private HttpServer engine;
+    private StubDockerEngine engine;
     private DockerClients clients;
 
-    private void engineAnswers(int status, String contentType, String body) throws IOException {
-        engine = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        engine.createContext("/", exchange -> {
-            asked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", contentType);
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        engine.start();
-        clients = DockerClients.create("tcp://127.0.0.1:" + engine.getAddress().getPort());
+    private void engineAnswers(int status, String contentType, String body) {
+        engine = StubDockerEngine.answering(status, contentType, body);
+        clients = engine.clients();
+    }
+
+    /** What the engine was asked so far. */
+    private List<String> asked() {
+        return engine.asked();
     }
 
     @AfterEach
     void stop() {
-        if (clients != null) {
-            clients.close();
-        }
         if (engine != null) {
-            engine.stop(0);
+            engine.close();
         }
     }
 
     /** Connects to a stub whose {@code GET /version} names this platform and component (Docker 20.10's shape). */
-    private SessionRuntime.RuntimeInfo connectToEngineAnswering(String platform, String component, String version)
-            throws IOException {
+    private SessionRuntime.RuntimeInfo connectToEngineAnswering(String platform, String component,
+                                                                String version) {
         engineAnswers(200, "application/json", "{\"Platform\":{\"Name\":\"" + platform + "\"},"
                 + "\"Components\":[{\"Name\":\"" + component + "\",\"Version\":\"" + version + "\"}],"
                 + "\"Version\":\"" + version + "\",\"ApiVersion\":\"1.41\",\"Os\":\"linux\",\"Arch\":\"amd64\","
@@ -69,7 +53,7 @@ class EngineReadsTest {
     }
 
     @Test
-    void dockersVersionIsReadWithItsEngine() throws IOException {
+    void dockersVersionIsReadWithItsEngine() {
         var info = connectToEngineAnswering("Docker Engine - Community", "Engine", "20.10.24");
 
         assertThat(info.engineVersion()).isEqualTo("20.10.24");
@@ -77,11 +61,11 @@ class EngineReadsTest {
         assertThat(info.operatingSystem()).isEqualTo("linux/amd64");
         assertThat(info.runtime()).isEqualTo("docker");
         assertThat(clients.engine()).isEqualTo(ContainerEngine.DOCKER);
-        assertThat(asked).containsExactly("GET /version");
+        assertThat(asked()).containsExactly("GET /version");
     }
 
     @Test
-    void podmanIsToldApartByItsComponentsName() throws IOException {
+    void podmanIsToldApartByItsComponentsName() {
         var info = connectToEngineAnswering("linux/amd64/debian-12", "Podman Engine", "4.3.1");
 
         assertThat(info.runtime()).isEqualTo("podman");
@@ -89,7 +73,7 @@ class EngineReadsTest {
     }
 
     @Test
-    void theListAsksTheEngineToFilterByEveryLabelAndReadsWhatAnInspectWouldShow() throws IOException {
+    void theListAsksTheEngineToFilterByEveryLabelAndReadsWhatAnInspectWouldShow() {
         engineAnswers(200, "application/json", "[{\"Id\":\"abc123\",\"Names\":[\"/ss-s1\"],"
                 + "\"Image\":\"streamspace/desktop:1\",\"State\":\"running\",\"Status\":\"Up 2 seconds\","
                 + "\"Labels\":{\"owner\":\"a1\",\"session\":\"s1\"},\"Created\":1700000000,\"Ports\":["
@@ -112,14 +96,14 @@ class EngineReadsTest {
                         "running", Map.of(5900, 32768)),
                 new ListedContainer("def456", "ss-s2", "streamspace/desktop:1", Map.of("owner", "a1"), "created",
                         Map.of()));
-        assertThat(asked).hasSize(1);
-        String request = URLDecoder.decode(asked.get(0), StandardCharsets.UTF_8);
+        assertThat(asked()).hasSize(1);
+        String request = URLDecoder.decode(asked().get(0), StandardCharsets.UTF_8);
         assertThat(request).isEqualTo("GET /containers/json?all=1&filters={\"label\":[\"owner=a1\"]}");
     }
 
     /** The agent's list by its owner label against a stub that answers {@code status} with this JSON body. */
-    private AbstractThrowableAssert<?, ? extends Throwable> assertListingFailsOnEngineAnswering(int status, String body)
-            throws IOException {
+    private AbstractThrowableAssert<?, ? extends Throwable> assertListingFailsOnEngineAnswering(int status,
+                                                                                                 String body) {
         engineAnswers(status, "application/json", body);
         DockerSessionRuntime runtime = DockerSessionRuntime.deferred(clients);
         return assertThatThrownBy(() -> runtime.listContainers(Map.of("owner", "a1")))
@@ -127,28 +111,28 @@ class EngineReadsTest {
     }
 
     @Test
-    void anEngineErrorOnTheListKeepsTheEnginesMessageAndStatus() throws IOException {
+    void anEngineErrorOnTheListKeepsTheEnginesMessageAndStatus() {
         assertListingFailsOnEngineAnswering(500, "{\"message\":\"database is locked\"}")
                 .hasMessage("Docker engine at " + clients.dockerHost() + " refused to list containers: database is"
                         + " locked (HTTP 500)");
     }
 
     @Test
-    void aListReplyThatIsNoListIsRefusedNotReadAsContainers() throws IOException {
+    void aListReplyThatIsNoListIsRefusedNotReadAsContainers() {
         assertListingFailsOnEngineAnswering(200, "{\"Id\":\"abc123\",\"Labels\":{\"owner\":\"a1\"}}")
                 .hasMessageContaining("refused to list containers: the reply to GET /containers/json?all=1&filters=")
                 .hasMessageEndingWith(" is not a list of containers (HTTP 200)");
     }
 
     @Test
-    void somethingThatIsNoEngineIsSaidToBeNoEngine() throws IOException {
+    void somethingThatIsNoEngineIsSaidToBeNoEngine() {
         engineAnswers(404, "text/plain", "404 page not found");
 
         assertConnectSaysNoEngine(404, "404 page not found");
     }
 
     @Test
-    void anAnswerThatIsNotJsonIsSaidToBeNotJsonNotUnreachable() throws IOException {
+    void anAnswerThatIsNotJsonIsSaidToBeNotJsonNotUnreachable() {
         engineAnswers(200, "text/html", "<html>a proxy's page</html>");
 
         assertConnectSaysNoEngine(200, "the reply to GET /version is not JSON");
@@ -162,10 +146,9 @@ class EngineReadsTest {
     }
 
     @Test
-    void anUnreachableEngineIsSaidToBeUnreachable() throws IOException {
+    void anUnreachableEngineIsSaidToBeUnreachable() {
         engineAnswers(200, "application/json", "{}");
-        engine.stop(0);
-        engine = null;
+        engine.stopAnswering();
 
         assertThatThrownBy(() -> DockerSessionRuntime.connect(clients))
                 .isInstanceOf(RuntimeOperationException.class)

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.DockerException;
-import com.sun.net.httpserver.HttpServer;
 import io.streamspace.agent.adapter.docker.DockerClients;
+import io.streamspace.agent.adapter.docker.StubDockerEngine;
 import io.streamspace.agent.adapter.docker.compose.StackReads.ListedNetwork;
 import io.streamspace.agent.adapter.docker.compose.StackReads.ProjectContainer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,39 +22,31 @@ import org.junit.jupiter.api.Test;
  */
 class StackReadsTest {
 
-    private final List<String> asked = new CopyOnWriteArrayList<>();
-    private HttpServer engine;
+    private StubDockerEngine engine;
     private DockerClients clients;
 
-    private void engineAnswers(int status, String body) throws IOException {
-        engine = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        engine.createContext("/", exchange -> {
-            String query = exchange.getRequestURI().getRawQuery();
-            asked.add(exchange.getRequestURI().getRawPath()
-                    + (query == null ? "" : "?" + URLDecoder.decode(query, StandardCharsets.UTF_8)));
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        engine.start();
-        clients = DockerClients.create("tcp://127.0.0.1:" + engine.getAddress().getPort());
+    private void engineAnswers(int status, String body) {
+        if (engine != null) {
+            engine.close();
+        }
+        engine = StubDockerEngine.answering(status, "application/json", body);
+        clients = engine.clients();
+    }
+
+    /** What the engine was asked so far, the query decoded. */
+    private List<String> asked() {
+        return engine.asked().stream().map(request -> URLDecoder.decode(request, StandardCharsets.UTF_8)).toList();
     }
 
     @AfterEach
     void stop() {
-        if (clients != null) {
-            clients.close();
-        }
         if (engine != null) {
-            engine.stop(0);
+            engine.close();
         }
     }
 
     @Test
-    void containersAreListedByTheirLabelsWithNameStateImageAndLabels() throws IOException {
+    void containersAreListedByTheirLabelsWithNameStateImageAndLabels() {
         engineAnswers(200, """
                 [{"Id":"c1","Names":["/p-web-1"],"Image":"busybox","State":"running","Status":"Up 2 minutes",
                   "Labels":{"com.docker.compose.project":"p","com.docker.compose.service":"web"}},
@@ -70,7 +57,7 @@ class StackReadsTest {
 
         List<ProjectContainer> listed = StackReads.containers(clients, labels);
 
-        assertThat(asked).containsExactly("/containers/json?all=1&filters="
+        assertThat(asked()).containsExactly("GET /containers/json?all=1&filters="
                 + "{\"label\":[\"com.docker.compose.project=p\",\"com.docker.compose.oneoff=False\"]}");
         assertThat(listed).containsExactly(
                 new ProjectContainer("c1", "p-web-1", "busybox", "running",
@@ -80,7 +67,7 @@ class StackReadsTest {
     }
 
     @Test
-    void networksAreListedByOneFilter() throws IOException {
+    void networksAreListedByOneFilter() {
         engineAnswers(200, """
                 [{"Name":"p_back","Id":"n1","Driver":"bridge","Labels":{"com.docker.compose.project":"p"}},
                  {"Name":"p_back2","Id":"n2","Labels":{}}]""");
@@ -88,11 +75,11 @@ class StackReadsTest {
         assertThat(StackReads.networks(clients, "name", "p_back")).containsExactly(
                 new ListedNetwork("n1", "p_back", Map.of("com.docker.compose.project", "p")),
                 new ListedNetwork("n2", "p_back2", Map.of()));
-        assertThat(asked).containsExactly("/networks?filters={\"name\":[\"p_back\"]}");
+        assertThat(asked()).containsExactly("GET /networks?filters={\"name\":[\"p_back\"]}");
     }
 
     @Test
-    void aNetworkListThatIsNoListIsAnErrorOfTheEngine() throws IOException {
+    void aNetworkListThatIsNoListIsAnErrorOfTheEngine() {
         engineAnswers(200, "{\"message\":\"page not found\"}");
 
         assertThatThrownBy(() -> StackReads.networks(clients, "label", "a=b")).isInstanceOf(DockerException.class)
@@ -100,27 +87,26 @@ class StackReadsTest {
     }
 
     @Test
-    void aVolumesLabelsAreReadAndAMissingVolumeIsNull() throws IOException {
+    void aVolumesLabelsAreReadAndAMissingVolumeIsNull() {
         engineAnswers(200, "{\"Name\":\"p_data\",\"Driver\":\"local\",\"Labels\":{\"owner\":\"x\"}}");
         assertThat(StackReads.volumeLabels(clients, "p_data")).isEqualTo(Map.of("owner", "x"));
-        stop();
-        engine = null;
+        assertThat(asked()).containsExactly("GET /volumes/p_data");
         engineAnswers(404, "{\"message\":\"get p_data: no such volume\"}");
         assertThat(StackReads.volumeLabels(clients, "p_data")).isNull();
-        assertThat(asked).containsExactly("/volumes/p_data", "/volumes/p_data");
+        assertThat(asked()).containsExactly("GET /volumes/p_data");
     }
 
     @Test
-    void aVolumeNameThatIsNoPathSegmentNamesNoVolumeAndIsNeverAsked() throws IOException {
+    void aVolumeNameThatIsNoPathSegmentNamesNoVolumeAndIsNeverAsked() {
         engineAnswers(200, "[]");
 
         assertThat(StackReads.volumeLabels(clients, "x/../../containers/json")).isNull();
         assertThat(StackReads.volumeLabels(clients, "..")).isNull();
-        assertThat(asked).isEmpty();
+        assertThat(asked()).isEmpty();
     }
 
     @Test
-    void aReplyThatIsNotTheVolumeAskedForIsAnError() throws IOException {
+    void aReplyThatIsNotTheVolumeAskedForIsAnError() {
         engineAnswers(200, "[{\"Id\":\"c1\"}]");
 
         assertThatThrownBy(() -> StackReads.volumeLabels(clients, "p_data")).isInstanceOf(DockerException.class)
