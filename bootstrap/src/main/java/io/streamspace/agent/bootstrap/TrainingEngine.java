@@ -139,7 +139,10 @@ final class TrainingEngine {
         String body;
         int status = 200;
         String type = "application/json";
-        boolean trainingStack = target.contains(STACK_PROJECT);
+        // the stack's objects by name (`archive-training_back`) or its containers by project label; the session
+        // agent of the training has the same id, so its own look-ups must not match
+        boolean trainingStack = target.contains(STACK_PROJECT + "_")
+                || target.contains("com.docker.compose.project%3D" + STACK_PROJECT);
         if (path.equals("/_ping")) {
             body = "OK";
             type = "text/plain; charset=utf-8";
