@@ -60,10 +60,8 @@ public final class EngineReads {
     static List<ListedContainer> containers(DockerClients clients, Map<String, String> labels) {
         List<ListedContainer> listed = new ArrayList<>();
         for (JsonNode container : containerList(clients, labels)) {
-            Map<String, String> containerLabels = new LinkedHashMap<>();
-            container.path("Labels").properties().forEach(e -> containerLabels.put(e.getKey(), e.getValue().asText()));
-            JsonNode names = container.path("Names");
-            String name = names.isArray() && !names.isEmpty() ? names.get(0).asText("").replaceFirst("^/", "") : "";
+            Map<String, String> containerLabels = labels(container);
+            String name = firstName(container);
             String status = ContainerEngine.dockerStatus(text(container, "State"), null, 0);
             listed.add(new ListedContainer(text(container, "Id"), name,
                     ContainerEngine.requestedImage(text(container, "Image")), containerLabels, status,
@@ -148,7 +146,21 @@ public final class EngineReads {
         throw new DockerException("the reply to GET " + pathAndQuery + " is not JSON", status);
     }
 
-    private static String text(JsonNode node, String field) {
+    /** The object's {@code Labels} (empty when it has none). */
+    public static Map<String, String> labels(JsonNode object) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        object.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+
+    /** A listed container's first name without the leading slash; empty when it has none. */
+    public static String firstName(JsonNode container) {
+        JsonNode names = container.path("Names");
+        return names.isArray() && !names.isEmpty() ? names.get(0).asText("").replaceFirst("^/", "") : "";
+    }
+
+    /** The field as text; null when it is absent or null. */
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
     }

@@ -132,7 +132,7 @@ public final class DockerStackRuntime implements StackRuntime {
         // is added to `present` as it goes, so a started-dependency check needs no engine call.
         Map<String, List<ProjectContainer>> byService = new HashMap<>();
         for (ProjectContainer c : projectContainers(project, false)) {
-            String service = label(c, SERVICE);
+            String service = c.label(SERVICE);
             if (service != null) {
                 byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
             }
@@ -192,18 +192,18 @@ public final class DockerStackRuntime implements StackRuntime {
         ServiceSpec service = model.services().get(key);
         String hash = ConfigHash.of(service);
         ProjectContainer keep = existing.stream()
-                .filter(c -> hash.equals(label(c, CONFIG_HASH)) && "1".equals(label(c, NUMBER)))
+                .filter(c -> hash.equals(c.label(CONFIG_HASH)) && "1".equals(c.label(NUMBER)))
                 .findFirst().orElse(null);
         for (ProjectContainer c : existing) {
             if (c != keep) {
                 LOG.info("Stack {}: removing container {} of service {} (configuration changed)", project,
-                        nameOf(c), key);
-                removeContainer(c.id(), nameOf(c), false);
+                        c.name(), key);
+                removeContainer(c.id(), c.name(), false);
             }
         }
         if (keep != null) {
-            return "running".equals(keep.state()) ? new Prepared(null, nameOf(keep), ServiceOutcome.UNCHANGED)
-                    : new Prepared(keep.id(), nameOf(keep), ServiceOutcome.STARTED);
+            return "running".equals(keep.state()) ? new Prepared(null, keep.name(), ServiceOutcome.UNCHANGED)
+                    : new Prepared(keep.id(), keep.name(), ServiceOutcome.STARTED);
         }
         present.remove(key); // its old containers are gone; it is present again once created
         Prepared created = create(project, model, service, hash, context,
@@ -341,10 +341,10 @@ public final class DockerStackRuntime implements StackRuntime {
             if (condition == Condition.SERVICE_STARTED) {
                 return; // started in dependency order just before; no need to inspect it (one engine call less)
             }
-            InspectContainerResponse inspected = call("inspect " + nameOf(containers.get(0)),
+            InspectContainerResponse inspected = call("inspect " + containers.get(0).name(),
                     () -> docker().inspectContainerCmd(containers.get(0).id()).exec());
             if (condition == Condition.SERVICE_HEALTHY && healthChecks.runIfDue(inspected)) {
-                inspected = call("inspect " + nameOf(containers.get(0)),
+                inspected = call("inspect " + containers.get(0).name(),
                         () -> docker().inspectContainerCmd(containers.get(0).id()).exec());
             }
             InspectContainerResponse.ContainerState state = inspected.getState();
@@ -397,10 +397,10 @@ public final class DockerStackRuntime implements StackRuntime {
         Map<String, List<ProjectContainer>> byService = new LinkedHashMap<>();
         Map<String, Set<String>> dependsOn = new HashMap<>();
         for (ProjectContainer c : projectContainers(project, true)) {
-            String service = Objects.requireNonNullElse(label(c, SERVICE), "");
+            String service = Objects.requireNonNullElse(c.label(SERVICE), "");
             byService.computeIfAbsent(service, k -> new ArrayList<>()).add(c);
             dependsOn.computeIfAbsent(service, k -> new HashSet<>())
-                    .addAll(ServiceWaves.parseDependsOnLabel(label(c, DEPENDS_ON)));
+                    .addAll(ServiceWaves.parseDependsOnLabel(c.label(DEPENDS_ON)));
         }
         List<String> containers = new ArrayList<>();
         try {
@@ -408,8 +408,8 @@ public final class DockerStackRuntime implements StackRuntime {
                 List<String> removed = new CopyOnWriteArrayList<>();
                 ServiceWaves.run("stack-down-", wave, service -> {
                     for (ProjectContainer c : byService.get(service)) {
-                        if (removeContainer(c.id(), nameOf(c), removeVolumes)) {
-                            removed.add(nameOf(c));
+                        if (removeContainer(c.id(), c.name(), removeVolumes)) {
+                            removed.add(c.name());
                         }
                     }
                 });
@@ -462,13 +462,13 @@ public final class DockerStackRuntime implements StackRuntime {
             } catch (NotFoundException e) {
                 continue; // removed meanwhile
             } catch (RuntimeException e) {
-                throw translate("inspect container " + nameOf(c), e);
+                throw translate("inspect container " + c.name(), e);
             }
             var state = inspected.getState();
-            out.add(new StackContainer(c.id(), nameOf(c), label(c, SERVICE), number(c), c.image(),
+            out.add(new StackContainer(c.id(), c.name(), c.label(SERVICE), number(c), c.image(),
                     state.getStatus(), state.getHealth() == null ? null : state.getHealth().getStatus(),
                     state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(),
-                    label(c, CONFIG_HASH)));
+                    c.label(CONFIG_HASH)));
         }
         out.sort(Comparator.comparing(StackContainer::service, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparingInt(StackContainer::number));
@@ -492,7 +492,7 @@ public final class DockerStackRuntime implements StackRuntime {
                         .withTail(tail <= 0 ? Integer.MAX_VALUE : tail).exec(callback);
                 callback.awaitCompletion(1, TimeUnit.MINUTES);
             } catch (RuntimeException e) {
-                throw translate("read logs of " + nameOf(c), e);
+                throw translate("read logs of " + c.name(), e);
             }
         }
         return text.toString();
@@ -553,9 +553,9 @@ public final class DockerStackRuntime implements StackRuntime {
     private List<String> eachContainer(String project, List<String> services, String verb, ContainerAction action) {
         List<String> done = new ArrayList<>();
         for (ProjectContainer c : projectContainers(project, false)) {
-            if (services.isEmpty() || services.contains(label(c, SERVICE))) {
+            if (services.isEmpty() || services.contains(c.label(SERVICE))) {
                 try {
-                    call(verb + " container " + nameOf(c), () -> {
+                    call(verb + " container " + c.name(), () -> {
                         action.run(c);
                         return null;
                     });
@@ -564,7 +564,7 @@ public final class DockerStackRuntime implements StackRuntime {
                         throw e;
                     }
                 }
-                done.add(nameOf(c));
+                done.add(c.name());
             }
         }
         return done;
@@ -616,20 +616,12 @@ public final class DockerStackRuntime implements StackRuntime {
         }
     }
 
-    private static String label(ProjectContainer c, String key) {
-        return c.label(key);
-    }
-
     private static int number(ProjectContainer c) {
         try {
-            return Integer.parseInt(Objects.requireNonNullElse(label(c, NUMBER), "0"));
+            return Integer.parseInt(Objects.requireNonNullElse(c.label(NUMBER), "0"));
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static String nameOf(ProjectContainer c) {
-        return c.name();
     }
 
     private <T> T call(String action, Supplier<T> request) {

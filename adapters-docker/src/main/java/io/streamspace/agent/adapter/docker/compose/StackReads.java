@@ -1,5 +1,8 @@
 package io.streamspace.agent.adapter.docker.compose;
 
+import static io.streamspace.agent.adapter.docker.EngineReads.labels;
+import static io.streamspace.agent.adapter.docker.EngineReads.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.exception.DockerException;
 import io.streamspace.agent.adapter.docker.DockerClients;
@@ -7,7 +10,6 @@ import io.streamspace.agent.adapter.docker.EngineReads;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,9 +42,7 @@ final class StackReads {
         List<ProjectContainer> containers = new ArrayList<>();
         for (JsonNode c : EngineReads.containerList(clients, labels)) {
             String id = text(c, "Id");
-            JsonNode names = c.path("Names");
-            String name = names.isArray() && !names.isEmpty() ? names.get(0).asText("") : "";
-            name = name.startsWith("/") ? name.substring(1) : name;
+            String name = EngineReads.firstName(c);
             containers.add(new ProjectContainer(id, name.isEmpty() ? id : name, text(c, "Image"), text(c, "State"),
                     labels(c)));
         }
@@ -86,16 +86,5 @@ final class StackReads {
             throw new DockerException("the reply to GET " + path + " is not the volume " + name, 200);
         }
         return labels(volume);
-    }
-
-    private static Map<String, String> labels(JsonNode object) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        object.path("Labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return labels;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }
