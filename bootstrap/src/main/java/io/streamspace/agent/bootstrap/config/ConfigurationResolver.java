@@ -287,15 +287,35 @@ public final class ConfigurationResolver {
 
     /** The host name, as the seed promises ("unique hostnames for each replica"). */
     private static String defaultInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
-                host = "instance-" + ProcessHandle.current().pid();
-            }
+        return defaultInstanceId(System.getenv("HOSTNAME"), KERNEL_HOST_NAME);
+    }
+
+    /** Linux's host name, what {@code gethostname()} and {@code hostname} give. */
+    static final Path KERNEL_HOST_NAME = Path.of("/proc/sys/kernel/hostname");
+
+    /**
+     * {@code HOSTNAME} when set (a container's), else the kernel's host name, else the name service's local host
+     * name (a host without {@code /proc}), else one made of the process id. The kernel's is read rather than asked
+     * of {@code InetAddress.getLocalHost()}, which gives the same name after a name-service look-up of it: ~8 ms
+     * of the agent's start-up on its main thread (docs/benchmarks.md).
+     */
+    static String defaultInstanceId(String hostnameVariable, Path kernelHostName) {
+        if (hostnameVariable != null && !hostnameVariable.isBlank()) {
+            return hostnameVariable;
         }
-        return host;
+        try {
+            String kernel = Files.readString(kernelHostName).strip();
+            if (!kernel.isEmpty()) {
+                return kernel;
+            }
+        } catch (IOException | RuntimeException e) {
+            // no such file: not Linux
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "instance-" + ProcessHandle.current().pid();
+        }
     }
 
     private AgentId agentId() {

@@ -267,4 +267,29 @@ class ConfigurationResolverTest {
         assertThat(Setting.STATUS_TOKEN.secret()).isTrue();
         assertThat(Setting.STATUS_WRITE_TOKEN.secret()).isTrue();
     }
+
+    @Test
+    void theInstanceIdIsHostnameElseTheKernelsHostNameElseTheNameServices() throws Exception {
+        Path kernel = Files.writeString(dir.resolve("hostname"), "agent-host-7\n");
+        assertThat(ConfigurationResolver.defaultInstanceId("replica-2", kernel)).isEqualTo("replica-2");
+        assertThat(ConfigurationResolver.defaultInstanceId(" ", kernel)).isEqualTo("agent-host-7");
+        assertThat(ConfigurationResolver.defaultInstanceId(null, kernel)).isEqualTo("agent-host-7");
+
+        String nameService;
+        try {
+            nameService = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            nameService = "instance-" + ProcessHandle.current().pid();
+        }
+        assertThat(ConfigurationResolver.defaultInstanceId(null, dir.resolve("no-such-file"))).isEqualTo(nameService);
+        Files.writeString(kernel, "\n");
+        assertThat(ConfigurationResolver.defaultInstanceId(null, kernel)).isEqualTo(nameService);
+    }
+
+    @Test
+    void theKernelsHostNameIsTheNameServicesLocalHostName() throws Exception {
+        // the two sources of the default instance id name the same host (when the name resolves at all)
+        String kernel = Files.readString(ConfigurationResolver.KERNEL_HOST_NAME).strip();
+        assertThat(java.net.InetAddress.getLocalHost().getHostName()).isEqualTo(kernel);
+    }
 }
