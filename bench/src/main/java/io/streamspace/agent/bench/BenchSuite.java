@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * its baseline measured in the same run. Options ({@code --name=value} or flags): {@code --quick},
  * {@code --only=storm,memory,startup,compose,codec,drills}, {@code --jar}, {@code --launcher}, {@code --out},
  * {@code --doc} (the page to rewrite; {@code none} to only print), {@code --drill-reps}, {@code --drills} (a
- * comma-separated subset of kill, link, redis, dockerd), {@code --cycles} (start/stop cycles of the memory section).
+ * comma-separated subset of kill, link, redis, dockerd), {@code --cycles} (start/stop cycles of the memory section),
+ * {@code --startup-reps}, {@code --startup-compare} (another build's jar, with its archive beside it, launched in
+ * turn with this one by the start-up section: an A/B whose two sides share every moment's load).
  */
 public final class BenchSuite {
 
@@ -94,7 +97,10 @@ public final class BenchSuite {
                         case "storm" -> new StormSection(env, report).run();
                         case "memory" -> new MemorySection(env, report,
                                 Integer.parseInt(options.getOrDefault("cycles", quick ? "20" : "1000"))).run();
-                        case "startup" -> new StartupSection(env, report).run();
+                        case "startup" -> new StartupSection(env, report,
+                                Integer.parseInt(options.getOrDefault("startup-reps", quick ? "3" : "10")),
+                                Optional.ofNullable(options.get("startup-compare")).map(Path::of)
+                                        .map(Path::toAbsolutePath)).run();
                         case "compose" -> new ComposeSection(env, report).run();
                         case "codec" -> new CodecSection(quick, report).run();
                         case "drills" -> new DrillSection(env, report,

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,11 +24,14 @@ final class StartupSection {
     private final BenchEnv env;
     private final Report report;
     private final int reps;
+    private final Optional<Path> compareJar;
 
-    StartupSection(BenchEnv env, Report report) {
+    /** {@code compareJar}: another build's jar (its archive beside it), launched in turn with this one. */
+    StartupSection(BenchEnv env, Report report, int reps, Optional<Path> compareJar) {
         this.env = env;
         this.report = report;
-        this.reps = env.quick ? 3 : 10;
+        this.reps = reps;
+        this.compareJar = compareJar;
     }
 
     void run() throws Exception {
@@ -36,11 +40,18 @@ final class StartupSection {
         List<Double> withCds = new ArrayList<>();
         List<Double> withoutCds = new ArrayList<>();
         List<Double> trivial = new ArrayList<>();
-        progress("start-up: %d repetitions (archive %s)", reps, archive ? "present" : "absent");
+        List<Double> compared = new ArrayList<>();
+        progress("start-up: %d repetitions (archive %s)%s", reps, archive ? "present" : "absent",
+                compareJar.map(jar -> ", each beside " + jar).orElse(""));
         for (int i = 0; i < reps; i++) {
             trivial.add(trivial(trivialJar));
             withCds.add(toHeartbeat(env.launch));
+            compareJar.ifPresent(jar -> compared.add(uncheckedToHeartbeat(env.launch.withJar(jar))));
             withoutCds.add(toHeartbeat(env.launch.withCds(false)));
+        }
+        if (compareJar.isPresent()) {
+            report.add(new Figure("5", "start-up, this build (A/B)", "ms", withCds, "the build of "
+                    + compareJar.get() + ", launched in turn", compared, Kind.NONE, 0));
         }
         String kind = archive ? " (" + archiveKind(env.launch.jar()) + ")" : "";
         report.add(new Figure("5", "start-up: launch → first accepted heartbeat" + kind,
@@ -59,6 +70,10 @@ final class StartupSection {
         report.line("");
         report.line("Samples (ms): with archive %s; without %s; trivial %s.", Report.join(withCds),
                 Report.join(withoutCds), Report.join(trivial));
+        if (compareJar.isPresent()) {
+            report.line("");
+            report.line("Compared build, launched after each with-archive start (ms): %s.", Report.join(compared));
+        }
         report.line("");
     }
 
@@ -83,6 +98,14 @@ final class StartupSection {
             return Duration.between(launched, heartbeat).toNanos() / 1e6;
         } finally {
             agent.close();
+        }
+    }
+
+    private double uncheckedToHeartbeat(AgentProcess.Launch how) {
+        try {
+            return toHeartbeat(how);
+        } catch (Exception e) {
+            throw new IllegalStateException("the compared build did not start: " + e.getMessage(), e);
         }
     }
 
