@@ -53,7 +53,6 @@ public final class DockerAgentMain {
         String[] line = withDefaultSubcommand(args);
         Optional<RunCommandLine.Parsed> run = RunCommandLine.parse(line);
         if (run.isPresent()) {
-            StartupWarmUp.start(); // the session agent's alone: the command-line tools' runs were slower with it
             return runAgent(run.get().flags(), configFile(run.get().configFile()));
         }
         Optional<StackArgs> stack = StackArgs.parseQuickly(line);
