@@ -143,8 +143,18 @@ public final class DockerStackRuntime implements StackRuntime {
         // Two passes, as Compose v2 does: every service's container is created (or kept, or replaced) at once, since
         // a create needs only networks and volumes; then they are started in dependency order. A start is what takes
         // the engine long, so only starts wait for what they depend on.
+        // Threads only for services that need the engine: an unchanged re-up starts none (docs/benchmarks.md).
         Map<String, Prepared> prepared = new ConcurrentHashMap<>();
-        ServiceWaves.run("stack-create-", order, key -> prepared.put(key, prepare(project, model, key,
+        List<String> toPrepare = new ArrayList<>();
+        for (String key : order) {
+            Prepared unchanged = unchangedOrNull(model.services().get(key), byService.getOrDefault(key, List.of()));
+            if (unchanged != null) {
+                prepared.put(key, unchanged);
+            } else {
+                toPrepare.add(key);
+            }
+        }
+        ServiceWaves.run("stack-create-", toPrepare, key -> prepared.put(key, prepare(project, model, key,
                 byService.getOrDefault(key, List.of()), present, context)));
         // Services whose dependencies are all up start together, each on its own virtual thread; a wave finishes
         // before the next begins, so depends_on is honoured.
@@ -157,7 +167,16 @@ public final class DockerStackRuntime implements StackRuntime {
             if (wave.isEmpty()) {
                 wave = List.of(order.stream().filter(key -> !done.contains(key)).findFirst().orElseThrow());
             }
-            ServiceWaves.run("stack-up-", wave, key -> outcomes.put(key, start(project, model, key,
+            List<String> toStart = new ArrayList<>();
+            for (String key : wave) {
+                if (prepared.get(key).outcome() == ServiceOutcome.UNCHANGED
+                        && startedDependenciesPresent(model.services().get(key), present)) {
+                    outcomes.put(key, ServiceOutcome.UNCHANGED); // what start() would answer, without a thread
+                } else {
+                    toStart.add(key);
+                }
+            }
+            ServiceWaves.run("stack-up-", toStart, key -> outcomes.put(key, start(project, model, key,
                     prepared.get(key), present)));
             done.addAll(wave);
         }
@@ -185,6 +204,26 @@ public final class DockerStackRuntime implements StackRuntime {
      * makes of it.
      */
     private record Prepared(String containerId, String containerName, ServiceOutcome outcome) {}
+
+    /**
+     * The first pass's answer where it needs no engine call: the service's one container has this configuration and
+     * runs ({@link #prepare} keeps it, removes nothing). Null otherwise.
+     */
+    private static Prepared unchangedOrNull(ServiceSpec service, List<ProjectContainer> existing) {
+        if (existing.size() != 1) {
+            return null;
+        }
+        ProjectContainer only = existing.get(0);
+        boolean same = ConfigHash.of(service).equals(only.label(CONFIG_HASH)) && "1".equals(only.label(NUMBER));
+        return same && "running".equals(only.state()) ? new Prepared(null, only.name(), ServiceOutcome.UNCHANGED)
+                : null;
+    }
+
+    /** Whether every dependency's condition is "started" and met by this up already ({@link #awaitCondition}). */
+    private static boolean startedDependenciesPresent(ServiceSpec service, Set<String> present) {
+        return service.dependsOn().entrySet().stream().allMatch(dep -> dep.getValue() == Condition.SERVICE_STARTED
+                && present.contains(dep.getKey()));
+    }
 
     /** First pass: keeps the container of the same configuration, removes others, creates a missing one. */
     private Prepared prepare(String project, ComposeModel model, String key, List<ProjectContainer> existing,

@@ -154,6 +154,21 @@ class ComposeStackIT {
     }
 
     @Test
+    void aStoppedContainerOfTheSameConfigurationIsStartedAgainNotReportedUnchanged() throws Exception {
+        String p = project("restart");
+        up(p, TWO_SERVICES, Map.of());
+        Map<String, StackContainer> before = byService(p);
+        clients.requests().stopContainerCmd(before.get("worker").id()).withTimeout(1).exec();
+
+        UpResult again = up(p, TWO_SERVICES, Map.of());
+        assertThat(again.started()).containsExactly("worker");
+        assertThat(again.unchanged()).containsExactly("web");
+        Map<String, StackContainer> after = byService(p);
+        assertThat(after.get("worker").id()).isEqualTo(before.get("worker").id());
+        assertThat(after.values()).extracting(StackContainer::state).containsOnly("running");
+    }
+
+    @Test
     void dependsOnServiceHealthyAndCompletedSuccessfullyOrderTheStart() throws Exception {
         String p = project("health");
         String yaml = """
