@@ -296,8 +296,9 @@ public final class ConfigurationResolver {
     /**
      * {@code HOSTNAME} when set (a container's), else the kernel's host name, else the name service's local host
      * name (a host without {@code /proc}), else one made of the process id. The kernel's is read rather than asked
-     * of {@code InetAddress.getLocalHost()}, which gives the same name after a name-service look-up of it: ~8 ms
-     * of the agent's start-up on its main thread (docs/benchmarks.md).
+     * of {@code InetAddress.getLocalHost()}, which gives the same name only after looking it up in the name service:
+     * the agent does not wait for DNS to start, and a host whose name does not resolve keeps its id across restarts
+     * instead of a new {@code instance-<pid>} (ADR 0030).
      */
     static String defaultInstanceId(String hostnameVariable, Path kernelHostName) {
         if (hostnameVariable != null && !hostnameVariable.isBlank()) {

@@ -156,8 +156,8 @@ public final class DockerStackRuntime implements StackRuntime {
         }
         ServiceWaves.run("stack-create-", toPrepare, key -> prepared.put(key, prepare(project, model, key,
                 byService.getOrDefault(key, List.of()), present, context)));
-        // Services whose dependencies are all up start together, each on its own virtual thread; a wave finishes
-        // before the next begins, so depends_on is honoured.
+        // Services whose dependencies are all up start together, each on its own thread; a wave finishes before the
+        // next begins, so depends_on is honoured.
         Map<String, ServiceOutcome> outcomes = new ConcurrentHashMap<>();
         Set<String> done = new HashSet<>();
         while (done.size() < order.size()) {
