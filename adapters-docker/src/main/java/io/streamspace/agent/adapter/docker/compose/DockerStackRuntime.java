@@ -214,9 +214,13 @@ public final class DockerStackRuntime implements StackRuntime {
             return null;
         }
         ProjectContainer only = existing.get(0);
-        boolean same = ConfigHash.of(service).equals(only.label(CONFIG_HASH)) && "1".equals(only.label(NUMBER));
-        return same && "running".equals(only.state()) ? new Prepared(null, only.name(), ServiceOutcome.UNCHANGED)
-                : null;
+        return keeps(only, ConfigHash.of(service)) && "running".equals(only.state())
+                ? new Prepared(null, only.name(), ServiceOutcome.UNCHANGED) : null;
+    }
+
+    /** Whether {@code up} keeps this container for a service of this configuration hash (the first of its number). */
+    private static boolean keeps(ProjectContainer c, String hash) {
+        return hash.equals(c.label(CONFIG_HASH)) && "1".equals(c.label(NUMBER));
     }
 
     /** Whether every dependency's condition is "started" and met by this up already ({@link #awaitCondition}). */
@@ -231,7 +235,7 @@ public final class DockerStackRuntime implements StackRuntime {
         ServiceSpec service = model.services().get(key);
         String hash = ConfigHash.of(service);
         ProjectContainer keep = existing.stream()
-                .filter(c -> hash.equals(c.label(CONFIG_HASH)) && "1".equals(c.label(NUMBER)))
+                .filter(c -> keeps(c, hash))
                 .findFirst().orElse(null);
         for (ProjectContainer c : existing) {
             if (c != keep) {
