@@ -60,8 +60,9 @@ public final class CommandRouter implements HandleControlPlaneCommand {
 
     /**
      * Like {@link #scheduledBy(Map, ControlPlaneMessages, CommandScheduler)}, and every command with a handler is
-     * written to {@code journal} before its {@code ack} and removed after its answer, so a command acknowledged by
-     * a process that dies is answered by the next one.
+     * written to {@code journal} before its {@code ack} and removed once its answer is stored (before the answer is
+     * sent), so a command acknowledged by a process that dies is answered by the next one,
+     * and one that was answered is not answered again by it.
      */
     public static CommandRouter scheduledBy(Map<String, CommandHandler> handlers, ControlPlaneMessages messages,
                                             CommandScheduler scheduler, CommandJournal journal) {
@@ -161,8 +162,15 @@ public final class CommandRouter implements HandleControlPlaneCommand {
         if (refusal != null) {
             messages.send(new OutboundMessage.Ack(commandId));
             LOG.log(Level.WARNING, "Command {0} ({1}) refused: {2}", commandId, command.action(), refusal);
-            messages.send(new OutboundMessage.Failed(commandId, refusal));
-            finished(command.action(), CommandOutcome.FAILURE);
+            OutboundMessage.Failed failed = new OutboundMessage.Failed(commandId, refusal);
+            if (handler == null) {
+                messages.send(failed);
+                finished(command.action(), CommandOutcome.FAILURE);
+            } else {
+                // journaled by handleAll like any command with a handler: it must leave the journal, or the next
+                // process would answer it a second time
+                deliver(command, failed);
+            }
             return;
         }
         messages.send(new OutboundMessage.Ack(commandId));
@@ -179,39 +187,56 @@ public final class CommandRouter implements HandleControlPlaneCommand {
     }
 
     private void run(CommandHandler handler, InboundMessage.Command command) {
+        deliver(command, answer(handler, command));
+    }
+
+    /**
+     * Sends a journaled command's terminal answer; its journal entry ends once the answer is stored and before the
+     * answer can reach the control plane ({@link ControlPlaneMessages#answer}), so a process killed at any point
+     * leaves the command either in the journal or answered, never answered twice (ADR 0031).
+     */
+    private void deliver(InboundMessage.Command command, OutboundMessage answer) {
+        String commandId = command.commandId();
         try {
-            answer(handler, command);
-        } finally {
-            try {
-                journal.end(command.commandId());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not remove command {0} from the command journal: {1}",
-                        command.commandId(), e.toString());
-            }
+            messages.answer(answer, () -> endJournalEntry(commandId));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "Could not store the " + answer.type() + " answer to command " + commandId + " ("
+                    + command.action() + "); it stays in the command journal and the agent's next start answers it", e);
+            return;
+        }
+        boolean complete = answer instanceof OutboundMessage.Complete;
+        if (complete) {
+            LOG.log(Level.INFO, "Command {0} ({1}) completed", commandId, command.action());
+        }
+        finished(command.action(), complete ? CommandOutcome.SUCCESS : CommandOutcome.FAILURE);
+    }
+
+    private void endJournalEntry(String commandId) {
+        try {
+            journal.end(commandId);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not remove command {0} from the command journal: {1}", commandId,
+                    e.toString());
         }
     }
 
-    private void answer(CommandHandler handler, InboundMessage.Command command) {
+    /** The handler's outcome as the command's terminal answer: {@code complete} with its result, or {@code failed}. */
+    private OutboundMessage answer(CommandHandler handler, InboundMessage.Command command) {
         try {
             Map<String, Object> result = handler.handle(command, messages);
-            messages.send(new OutboundMessage.Complete(command.commandId(), result == null ? Map.of() : result));
-            LOG.log(Level.INFO, "Command {0} ({1}) completed", command.commandId(), command.action());
-            finished(command.action(), CommandOutcome.SUCCESS);
-            return;
+            return new OutboundMessage.Complete(command.commandId(), result == null ? Map.of() : result);
         } catch (CommandFailedException e) {
             LOG.log(Level.WARNING, "Command {0} ({1}) failed: {2}", command.commandId(), command.action(),
                     e.getMessage());
-            messages.send(new OutboundMessage.Failed(command.commandId(), e.getMessage()));
+            return new OutboundMessage.Failed(command.commandId(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            messages.send(new OutboundMessage.Failed(command.commandId(),
-                    command.action() + " was interrupted because the agent is shutting down"));
+            return new OutboundMessage.Failed(command.commandId(),
+                    command.action() + " was interrupted because the agent is shutting down");
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Command " + command.commandId() + " (" + command.action() + ") crashed", e);
-            messages.send(new OutboundMessage.Failed(command.commandId(),
-                    command.action() + " failed unexpectedly: " + e));
+            return new OutboundMessage.Failed(command.commandId(), command.action() + " failed unexpectedly: " + e);
         }
-        finished(command.action(), CommandOutcome.FAILURE);
     }
 
     private void finished(String action, CommandOutcome outcome) {

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -62,6 +64,11 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     private final AtomicLong connections = new AtomicLong();
     private final Queue<InboundMessage.Command> admissions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean admitting = new AtomicBoolean();
+    /**
+     * Command ids of terminal answers stored in the outbox whose journal entry has not ended yet: neither sent nor
+     * handed over until it has ({@link #answer}).
+     */
+    private final Set<String> heldAnswers = ConcurrentHashMap.newKeySet();
 
     public ControlPlaneLinkService(ControlPlaneGateway gateway, LinkSettings settings,
                                    Provider<HandleControlPlaneCommand> commands, ActiveSessions activeSessions,
@@ -259,6 +266,51 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
     }
 
     /**
+     * The answer is appended to the outbox and held there (not sent, not handed over, and neither is anything
+     * behind it) while {@code answered} runs: the command leaves the journal before the control plane can see its
+     * answer, so a process killed in between leaves the answer waiting in the outbox, and the next one sends it
+     * instead of answering the command again ({@link SettledCommandJournal}).
+     */
+    @Override
+    public void answer(OutboundMessage answer, Runnable answered) {
+        String commandId = switch (answer) {
+            case OutboundMessage.Complete c -> c.commandId();
+            case OutboundMessage.Failed f -> f.commandId();
+            default -> null;
+        };
+        if (commandId == null || !heldAnswers.add(commandId)) {
+            // not an answer, or the same command answered twice at once (a caller's mistake): no hold to take
+            ControlPlaneMessages.super.answer(answer, answered);
+            return;
+        }
+        try {
+            outbox.append(answer);
+            answered.run();
+        } finally {
+            heldAnswers.remove(commandId);
+        }
+        flushPending();
+    }
+
+    /** How many of {@code batch} (peeked from the outbox) may leave it now: those before the first held answer. */
+    private int releasable(List<OutboundMessage> batch) {
+        if (heldAnswers.isEmpty()) {
+            return batch.size();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            String held = switch (batch.get(i)) {
+                case OutboundMessage.Complete c -> c.commandId();
+                case OutboundMessage.Failed f -> f.commandId();
+                default -> null;
+            };
+            if (held != null && heldAnswers.contains(held)) {
+                return i;
+            }
+        }
+        return batch.size();
+    }
+
+    /**
      * Heartbeats and tunnel bytes go out now or never (they are worthless later). Outcome messages are written to
      * the outbox first and then flushed in order, so a crash or an outage between the work and the send loses
      * nothing (the control plane accepts a repeated {@code status} or {@code complete}).
@@ -333,8 +385,9 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
         synchronized (sendLock) {
             while (current == null) {
                 List<OutboundMessage> batch = outbox.peek(100);
+                batch = batch.subList(0, releasable(batch));
                 if (batch.isEmpty()) {
-                    break;
+                    break; // empty, or a held answer first: a later exchange moves it
                 }
                 handover.handOver(batch);
                 outbox.remove(batch.size());
@@ -380,8 +433,9 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
             }
             while (true) {
                 List<OutboundMessage> batch = outbox.peek(100);
+                batch = batch.subList(0, releasable(batch));
                 if (batch.isEmpty()) {
-                    return;
+                    return; // empty, or a held answer first: its worker flushes once the hold ends
                 }
                 int sent = 0;
                 try {

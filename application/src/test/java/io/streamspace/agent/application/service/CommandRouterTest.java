@@ -84,6 +84,98 @@ class CommandRouterTest {
                 "end cmd-j", "send ack", "send failed");
     }
 
+    /** Records begin/end as events; shared by the tests that check the order of journal and answers. */
+    private static CommandJournal journalRecordingTo(List<String> events) {
+        return new CommandJournal() {
+            @Override
+            public void begin(Entry entry) {
+                events.add("begin " + entry.commandId());
+            }
+
+            @Override
+            public void end(String commandId) {
+                events.add("end " + commandId);
+            }
+
+            @Override
+            public List<Entry> unfinishedAtStart() {
+                return List.of();
+            }
+        };
+    }
+
+    /** Messages that tell a terminal answer (with what runs while it is stored and held) from a plain send. */
+    private static ControlPlaneMessages answersRecordingTo(List<String> events) {
+        return new ControlPlaneMessages() {
+            @Override
+            public void send(OutboundMessage message) {
+                events.add("send " + message.type());
+            }
+
+            @Override
+            public void answer(OutboundMessage answer, Runnable answered) {
+                events.add("store " + answer.type());
+                answered.run();
+                events.add("release " + answer.type());
+            }
+        };
+    }
+
+    @Test
+    void everyTerminalAnswerEndsItsJournalEntryWhileItIsStoredAndBeforeItIsReleased() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CommandHandler refusing = (c, o) -> {
+            throw new CommandFailedException("image x not found");
+        };
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of(),
+                        "stop_session", refusing), answersRecordingTo(events), (command, work) -> work.run(),
+                journalRecordingTo(events));
+        router.handle(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")));
+        router.handle(new InboundMessage.Command("c2", "stop_session", Map.of("sessionId", "s1")));
+        router.handle(new InboundMessage.Command("c3", "format_disk", Map.of()));
+        assertThat(events).containsExactly(
+                "begin c1", "send ack", "store complete", "end c1", "release complete",
+                "begin c2", "send ack", "store failed", "end c2", "release failed",
+                // not journaled: answered at once, and nothing to end
+                "send ack", "send failed");
+    }
+
+    @Test
+    void aRefusedCommandLeavesTheJournalSoTheNextProcessDoesNotAnswerItAgain() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()),
+                answersRecordingTo(events), (command, work) -> work.run(), journalRecordingTo(events));
+        router.refuseNewCommands("the agent is shutting down; send the command again");
+        router.handle(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")));
+        router.handle(new InboundMessage.Command("c2", "format_disk", Map.of()));
+        assertThat(events).containsExactly("begin c1", "send ack", "store failed", "end c1", "release failed",
+                "send ack", "send failed");
+    }
+
+    @Test
+    void anAnswerThatCannotBeStoredLeavesItsCommandInTheJournalForTheNextProcess() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ControlPlaneMessages diskFull = new ControlPlaneMessages() {
+            @Override
+            public void send(OutboundMessage message) {
+                events.add("send " + message.type());
+            }
+
+            @Override
+            public void answer(OutboundMessage answer, Runnable answered) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("No space left on device"));
+            }
+        };
+        List<String> outcomes = new CopyOnWriteArrayList<>();
+        CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()), diskFull,
+                (command, work) -> work.run(), journalRecordingTo(events), (action, outcome) -> outcomes.add(action));
+        router.handle(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")));
+        router.handle(new InboundMessage.Command("c2", "start_session", Map.of("sessionId", "s2")));
+        assertThat(events).as("no entry ended, and the router goes on with the next command")
+                .containsExactly("begin c1", "send ack", "begin c2", "send ack");
+        assertThat(outcomes).as("nothing was answered, so nothing is counted").isEmpty();
+    }
+
     @Test
     void commandsThatArriveTogetherAreJournaledInOneBatchBeforeTheFirstAck() {
         List<String> events = new CopyOnWriteArrayList<>();

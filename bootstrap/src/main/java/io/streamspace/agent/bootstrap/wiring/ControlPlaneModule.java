@@ -23,6 +23,7 @@ import io.streamspace.agent.application.service.ControlPlaneMessages;
 import io.streamspace.agent.application.service.LinkListener;
 import io.streamspace.agent.application.service.LinkSettings;
 import io.streamspace.agent.application.service.SessionCommandQueue;
+import io.streamspace.agent.application.service.SettledCommandJournal;
 import io.streamspace.agent.application.service.VncTunnelInbound;
 import io.streamspace.agent.application.service.metrics.CommandOutcomeListener;
 import io.streamspace.agent.application.service.panel.PanelEvents;
@@ -87,11 +88,14 @@ public abstract class ControlPlaneModule {
         return FileOutbox.open(config.outboxDir());
     }
 
-    /** Acknowledged, unanswered commands, beside the outbox and under its lock (so opened after it). */
+    /**
+     * Acknowledged, unanswered commands, beside the outbox and under its lock (so opened after it), settled against
+     * what the outbox holds before anything is sent: a command whose answer waits there is not answered again.
+     */
     @Provides
     @Singleton
-    static CommandJournal commandJournal(AgentConfiguration config, FileOutbox outbox) {
-        return FileCommandJournal.open(outbox.directory().resolve("commands"));
+    static CommandJournal commandJournal(FileOutbox outbox) {
+        return SettledCommandJournal.settle(FileCommandJournal.open(outbox.directory().resolve("commands")), outbox);
     }
 
     @Provides

@@ -206,7 +206,7 @@ public final class SessionsModule {
                                         @Named("workers") Executor workers, CommandJournal journal,
                                         SessionVnc vnc) {
         // the link is told about the reconciler when it is built, so it can only be reached lazily here
-        return new SessionReconciler(runtime, settings, registry, message -> messages.get().send(message), clock,
+        return new SessionReconciler(runtime, settings, registry, ControlPlaneMessages.later(messages::get), clock,
                 workers, journal, vnc);
     }
 

@@ -77,9 +77,19 @@ public final class PanelEvents {
     /** The outgoing messages, publishing answers and session states after passing each message on. */
     public ControlPlaneMessages messages(ControlPlaneMessages delegate) {
         Objects.requireNonNull(delegate);
-        return message -> {
-            delegate.send(message);
-            safely(() -> sent(message));
+        return new ControlPlaneMessages() {
+            @Override
+            public void send(OutboundMessage message) {
+                delegate.send(message);
+                safely(() -> sent(message));
+            }
+
+            /** Passes the answer on whole, so the delegate keeps it back until its journal entry has ended. */
+            @Override
+            public void answer(OutboundMessage answer, Runnable answered) {
+                delegate.answer(answer, answered);
+                safely(() -> sent(answer));
+            }
         };
     }
 

@@ -214,7 +214,8 @@ public final class SessionReconciler implements LinkListener {
      * {@code status failed} is sent when nothing was reported for the session); a stop whose container is gone is
      * {@code complete} with {@code status terminated}; a hibernate whose session is hibernated is {@code complete};
      * everything else is {@code failed} with the reason, so the control plane can send it again. Each answer goes to
-     * the outbox before the command leaves the journal. Returns how many statuses were sent.
+     * the outbox, and the command leaves the journal before the answer can be sent (so a second restart does
+     * not answer it again). Returns how many statuses were sent.
      */
     private int answerUnfinished(List<CommandJournal.Entry> entries, Set<String> seen, Map<String, ContainerState> byId,
                                  Map<String, String> reported) {
@@ -274,8 +275,7 @@ public final class SessionReconciler implements LinkListener {
             }
             LOG.log(Level.WARNING, "Command {0} ({1}, session {2}) was acknowledged before the agent restarted and"
                     + " never answered; answering {3}", entry.commandId(), action, id, answer.type());
-            messages.send(answer);
-            journal.end(entry.commandId());
+            messages.answer(answer, () -> journal.end(entry.commandId()));
         }
         return statuses;
     }

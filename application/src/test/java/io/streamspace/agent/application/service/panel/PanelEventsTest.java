@@ -48,6 +48,29 @@ class PanelEventsTest {
     }
 
     @Test
+    void aTerminalAnswerIsPassedOnWholeSoTheLinkCanHoldItUntilItsJournalEntryEnds() {
+        List<String> calls = new ArrayList<>();
+        ControlPlaneMessages answering = events.messages(new ControlPlaneMessages() {
+            @Override
+            public void send(OutboundMessage message) {
+                calls.add("send " + message.type());
+            }
+
+            @Override
+            public void answer(OutboundMessage answer, Runnable answered) {
+                calls.add("answer " + answer.type());
+                answered.run();
+            }
+        });
+        commands.handle(new InboundMessage.Command("c-1", "start_session", Map.of("sessionId", "s-1")));
+        answering.answer(new OutboundMessage.Complete("c-1", Map.of()), () -> calls.add("journal end"));
+
+        assertThat(calls).containsExactly("answer complete", "journal end");
+        assertThat(feed.recent()).extracting(AgentEvent::type).containsExactly("command_received",
+                "command_answered");
+    }
+
+    @Test
     void aBatchOfCommandsIsPassedOnWholeSoTheRoutersGroupCommitIsKept() {
         List<List<InboundMessage.Command>> batches = new ArrayList<>();
         HandleControlPlaneCommand batching = events.commands(new HandleControlPlaneCommand() {
