@@ -193,7 +193,8 @@ public final class CommandRouter implements HandleControlPlaneCommand {
     /**
      * Sends a journaled command's terminal answer; its journal entry ends once the answer is stored and before the
      * answer can reach the control plane ({@link ControlPlaneMessages#answer}), so a process killed at any point
-     * leaves the command either in the journal or answered, never answered twice (ADR 0031).
+     * leaves the command either in the journal or answered, and the next process does not answer an answered
+     * command again (ADR 0031).
      */
     private void deliver(InboundMessage.Command command, OutboundMessage answer) {
         String commandId = command.commandId();

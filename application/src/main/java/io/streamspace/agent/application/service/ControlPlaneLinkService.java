@@ -273,11 +273,7 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
      */
     @Override
     public void answer(OutboundMessage answer, Runnable answered) {
-        String commandId = switch (answer) {
-            case OutboundMessage.Complete c -> c.commandId();
-            case OutboundMessage.Failed f -> f.commandId();
-            default -> null;
-        };
+        String commandId = answer.answeredCommandId();
         if (commandId == null || !heldAnswers.add(commandId)) {
             // not an answer, or the same command answered twice at once (a caller's mistake): no hold to take
             ControlPlaneMessages.super.answer(answer, answered);
@@ -288,8 +284,8 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
             answered.run();
         } finally {
             heldAnswers.remove(commandId);
+            flushPending(); // also when the journal failed to end: the stored answer is sent in any case
         }
-        flushPending();
     }
 
     /** How many of {@code batch} (peeked from the outbox) may leave it now: those before the first held answer. */
@@ -298,12 +294,8 @@ public final class ControlPlaneLinkService implements ServeControlPlane, Control
             return batch.size();
         }
         for (int i = 0; i < batch.size(); i++) {
-            String held = switch (batch.get(i)) {
-                case OutboundMessage.Complete c -> c.commandId();
-                case OutboundMessage.Failed f -> f.commandId();
-                default -> null;
-            };
-            if (held != null && heldAnswers.contains(held)) {
+            String answered = batch.get(i).answeredCommandId();
+            if (answered != null && heldAnswers.contains(answered)) {
                 return i;
             }
         }

@@ -39,12 +39,8 @@ public final class SettledCommandJournal implements CommandJournal {
         }
         Set<String> answered = new HashSet<>();
         for (OutboundMessage waiting : outbox.peek(outbox.size())) {
-            switch (waiting) {
-                case OutboundMessage.Complete c -> answered.add(c.commandId());
-                case OutboundMessage.Failed f -> answered.add(f.commandId());
-                default -> {
-                    // acks, statuses: no command's answer
-                }
+            if (waiting.answeredCommandId() != null) { // acks and statuses answer no command
+                answered.add(waiting.answeredCommandId());
             }
         }
         List<Entry> unanswered = new ArrayList<>(left.size());

@@ -20,6 +20,11 @@ public sealed interface OutboundMessage {
         return false;
     }
 
+    /** The id of the command this message answers for good ({@code complete} or {@code failed}); null for others. */
+    default String answeredCommandId() {
+        return null;
+    }
+
     record Heartbeat(String status, int activeSessions, AgentCapacity capacity, Map<String, Object> details)
             implements OutboundMessage {
         public String type() {
@@ -44,6 +49,11 @@ public sealed interface OutboundMessage {
         }
 
         @Override
+        public String answeredCommandId() {
+            return commandId;
+        }
+
+        @Override
         public boolean mustDeliver() {
             return true;
         }
@@ -52,6 +62,11 @@ public sealed interface OutboundMessage {
     record Failed(String commandId, String error) implements OutboundMessage {
         public String type() {
             return "failed";
+        }
+
+        @Override
+        public String answeredCommandId() {
+            return commandId;
         }
 
         @Override
