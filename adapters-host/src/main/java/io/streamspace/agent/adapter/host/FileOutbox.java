@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code offset.json}: {@code {"generation":G,"offset":N}}, the journal in use and the byte offset of its
  *       first message not yet removed; replaced atomically (temp file, fsync, {@code ATOMIC_MOVE}). Absent means
  *       generation 0, offset 0.</li>
+ *   <li>{@code removed.json}: the same shape, replaced (temp file, {@code ATOMIC_MOVE}) without a sync the moment
+ *       {@link #remove} is called, before {@code offset.json} is synced and replaced: a process killed in between
+ *       does not send the removed (already sent) messages again. It is a hint: the next open follows it only when
+ *       it is readable, names the generation in use and lies within that journal; a power cut may lose it or leave
+ *       it unreadable, and then {@code offset.json} decides (messages may be sent twice, never lost).</li>
  * </ul>
  * Compaction writes the remaining messages to {@code journal-<G+1>.jsonl}, fsyncs it, then switches
  * {@code offset.json} to it (the commit point) and deletes the old journal; it runs when everything was removed,
@@ -58,6 +63,7 @@ public final class FileOutbox implements Outbox, AutoCloseable {
 
     static final String LOCK_FILE = "outbox.lock";
     static final String OFFSET_FILE = "offset.json";
+    static final String REMOVED_FILE = "removed.json";
     private static final Pattern JOURNAL_NAME = Pattern.compile("journal-(\\d{1,18})\\.jsonl");
 
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
@@ -238,6 +244,7 @@ public final class FileOutbox implements Outbox, AutoCloseable {
                 LOG.warn("Outbox {}: asked to remove {} message(s), only {} were there", directory, count, removed);
             }
             if (removed > 0) {
+                recordRemoved();
                 compactOrPersistOffset();
             }
             if (droppedInBurst > 0 && entries.size() < maxMessages) {
@@ -318,6 +325,7 @@ public final class FileOutbox implements Outbox, AutoCloseable {
             }
         }
         Files.deleteIfExists(directory.resolve(OFFSET_FILE + ".tmp"));
+        Files.deleteIfExists(directory.resolve(REMOVED_FILE + ".tmp"));
 
         Path path = journalPath(gen);
         boolean created = !Files.exists(path);
@@ -335,6 +343,13 @@ public final class FileOutbox implements Outbox, AutoCloseable {
             LOG.error("Outbox {}: consumed offset {} is beyond the end of {} ({} bytes); reading it from the start "
                     + "(messages may be sent twice)", directory, offset, path.getFileName(), size);
             offset = 0;
+        }
+        long removedAhead = removedHead(gen, size);
+        boolean removedAheadApplied = removedAhead > offset;
+        if (removedAheadApplied) {
+            LOG.info("Outbox {}: the previous process removed messages up to byte {} and stopped before saving that"
+                    + " offset; not sending them again", directory, removedAhead);
+            offset = removedAhead;
         }
         if (size - offset > Integer.MAX_VALUE - 64) {
             throw new IOException(path + " is too large to recover (" + size + " bytes)");
@@ -383,7 +398,11 @@ public final class FileOutbox implements Outbox, AutoCloseable {
         }
         if (damaged || (entries.isEmpty() && headOffset > 0) || headOffset >= compactThresholdBytes) {
             compact();
+        } else if (removedAheadApplied) {
+            writeOffset(generation, headOffset);
         }
+        // followed or stale, the hint is settled: it must not outlive the journal it describes
+        Files.deleteIfExists(directory.resolve(REMOVED_FILE));
     }
 
     private long[] readOffset() throws IOException {
@@ -431,6 +450,49 @@ public final class FileOutbox implements Outbox, AutoCloseable {
                         + "('{}'); further drops are counted until it has room again",
                         directory, maxMessages, dropped.message().type());
             }
+        }
+    }
+
+    /**
+     * The new head, visible to the next process at once (no sync: a rename survives {@code kill -9}): the synced
+     * offset below takes milliseconds, and a kill inside them would send the messages just sent a second time.
+     */
+    private void recordRemoved() {
+        Path tmp = directory.resolve(REMOVED_FILE + ".tmp");
+        byte[] content = ("{\"generation\":" + generation + ",\"offset\":" + headOffset + "}\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try {
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(out, content, 0);
+            }
+            Files.move(tmp, directory.resolve(REMOVED_FILE), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.debug("Outbox {}: could not record the removed head ahead of the offset: {}", directory, e.toString());
+        }
+    }
+
+    /**
+     * Where {@code removed.json} puts the head of journal {@code gen} ({@code size} bytes), or -1 when it is absent,
+     * unreadable, of another generation or beyond the journal: then it is only a stale hint.
+     */
+    private long removedHead(long gen, long size) {
+        Path file = directory.resolve(REMOVED_FILE);
+        try {
+            if (!Files.exists(file)) {
+                return -1;
+            }
+            JsonNode node = json.readTree(Files.readAllBytes(file));
+            if (node == null || !node.path("generation").canConvertToLong() || !node.path("offset").canConvertToLong()
+                    || node.get("generation").asLong() != gen) {
+                return -1;
+            }
+            long offset = node.get("offset").asLong();
+            return offset >= 0 && offset <= size ? offset : -1;
+        } catch (IOException e) {
+            LOG.debug("Outbox {}: ignoring an unreadable {}: {}", directory, REMOVED_FILE, e.toString());
+            return -1;
         }
     }
 

@@ -129,6 +129,60 @@ class FileOutboxCrashTest {
         }
     }
 
+    /**
+     * A kill after {@code remove} recorded its head and before the synced offset caught up (simulated by putting
+     * the offset file back as it was before the removal): what was removed, and so sent, is not sent again.
+     */
+    @Test
+    void aRemovalIsNotUndoneByAKillBeforeItsOffsetWasSaved() throws Exception {
+        Path dir = tmp.resolve("outbox");
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
+            IntStream.range(0, 5).mapToObj(OutboxChild::message).forEach(outbox::append);
+        }
+        Path offset = dir.resolve(FileOutbox.OFFSET_FILE);
+        byte[] offsetBefore = Files.exists(offset) ? Files.readAllBytes(offset) : null;
+        Process child = child("remove", dir.toString(), "3");
+        assertThat(stdout(child).readLine()).as("stderr: %s", childErrors()).isEqualTo("removed");
+        kill(child);
+        assertThat(dir.resolve(FileOutbox.REMOVED_FILE)).as("the removal's head, recorded ahead").exists();
+        if (offsetBefore == null) {
+            Files.delete(offset);
+        } else {
+            Files.write(offset, offsetBefore);
+        }
+
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
+            assertThat(outbox.peek(100)).isEqualTo(IntStream.range(3, 5).mapToObj(OutboxChild::message).toList());
+        }
+        assertThat(dir.resolve(FileOutbox.REMOVED_FILE)).as("followed, saved and cleared").doesNotExist();
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
+            assertThat(outbox.peek(100)).isEqualTo(IntStream.range(3, 5).mapToObj(OutboxChild::message).toList());
+        }
+    }
+
+    @Test
+    void withoutTheRecordedHeadAKillBeforeTheOffsetWasSavedSendsTheRemovedMessagesAgainAndLosesNothing()
+            throws Exception {
+        Path dir = tmp.resolve("outbox");
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
+            IntStream.range(0, 5).mapToObj(OutboxChild::message).forEach(outbox::append);
+        }
+        Path offset = dir.resolve(FileOutbox.OFFSET_FILE);
+        byte[] offsetBefore = Files.exists(offset) ? Files.readAllBytes(offset) : null;
+        Process child = child("remove", dir.toString(), "3");
+        assertThat(stdout(child).readLine()).as("stderr: %s", childErrors()).isEqualTo("removed");
+        kill(child);
+        Files.delete(dir.resolve(FileOutbox.REMOVED_FILE)); // what a power cut may do to a file never synced
+        if (offsetBefore == null) {
+            Files.delete(offset);
+        } else {
+            Files.write(offset, offsetBefore);
+        }
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
+            assertThat(outbox.peek(100)).isEqualTo(IntStream.range(0, 5).mapToObj(OutboxChild::message).toList());
+        }
+    }
+
     @Test
     void aSecondProcessIsRefusedUntilTheFirstDies() throws Exception {
         Path dir = tmp.resolve("outbox");

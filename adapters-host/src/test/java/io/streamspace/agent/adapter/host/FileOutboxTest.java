@@ -130,6 +130,26 @@ class FileOutboxTest {
     }
 
     @Test
+    void aRemovedHintThatIsUnreadableOfAnotherGenerationOrBeyondTheJournalIsIgnoredAndCleared() throws IOException {
+        try (FileOutbox outbox = FileOutbox.open(dir)) {
+            acks(0, 5).forEach(outbox::append);
+        }
+        long journalSize = Files.size(journal());
+        String generation = journal().getFileName().toString().replaceAll("\\D", "");
+        Path hint = dir.resolve(FileOutbox.REMOVED_FILE);
+        for (String content : List.of("{\"generation\":", "not json",
+                "{\"generation\":" + (Long.parseLong(generation) + 1) + ",\"offset\":10}",
+                "{\"generation\":" + generation + ",\"offset\":" + (journalSize + 1) + "}",
+                "{\"generation\":" + generation + ",\"offset\":-3}")) {
+            Files.writeString(hint, content);
+            try (FileOutbox outbox = FileOutbox.open(dir)) {
+                assertThat(outbox.peek(100)).as(content).isEqualTo(acks(0, 5));
+            }
+            assertThat(hint).as("settled at open: " + content).doesNotExist();
+        }
+    }
+
+    @Test
     void dropsTheOldestWhenFull() {
         try (FileOutbox outbox = FileOutbox.open(dir, 5, FileOutbox.DEFAULT_COMPACT_THRESHOLD_BYTES)) {
             acks(0, 8).forEach(outbox::append);
