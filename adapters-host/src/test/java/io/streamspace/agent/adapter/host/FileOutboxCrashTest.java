@@ -130,11 +130,10 @@ class FileOutboxCrashTest {
     }
 
     /**
-     * A kill after {@code remove} recorded its head and before the synced offset caught up (simulated by putting
-     * the offset file back as it was before the removal): what was removed, and so sent, is not sent again.
+     * Five messages; a child removes three and is killed; then the offset file is put back as it was before the
+     * removal: the state of a kill after {@code remove} recorded its head and before the synced offset caught up.
      */
-    @Test
-    void aRemovalIsNotUndoneByAKillBeforeItsOffsetWasSaved() throws Exception {
+    private Path killedAfterARemovalWithTheOffsetPutBack() throws Exception {
         Path dir = tmp.resolve("outbox");
         try (FileOutbox outbox = FileOutbox.open(dir)) {
             IntStream.range(0, 5).mapToObj(OutboxChild::message).forEach(outbox::append);
@@ -150,7 +149,12 @@ class FileOutboxCrashTest {
         } else {
             Files.write(offset, offsetBefore);
         }
+        return dir;
+    }
 
+    @Test
+    void aRemovalIsNotUndoneByAKillBeforeItsOffsetWasSaved() throws Exception {
+        Path dir = killedAfterARemovalWithTheOffsetPutBack();
         try (FileOutbox outbox = FileOutbox.open(dir)) {
             assertThat(outbox.peek(100)).isEqualTo(IntStream.range(3, 5).mapToObj(OutboxChild::message).toList());
         }
@@ -163,21 +167,8 @@ class FileOutboxCrashTest {
     @Test
     void withoutTheRecordedHeadAKillBeforeTheOffsetWasSavedSendsTheRemovedMessagesAgainAndLosesNothing()
             throws Exception {
-        Path dir = tmp.resolve("outbox");
-        try (FileOutbox outbox = FileOutbox.open(dir)) {
-            IntStream.range(0, 5).mapToObj(OutboxChild::message).forEach(outbox::append);
-        }
-        Path offset = dir.resolve(FileOutbox.OFFSET_FILE);
-        byte[] offsetBefore = Files.exists(offset) ? Files.readAllBytes(offset) : null;
-        Process child = child("remove", dir.toString(), "3");
-        assertThat(stdout(child).readLine()).as("stderr: %s", childErrors()).isEqualTo("removed");
-        kill(child);
+        Path dir = killedAfterARemovalWithTheOffsetPutBack();
         Files.delete(dir.resolve(FileOutbox.REMOVED_FILE)); // what a power cut may do to a file never synced
-        if (offsetBefore == null) {
-            Files.delete(offset);
-        } else {
-            Files.write(offset, offsetBefore);
-        }
         try (FileOutbox outbox = FileOutbox.open(dir)) {
             assertThat(outbox.peek(100)).isEqualTo(IntStream.range(0, 5).mapToObj(OutboxChild::message).toList());
         }

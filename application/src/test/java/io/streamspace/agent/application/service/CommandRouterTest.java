@@ -84,43 +84,6 @@ class CommandRouterTest {
                 "end cmd-j", "send ack", "send failed");
     }
 
-    /** Records begin/end as events; shared by the tests that check the order of journal and answers. */
-    private static CommandJournal journalRecordingTo(List<String> events) {
-        return new CommandJournal() {
-            @Override
-            public void begin(Entry entry) {
-                events.add("begin " + entry.commandId());
-            }
-
-            @Override
-            public void end(String commandId) {
-                events.add("end " + commandId);
-            }
-
-            @Override
-            public List<Entry> unfinishedAtStart() {
-                return List.of();
-            }
-        };
-    }
-
-    /** Messages that tell a terminal answer (with what runs while it is stored and held) from a plain send. */
-    private static ControlPlaneMessages answersRecordingTo(List<String> events) {
-        return new ControlPlaneMessages() {
-            @Override
-            public void send(OutboundMessage message) {
-                events.add("send " + message.type());
-            }
-
-            @Override
-            public void answer(OutboundMessage answer, Runnable answered) {
-                events.add("store " + answer.type());
-                answered.run();
-                events.add("release " + answer.type());
-            }
-        };
-    }
-
     @Test
     void everyTerminalAnswerEndsItsJournalEntryWhileItIsStoredAndBeforeItIsReleased() {
         List<String> events = new CopyOnWriteArrayList<>();
@@ -128,14 +91,14 @@ class CommandRouterTest {
             throw new CommandFailedException("image x not found");
         };
         CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of(),
-                        "stop_session", refusing), answersRecordingTo(events), (command, work) -> work.run(),
-                journalRecordingTo(events));
+                        "stop_session", refusing), new RecordingMessages(events), (command, work) -> work.run(),
+                new RecordingJournal(events));
         router.handle(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")));
         router.handle(new InboundMessage.Command("c2", "stop_session", Map.of("sessionId", "s1")));
         router.handle(new InboundMessage.Command("c3", "format_disk", Map.of()));
         assertThat(events).containsExactly(
-                "begin c1", "send ack", "store complete", "end c1", "release complete",
-                "begin c2", "send ack", "store failed", "end c2", "release failed",
+                "beginAll [c1]", "send ack", "store complete", "end c1", "release complete",
+                "beginAll [c2]", "send ack", "store failed", "end c2", "release failed",
                 // not journaled: answered at once, and nothing to end
                 "send ack", "send failed");
     }
@@ -144,11 +107,11 @@ class CommandRouterTest {
     void aRefusedCommandLeavesTheJournalSoTheNextProcessDoesNotAnswerItAgain() {
         List<String> events = new CopyOnWriteArrayList<>();
         CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()),
-                answersRecordingTo(events), (command, work) -> work.run(), journalRecordingTo(events));
+                new RecordingMessages(events), (command, work) -> work.run(), new RecordingJournal(events));
         router.refuseNewCommands("the agent is shutting down; send the command again");
         router.handle(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")));
         router.handle(new InboundMessage.Command("c2", "format_disk", Map.of()));
-        assertThat(events).containsExactly("begin c1", "send ack", "store failed", "end c1", "release failed",
+        assertThat(events).containsExactly("beginAll [c1]", "send ack", "store failed", "end c1", "release failed",
                 "send ack", "send failed");
     }
 
@@ -168,11 +131,11 @@ class CommandRouterTest {
         };
         List<String> outcomes = new CopyOnWriteArrayList<>();
         CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()), diskFull,
-                (command, work) -> work.run(), journalRecordingTo(events), (action, outcome) -> outcomes.add(action));
+                (command, work) -> work.run(), new RecordingJournal(events), (action, outcome) -> outcomes.add(action));
         router.handle(new InboundMessage.Command("c1", "start_session", Map.of("sessionId", "s1")));
         router.handle(new InboundMessage.Command("c2", "start_session", Map.of("sessionId", "s2")));
         assertThat(events).as("no entry ended, and the router goes on with the next command")
-                .containsExactly("begin c1", "send ack", "begin c2", "send ack");
+                .containsExactly("beginAll [c1]", "send ack", "beginAll [c2]", "send ack");
         assertThat(outcomes).as("nothing was answered, so nothing is counted").isEmpty();
     }
 
@@ -180,27 +143,7 @@ class CommandRouterTest {
     void commandsThatArriveTogetherAreJournaledInOneBatchBeforeTheFirstAck() {
         List<String> events = new CopyOnWriteArrayList<>();
         ControlPlaneMessages recording = m -> events.add("send " + m.type());
-        CommandJournal journal = new CommandJournal() {
-            @Override
-            public void begin(Entry entry) {
-                throw new AssertionError("the batch is begun as one");
-            }
-
-            @Override
-            public void beginAll(List<Entry> entries) {
-                events.add("beginAll " + entries.stream().map(Entry::commandId).toList());
-            }
-
-            @Override
-            public void end(String commandId) {
-                events.add("end " + commandId);
-            }
-
-            @Override
-            public List<Entry> unfinishedAtStart() {
-                return List.of();
-            }
-        };
+        CommandJournal journal = new RecordingJournal(events); // a "begin" event would break the order below
         List<Runnable> scheduled = new CopyOnWriteArrayList<>();
         CommandRouter router = CommandRouter.scheduledBy(Map.of("start_session", (c, o) -> Map.of()), recording,
                 (command, work) -> scheduled.add(work), journal);

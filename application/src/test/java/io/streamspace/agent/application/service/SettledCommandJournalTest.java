@@ -15,30 +15,6 @@ class SettledCommandJournalTest {
 
     private final List<String> calls = new ArrayList<>();
 
-    private CommandJournal journalLeaving(CommandJournal.Entry... left) {
-        return new CommandJournal() {
-            @Override
-            public void begin(Entry entry) {
-                calls.add("begin " + entry.commandId());
-            }
-
-            @Override
-            public void beginAll(List<Entry> entries) {
-                calls.add("beginAll " + entries.stream().map(Entry::commandId).toList());
-            }
-
-            @Override
-            public void end(String commandId) {
-                calls.add("end " + commandId);
-            }
-
-            @Override
-            public List<Entry> unfinishedAtStart() {
-                return List.of(left);
-            }
-        };
-    }
-
     /** The messages a previous process left, in order. */
     private static Outbox outboxHolding(OutboundMessage... waiting) {
         List<OutboundMessage> messages = new ArrayList<>(List.of(waiting));
@@ -78,7 +54,7 @@ class SettledCommandJournalTest {
                 new OutboundMessage.Failed("c-failed", "image x not found"),
                 new OutboundMessage.Complete("c-not-journaled", Map.of()));
 
-        SettledCommandJournal settled = SettledCommandJournal.settle(journalLeaving(entry("c-acked"),
+        SettledCommandJournal settled = SettledCommandJournal.settle(new RecordingJournal(calls, entry("c-acked"),
                 entry("c-complete"), entry("c-status"), entry("c-failed"), entry("c-open")), outbox);
 
         assertThat(settled.unfinishedAtStart()).as("an ack or a status answers no command")
@@ -110,7 +86,7 @@ class SettledCommandJournalTest {
                 throw new AssertionError("nothing to settle: the outbox is not read");
             }
         };
-        SettledCommandJournal settled = SettledCommandJournal.settle(journalLeaving(), untouchable);
+        SettledCommandJournal settled = SettledCommandJournal.settle(new RecordingJournal(calls), untouchable);
         settled.begin(entry("a"));
         settled.beginAll(List.of(entry("b"), entry("c")));
         settled.end("a");

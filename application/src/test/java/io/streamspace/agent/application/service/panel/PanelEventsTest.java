@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamspace.agent.application.port.in.FollowAgentEvents.AgentEvent;
 import io.streamspace.agent.application.port.in.HandleControlPlaneCommand;
 import io.streamspace.agent.application.service.ControlPlaneMessages;
+import io.streamspace.agent.application.service.RecordingMessages;
 import io.streamspace.agent.domain.controlplane.InboundMessage;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import java.time.Clock;
@@ -50,22 +51,11 @@ class PanelEventsTest {
     @Test
     void aTerminalAnswerIsPassedOnWholeSoTheLinkCanHoldItUntilItsJournalEntryEnds() {
         List<String> calls = new ArrayList<>();
-        ControlPlaneMessages answering = events.messages(new ControlPlaneMessages() {
-            @Override
-            public void send(OutboundMessage message) {
-                calls.add("send " + message.type());
-            }
-
-            @Override
-            public void answer(OutboundMessage answer, Runnable answered) {
-                calls.add("answer " + answer.type());
-                answered.run();
-            }
-        });
+        ControlPlaneMessages answering = events.messages(new RecordingMessages(calls));
         commands.handle(new InboundMessage.Command("c-1", "start_session", Map.of("sessionId", "s-1")));
         answering.answer(new OutboundMessage.Complete("c-1", Map.of()), () -> calls.add("journal end"));
 
-        assertThat(calls).containsExactly("answer complete", "journal end");
+        assertThat(calls).containsExactly("store complete", "journal end", "release complete");
         assertThat(feed.recent()).extracting(AgentEvent::type).containsExactly("command_received",
                 "command_answered");
     }

@@ -4,6 +4,8 @@ import static io.streamspace.agent.application.service.session.SessionFixture.OW
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamspace.agent.application.port.out.CommandJournal;
+import io.streamspace.agent.application.service.RecordingJournal;
+import io.streamspace.agent.application.service.RecordingMessages;
 import io.streamspace.agent.domain.controlplane.OutboundMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,36 +103,10 @@ class UnfinishedCommandsTest {
     @Test
     void eachAnswerLeavesTheJournalWhileItIsStoredAndBeforeItIsReleasedSoASecondRestartDoesNotAnswerItAgain() {
         List<String> events = new ArrayList<>();
-        io.streamspace.agent.application.service.ControlPlaneMessages holding =
-                new io.streamspace.agent.application.service.ControlPlaneMessages() {
-                    @Override
-                    public void send(OutboundMessage message) {
-                        events.add("send " + message.type());
-                    }
-
-                    @Override
-                    public void answer(OutboundMessage answer, Runnable answered) {
-                        events.add("store " + answer.type());
-                        answered.run();
-                        events.add("release " + answer.type());
-                    }
-                };
-        CommandJournal journal = new CommandJournal() {
-            @Override
-            public void begin(Entry entry) {
-            }
-
-            @Override
-            public void end(String commandId) {
-                events.add("end " + commandId);
-            }
-
-            @Override
-            public List<Entry> unfinishedAtStart() {
-                return List.of(new Entry("c-x", "no_session", null));
-            }
-        };
-        new SessionReconciler(f.runtime, f.settings, f.registry, holding, f.clock, Runnable::run, journal)
+        CommandJournal journal = new RecordingJournal(events,
+                new CommandJournal.Entry("c-x", "no_session", null));
+        new SessionReconciler(f.runtime, f.settings, f.registry,
+                new RecordingMessages(events), f.clock, Runnable::run, journal)
                 .reconcileNow();
         assertThat(events).containsSubsequence("store failed", "end c-x", "release failed");
         assertThat(events).filteredOn(e -> e.startsWith("send ")).doesNotContain("send failed", "send complete");
