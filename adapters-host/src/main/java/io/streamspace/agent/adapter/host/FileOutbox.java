@@ -402,7 +402,12 @@ public final class FileOutbox implements Outbox, AutoCloseable {
             writeOffset(generation, headOffset);
         }
         // followed or stale, the hint is settled: it must not outlive the journal it describes
-        Files.deleteIfExists(directory.resolve(REMOVED_FILE));
+        try {
+            Files.deleteIfExists(directory.resolve(REMOVED_FILE));
+        } catch (IOException e) {
+            LOG.warn("Outbox {}: could not delete {} (the next open checks it against the journal again): {}",
+                    directory, REMOVED_FILE, e.toString());
+        }
     }
 
     private long[] readOffset() throws IOException {
