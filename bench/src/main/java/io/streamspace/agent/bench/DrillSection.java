@@ -334,6 +334,7 @@ final class DrillSection {
         }
         sleepQuietly(2000); // a duplicate answer (an outbox replayed after a restart) would arrive by now
         Map<String, Integer> answers = new HashMap<>();
+        Map<String, List<String>> answerTrail = new HashMap<>(); // "complete on socket 3", for a double answer's log
         Map<String, Boolean> acks = new HashMap<>();
         for (ReceivedMessage m : env.controlPlane.received(agentId)) {
             String id = m.payloadText("commandId");
@@ -342,6 +343,8 @@ final class DrillSection {
             }
             if ("complete".equals(m.type()) || "failed".equals(m.type())) {
                 answers.merge(id, 1, Integer::sum);
+                answerTrail.computeIfAbsent(id, k -> new ArrayList<>())
+                        .add(m.type() + " on socket " + m.connectionNumber());
             } else if ("ack".equals(m.type())) {
                 acks.put(id, true);
             }
@@ -362,6 +365,9 @@ final class DrillSection {
                 once++;
             } else if (n > 1) {
                 twice++;
+                // which socket each answer came on tells an outbox replay (a later socket) from a second answer
+                progress("drill: command %s (session %s) answered %d times: %s", c[0], c[1], n,
+                        String.join(", ", answerTrail.get(c[0])));
             } else if (ack) {
                 never++;
             } else {
