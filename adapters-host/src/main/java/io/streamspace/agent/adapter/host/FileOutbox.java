@@ -415,19 +415,46 @@ public final class FileOutbox implements Outbox, AutoCloseable {
         if (!Files.exists(file)) {
             return null;
         }
-        JsonNode node;
+        long[] position;
         try {
-            node = json.readTree(Files.readAllBytes(file));
+            position = readPosition(file);
         } catch (IOException e) {
             throw new IOException(file + " is unreadable (" + e.getMessage() + "); move it away to read the whole "
                     + "journal again", e);
         }
-        if (node == null || !node.path("generation").canConvertToLong() || !node.path("offset").canConvertToLong()
-                || node.get("generation").asLong() < 0 || node.get("offset").asLong() < 0) {
+        if (position == null) {
             throw new IOException(file + " is not {\"generation\":G,\"offset\":N}; move it away to read the whole "
                     + "journal again");
         }
+        return position;
+    }
+
+    /** {generation, offset} from a file written by {@link #replacePosition}, or null when it has another shape. */
+    private long[] readPosition(Path file) throws IOException {
+        JsonNode node = json.readTree(Files.readAllBytes(file));
+        if (node == null || !node.path("generation").canConvertToLong() || !node.path("offset").canConvertToLong()
+                || node.get("generation").asLong() < 0 || node.get("offset").asLong() < 0) {
+            return null;
+        }
         return new long[] {node.get("generation").asLong(), node.get("offset").asLong()};
+    }
+
+    /**
+     * Replaces {@code file} with {@code {"generation":G,"offset":N}} through a temp file and an atomic rename; with
+     * {@code sync}, the temp file is synced before the rename (the caller syncs the directory).
+     */
+    private void replacePosition(String file, long gen, long offset, boolean sync) throws IOException {
+        Path tmp = directory.resolve(file + ".tmp");
+        byte[] content = ("{\"generation\":" + gen + ",\"offset\":" + offset + "}\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(out, content, 0);
+            if (sync) {
+                out.force(true);
+            }
+        }
+        Files.move(tmp, directory.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private List<Long> journalGenerations() throws IOException {
@@ -463,16 +490,8 @@ public final class FileOutbox implements Outbox, AutoCloseable {
      * offset below takes milliseconds, and a kill inside them would send the messages just sent a second time.
      */
     private void recordRemoved() {
-        Path tmp = directory.resolve(REMOVED_FILE + ".tmp");
-        byte[] content = ("{\"generation\":" + generation + ",\"offset\":" + headOffset + "}\n")
-                .getBytes(StandardCharsets.US_ASCII);
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(out, content, 0);
-            }
-            Files.move(tmp, directory.resolve(REMOVED_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            replacePosition(REMOVED_FILE, generation, headOffset, false);
         } catch (IOException e) {
             LOG.debug("Outbox {}: could not record the removed head ahead of the offset: {}", directory, e.toString());
         }
@@ -485,16 +504,8 @@ public final class FileOutbox implements Outbox, AutoCloseable {
     private long removedHead(long gen, long size) {
         Path file = directory.resolve(REMOVED_FILE);
         try {
-            if (!Files.exists(file)) {
-                return -1;
-            }
-            JsonNode node = json.readTree(Files.readAllBytes(file));
-            if (node == null || !node.path("generation").canConvertToLong() || !node.path("offset").canConvertToLong()
-                    || node.get("generation").asLong() != gen) {
-                return -1;
-            }
-            long offset = node.get("offset").asLong();
-            return offset >= 0 && offset <= size ? offset : -1;
+            long[] position = Files.exists(file) ? readPosition(file) : null;
+            return position != null && position[0] == gen && position[1] <= size ? position[1] : -1;
         } catch (IOException e) {
             LOG.debug("Outbox {}: ignoring an unreadable {}: {}", directory, REMOVED_FILE, e.toString());
             return -1;
@@ -570,15 +581,7 @@ public final class FileOutbox implements Outbox, AutoCloseable {
     }
 
     private void writeOffset(long gen, long offset) throws IOException {
-        Path tmp = directory.resolve(OFFSET_FILE + ".tmp");
-        byte[] content = ("{\"generation\":" + gen + ",\"offset\":" + offset + "}\n").getBytes(StandardCharsets.US_ASCII);
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(out, content, 0);
-            out.force(true);
-        }
-        Files.move(tmp, directory.resolve(OFFSET_FILE), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        replacePosition(OFFSET_FILE, gen, offset, true);
         fsyncDirectory();
         persistedGeneration = gen;
         persistedOffset = offset;

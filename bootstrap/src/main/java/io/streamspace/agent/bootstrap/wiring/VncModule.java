@@ -42,7 +42,7 @@ public final class VncModule {
                                       Provider<ControlPlaneMessages> messages, Provider<SessionTimers> timers,
                                       @Named("vncReadyTimeout") Duration readyTimeout) {
         // the link and the timers both (indirectly) need the tunnel, so they can only be reached lazily here
-        return new VncTunnelService(runtime, settings, connector, message -> messages.get().send(message),
+        return new VncTunnelService(runtime, settings, connector, ControlPlaneMessages.later(messages::get),
                 sessionId -> timers.get().recordActivity(sessionId), readyTimeout, settings.pollInterval());
     }
 
