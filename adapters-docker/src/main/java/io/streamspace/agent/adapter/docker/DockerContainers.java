@@ -50,6 +50,8 @@ final class DockerContainers {
     private static final Logger LOG = LoggerFactory.getLogger("DockerAgent");
     private static final int STATE_IMPROPER_ATTEMPTS = 8;
     private static final Duration STATE_IMPROPER_PAUSE = Duration.ofMillis(100);
+    private static final int EXITING_ATTEMPTS = 5;
+    private static final Duration EXITING_PAUSE = Duration.ofMillis(20);
 
     private final DockerAccess access;
     private final DockerVolumes volumes;
@@ -347,17 +349,38 @@ final class DockerContainers {
         return inspectRef(id, shortId(id));
     }
 
-    /** Inspects by id or name ({@code ref}); {@code shown} names it in an error. */
+    /**
+     * Inspects by id or name ({@code ref}); {@code shown} names it in an error. Podman reads the container's
+     * {@code /proc/<pid>/cgroup} to answer, and when the process exits during that read it answers 500 "read
+     * /proc/<pid>/cgroup: no such process": the container is there and the next look shows it exited, so that answer
+     * is asked again a few times (Docker never gives it). Without this, a start's confirming look failed with that
+     * message instead of the container's exit code.
+     */
     private Optional<ContainerState> inspectRef(String ref, String shown) {
-        InspectContainerResponse response;
-        try {
-            response = access.docker().inspectContainerCmd(ref).exec();
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            throw DockerErrors.translate("inspect container " + shown, access.dockerHost(), e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Optional.of(toState(access.docker().inspectContainerCmd(ref).exec()));
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                if (attempt >= EXITING_ATTEMPTS || !isExitingDuringInspect(e)) {
+                    throw DockerErrors.translate("inspect container " + shown, access.dockerHost(), e);
+                }
+                LOG.debug("Inspecting container '{}' (attempt {}): {}", shown, attempt, e.getMessage());
+            }
+            try {
+                Thread.sleep(EXITING_PAUSE.toMillis() * attempt); // production retry pause, not test sync
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RuntimeOperationException("Interrupted while inspecting container '" + shown + "'", e);
+            }
         }
-        return Optional.of(toState(response));
+    }
+
+    /** Podman's 500 when the container's process exits while it is being inspected (see {@link #inspectRef}). */
+    static boolean isExitingDuringInspect(RuntimeException e) {
+        return e instanceof DockerException engine && engine.getHttpStatus() == 500
+                && DockerErrors.engineMessage(engine).matches("(?s).*/proc/\\d+/\\S*: no such process.*");
     }
 
     static ContainerState toState(InspectContainerResponse response) {

@@ -9,11 +9,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
- * An engine on loopback that gives every request the same answer and records what was asked ({@code METHOD
- * raw-path?raw-query}), with a {@link DockerClients} connected to it: for the tree reads' tests (EngineReadsTest,
- * StackReadsTest), where a real engine cannot be made to answer wrongly.
+ * An engine on loopback that answers every request the same way, or as a function of the request, and records what
+ * was asked ({@code METHOD raw-path?raw-query}), with a {@link DockerClients} connected to it: for the tree reads'
+ * tests (EngineReadsTest, StackReadsTest) and the engine races (DockerContainersTest), where a real engine cannot be
+ * made to answer wrongly or to lose a race on cue.
  */
 public final class StubDockerEngine implements AutoCloseable {
 
@@ -22,7 +24,14 @@ public final class StubDockerEngine implements AutoCloseable {
     private final List<String> asked = new CopyOnWriteArrayList<>();
     private boolean stopped;
 
-    private StubDockerEngine(int status, String contentType, String body) {
+    /** One answer of the stub. */
+    public record Reply(int status, String contentType, String body) {
+        public static Reply json(int status, String body) {
+            return new Reply(status, "application/json", body);
+        }
+    }
+
+    private StubDockerEngine(Function<String, Reply> replies) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -30,11 +39,13 @@ public final class StubDockerEngine implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
-            asked.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
-                    + (query == null ? "" : "?" + query));
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", contentType);
-            exchange.sendResponseHeaders(status, bytes.length);
+            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + (query == null ? "" : "?" + query);
+            asked.add(request);
+            Reply reply = replies.apply(request);
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", reply.contentType());
+            exchange.sendResponseHeaders(reply.status(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -44,7 +55,13 @@ public final class StubDockerEngine implements AutoCloseable {
     }
 
     public static StubDockerEngine answering(int status, String contentType, String body) {
-        return new StubDockerEngine(status, contentType, body);
+        Reply reply = new Reply(status, contentType, body);
+        return new StubDockerEngine(request -> reply);
+    }
+
+    /** Answers each request ({@code METHOD raw-path?raw-query}) with what {@code replies} gives for it. */
+    public static StubDockerEngine replying(Function<String, Reply> replies) {
+        return new StubDockerEngine(replies);
     }
 
     public DockerClients clients() {
