@@ -357,9 +357,11 @@ final class DockerContainers {
      * message instead of the container's exit code.
      */
     private Optional<ContainerState> inspectRef(String ref, String shown) {
+        InspectContainerResponse response;
         for (int attempt = 1; ; attempt++) {
             try {
-                return Optional.of(toState(access.docker().inspectContainerCmd(ref).exec()));
+                response = access.docker().inspectContainerCmd(ref).exec();
+                break;
             } catch (NotFoundException e) {
                 return Optional.empty();
             } catch (RuntimeException e) {
@@ -375,6 +377,7 @@ final class DockerContainers {
                 throw new RuntimeOperationException("Interrupted while inspecting container '" + shown + "'", e);
             }
         }
+        return Optional.of(toState(response));
     }
 
     /** Podman's 500 when the container's process exits while it is being inspected (see {@link #inspectRef}). */
