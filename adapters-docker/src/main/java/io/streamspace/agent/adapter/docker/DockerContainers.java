@@ -274,12 +274,17 @@ final class DockerContainers {
                 }
                 LOG.debug("Removing container '{}' (attempt {}): {}", name, attempt, e.getMessage());
             }
-            try {
-                Thread.sleep(STATE_IMPROPER_PAUSE.toMillis() * attempt); // production retry pause, not test sync
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RuntimeOperationException("Interrupted while removing container '" + name + "'", e);
-            }
+            pauseBeforeAttempt(STATE_IMPROPER_PAUSE.multipliedBy(attempt), "removing container '" + name + "'");
+        }
+    }
+
+    /** The pause of a retry loop (production back-off, not test synchronisation). */
+    private static void pauseBeforeAttempt(Duration pause, String doing) {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeOperationException("Interrupted while " + doing, e);
         }
     }
 
@@ -370,12 +375,7 @@ final class DockerContainers {
                 }
                 LOG.debug("Inspecting container '{}' (attempt {}): {}", shown, attempt, e.getMessage());
             }
-            try {
-                Thread.sleep(EXITING_PAUSE.toMillis() * attempt); // production retry pause, not test sync
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RuntimeOperationException("Interrupted while inspecting container '" + shown + "'", e);
-            }
+            pauseBeforeAttempt(EXITING_PAUSE.multipliedBy(attempt), "inspecting container '" + shown + "'");
         }
         return Optional.of(toState(response));
     }
