@@ -3,6 +3,7 @@ package io.streamspace.agent.adapter.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.dockerjava.api.exception.DockerException;
 import io.streamspace.agent.adapter.docker.StubDockerEngine.Reply;
 import io.streamspace.agent.application.port.out.RuntimeOperationException;
 import io.streamspace.agent.application.port.out.SessionRuntime.ContainerState;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DockerContainersTest {
 
     private static final String NAME = "ss-race-1";
-    private static final String INSPECT = "GET /containers/" + NAME + "/json";
+    private static final String INSPECT_PATH = "/containers/" + NAME + "/json";
     private static final String PODMAN_EXITING = "{\"cause\":\"no such process\","
             + "\"message\":\"read /proc/48213/cgroup: no such process\",\"response\":500}";
     private static final String EXITED = "{\"Id\":\"4f1c0d9e2b7a\",\"Name\":\"/" + NAME + "\","
@@ -45,7 +46,7 @@ class DockerContainersTest {
                 return Reply.json(200, "{\"Version\":\"5.4.2\",\"ApiVersion\":\"1.41\",\"Os\":\"linux\","
                         + "\"Components\":[{\"Name\":\"Podman Engine\",\"Version\":\"5.4.2\"}]}");
             }
-            if (request.endsWith("/containers/" + NAME + "/json")) {
+            if (request.endsWith(INSPECT_PATH)) {
                 return inspects.incrementAndGet() <= times ? first : then;
             }
             return Reply.json(404, "{\"message\":\"not stubbed: " + request + "\"}");
@@ -54,7 +55,7 @@ class DockerContainersTest {
     }
 
     private List<String> inspectsAsked() {
-        return engine.asked().stream().filter(r -> r.endsWith(INSPECT.substring(4))).toList();
+        return engine.asked().stream().filter(r -> r.endsWith(INSPECT_PATH)).toList();
     }
 
     @Test
@@ -92,11 +93,11 @@ class DockerContainersTest {
 
     @Test
     void noSuchProcessIsOnlyPodmansRaceWhenItIsA500AboutAProcFile() {
-        assertThat(DockerContainers.isExitingDuringInspect(new com.github.dockerjava.api.exception.DockerException(
+        assertThat(DockerContainers.isExitingDuringInspect(new DockerException(
                 "Status 500: " + PODMAN_EXITING, 500))).isTrue();
-        assertThat(DockerContainers.isExitingDuringInspect(new com.github.dockerjava.api.exception.DockerException(
+        assertThat(DockerContainers.isExitingDuringInspect(new DockerException(
                 "Status 409: " + PODMAN_EXITING, 409))).isFalse();
-        assertThat(DockerContainers.isExitingDuringInspect(new com.github.dockerjava.api.exception.DockerException(
+        assertThat(DockerContainers.isExitingDuringInspect(new DockerException(
                 "Status 500: {\"message\":\"kill: no such process\"}", 500))).isFalse();
     }
 }
